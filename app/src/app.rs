@@ -1,0 +1,88 @@
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::api::{SignIn, SignOut, fetch_current_user};
+use crate::components::header::Header;
+use crate::error::AppError;
+use crate::model::CurrentUser;
+use crate::pages;
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#1d5c57" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" type="image/png" href="/icons/icon-192.png" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Who is signed in, and the two actions that change it. Provided once at the
+/// root; the user is fetched again whenever either action completes.
+#[derive(Clone, Copy)]
+pub struct SessionContext {
+    pub user: Resource<Result<Option<CurrentUser>, AppError>>,
+    pub sign_in: ServerAction<SignIn>,
+    pub sign_out: ServerAction<SignOut>,
+}
+
+pub fn use_session() -> SessionContext {
+    expect_context::<SessionContext>()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let sign_in = ServerAction::<SignIn>::new();
+    let sign_out = ServerAction::<SignOut>::new();
+    let user = Resource::new(
+        move || (sign_in.version().get(), sign_out.version().get()),
+        |_| fetch_current_user(),
+    );
+    provide_context(SessionContext {
+        user,
+        sign_in,
+        sign_out,
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/contact-centre.css" />
+        <Title text="Contact centre" />
+        <Router>
+            <Header />
+            <main class="page">
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/") view=pages::landing::Landing ssr=SsrMode::Async />
+                    <Route path=path!("/sign-in") view=pages::sign_in::SignInPage />
+                    <Route
+                        path=path!("/coordinator")
+                        view=pages::coordinator::CoordinatorHome
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/worker") view=pages::worker::WorkerHome ssr=SsrMode::Async />
+                    <Route path=path!("/parent") view=pages::parent::ParentHome ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/referrer")
+                        view=pages::referrer::ReferrerHome
+                        ssr=SsrMode::Async
+                    />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

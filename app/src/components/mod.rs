@@ -1,0 +1,6 @@
+/// Shows an `AppError` as a sentence, in an alert box.
+pub mod error_note;
+/// The bar at the top: app name, who is signed in, sign out.
+pub mod header;
+/// Lets a page through only for the right role; sends others on.
+pub mod role_gate;

@@ -1,0 +1,145 @@
+//! Times are stored in UTC and shown in Europe/London. The UK rule since 1996:
+//! British Summer Time (UTC+1) runs from 01:00 UTC on the last Sunday of March
+//! to 01:00 UTC on the last Sunday of October; otherwise Greenwich Mean Time.
+//! Written out here (rather than shipping a time-zone database to every
+//! phone) and tested at both changes.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime};
+
+use crate::error::AppError;
+
+fn last_sunday(year: i32, month: u32) -> NaiveDate {
+    let first_of_next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)
+    }
+    .expect("valid first of month");
+    let last = first_of_next - Duration::days(1);
+    let back = last.weekday().num_days_from_sunday() as i64;
+    last - Duration::days(back)
+}
+
+/// Whether British Summer Time is in force at this UTC instant.
+pub fn is_summer_time(utc: NaiveDateTime) -> bool {
+    let year = utc.year();
+    let starts = last_sunday(year, 3)
+        .and_hms_opt(1, 0, 0)
+        .expect("valid time");
+    let ends = last_sunday(year, 10)
+        .and_hms_opt(1, 0, 0)
+        .expect("valid time");
+    utc >= starts && utc < ends
+}
+
+/// The wall-clock time in London for milliseconds since the Unix epoch.
+pub fn london_from_ms(utc_ms: i64) -> NaiveDateTime {
+    let utc = DateTime::from_timestamp_millis(utc_ms)
+        .unwrap_or_default()
+        .naive_utc();
+    if is_summer_time(utc) {
+        utc + Duration::hours(1)
+    } else {
+        utc
+    }
+}
+
+/// Today's date in London.
+pub fn london_date(utc_ms: i64) -> NaiveDate {
+    london_from_ms(utc_ms).date()
+}
+
+/// "Thu 26 Nov 2026, 19:33" in London time.
+pub fn format_london(utc_ms: i64) -> String {
+    london_from_ms(utc_ms)
+        .format("%a %-d %b %Y, %H:%M")
+        .to_string()
+}
+
+/// Whole years between a date of birth and a day.
+pub fn age_on(date_of_birth: NaiveDate, day: NaiveDate) -> u32 {
+    let mut years = day.year() - date_of_birth.year();
+    if (day.month(), day.day()) < (date_of_birth.month(), date_of_birth.day()) {
+        years -= 1;
+    }
+    years.max(0) as u32
+}
+
+/// A calendar date typed as YYYY-MM-DD.
+pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        AppError::invalid(
+            field,
+            "Enter the date as YYYY-MM-DD, for example 2019-04-23.",
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc_ms(text: &str) -> i64 {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
+            .unwrap()
+            .and_utc()
+            .timestamp_millis()
+    }
+
+    #[test]
+    fn summer_time_starts_at_one_in_the_morning_utc_on_the_last_sunday_of_march() {
+        assert_eq!(
+            format_london(utc_ms("2026-03-29 00:59")),
+            "Sun 29 Mar 2026, 00:59"
+        );
+        assert_eq!(
+            format_london(utc_ms("2026-03-29 01:00")),
+            "Sun 29 Mar 2026, 02:00"
+        );
+    }
+
+    #[test]
+    fn summer_time_ends_at_one_in_the_morning_utc_on_the_last_sunday_of_october() {
+        assert_eq!(
+            format_london(utc_ms("2026-10-25 00:59")),
+            "Sun 25 Oct 2026, 01:59"
+        );
+        assert_eq!(
+            format_london(utc_ms("2026-10-25 01:00")),
+            "Sun 25 Oct 2026, 01:00"
+        );
+    }
+
+    #[test]
+    fn the_london_date_turns_at_local_midnight() {
+        // 23:30 UTC in July is already the next day in London.
+        assert_eq!(
+            london_date(utc_ms("2026-07-14 23:30")),
+            NaiveDate::from_ymd_opt(2026, 7, 15).unwrap()
+        );
+        assert_eq!(
+            london_date(utc_ms("2026-12-14 23:30")),
+            NaiveDate::from_ymd_opt(2026, 12, 14).unwrap()
+        );
+    }
+
+    #[test]
+    fn age_counts_whole_years_and_turns_on_the_birthday() {
+        let dob = NaiveDate::from_ymd_opt(2018, 6, 15).unwrap();
+        assert_eq!(
+            age_on(dob, NaiveDate::from_ymd_opt(2026, 6, 14).unwrap()),
+            7
+        );
+        assert_eq!(
+            age_on(dob, NaiveDate::from_ymd_opt(2026, 6, 15).unwrap()),
+            8
+        );
+    }
+
+    #[test]
+    fn dates_must_be_written_year_first() {
+        assert!(parse_date("date_of_birth", "2019-04-23").is_ok());
+        let error = parse_date("date_of_birth", "23/04/2019").unwrap_err();
+        assert_eq!(error.field(), Some("date_of_birth"));
+    }
+}

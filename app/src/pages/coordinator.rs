@@ -1,0 +1,148 @@
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use crate::api::{CreateAccount, ResetPassword, list_accounts};
+use crate::components::error_note::{ErrorNote, action_error};
+use crate::components::role_gate::RoleGate;
+use crate::domain::role::Role;
+use crate::domain::validate::MIN_PASSWORD_CHARS;
+use crate::model::AccountSummary;
+
+#[component]
+pub fn CoordinatorHome() -> impl IntoView {
+    view! {
+        <RoleGate role=Role::Coordinator children=|user| {
+            view! {
+                <section class="card">
+                    <h1>"Centre"</h1>
+                    <p>"Signed in as " <strong>{user.display_name}</strong> "."</p>
+                </section>
+                <Accounts />
+            }
+        } />
+    }
+}
+
+#[component]
+fn Accounts() -> impl IntoView {
+    let create = ServerAction::<CreateAccount>::new();
+    let reset = ServerAction::<ResetPassword>::new();
+    let accounts = Resource::new(move || create.version().get(), |_| list_accounts());
+    let created = move || matches!(create.value().get(), Some(Ok(())));
+    let reset_done = move || matches!(reset.value().get(), Some(Ok(())));
+
+    view! {
+        <section class="card">
+            <h2>"New account"</h2>
+            <ActionForm action=create attr:class="stack" attr:id="new-account">
+                <label for="new-name">"Full name"</label>
+                <input id="new-name" name="display_name" type="text" autocomplete="off" required />
+                <label for="new-username">"Username"</label>
+                <input
+                    id="new-username"
+                    name="username"
+                    type="text"
+                    autocomplete="off"
+                    autocapitalize="none"
+                    spellcheck="false"
+                    required
+                />
+                <label for="new-role">"Role"</label>
+                <select id="new-role" name="role" required>
+                    {Role::ALL
+                        .into_iter()
+                        .map(|role| view! { <option value=role.as_str()>{role.label()}</option> })
+                        .collect_view()}
+                </select>
+                <label for="new-password">"Temporary password"</label>
+                <input
+                    id="new-password"
+                    name="password"
+                    type="text"
+                    autocomplete="new-password"
+                    minlength=MIN_PASSWORD_CHARS.to_string()
+                    required
+                />
+                <p class="hint">
+                    {format!("At least {MIN_PASSWORD_CHARS} characters. Give it to the person in private.")}
+                </p>
+                <fieldset class="stack">
+                    <legend>"Parents and referrers: link to a case"</legend>
+                    <label for="new-case">"Case reference (optional)"</label>
+                    <input id="new-case" name="case_reference" type="text" placeholder="FAM-0001" />
+                    <label for="new-relation">"Parent is the"</label>
+                    <select id="new-relation" name="relation">
+                        <option value="">"(not a parent)"</option>
+                        <option value="resident_parent">"Resident parent"</option>
+                        <option value="visiting_parent">"Visiting parent"</option>
+                    </select>
+                </fieldset>
+                {action_error(create.value())}
+                <Show when=created>
+                    <p class="ok-note" role="status">"Account created."</p>
+                </Show>
+                <button type="submit" class="button primary">
+                    "Create account"
+                </button>
+            </ActionForm>
+        </section>
+        <section class="card">
+            <h2>"Accounts"</h2>
+            {action_error(reset.value())}
+            <Show when=reset_done>
+                <p class="ok-note" role="status">"Password changed. That person is signed out everywhere."</p>
+            </Show>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match accounts.await {
+                        Ok(list) => {
+                            view! {
+                                <ul class="list">
+                                    {list
+                                        .into_iter()
+                                        .map(|account| view! { <AccountRow account reset /> })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn AccountRow(account: AccountSummary, reset: ServerAction<ResetPassword>) -> impl IntoView {
+    let field_id = format!("reset-{}", account.id);
+    let cases = account.cases.join(", ");
+    view! {
+        <li class="list-item account">
+            <span class="account-name">{account.display_name}</span>
+            <span class="account-meta">
+                {account.username} " · " {account.role.label()}
+                {(!cases.is_empty()).then(|| format!(" · {cases}"))}
+            </span>
+            <details>
+                <summary>"Reset password"</summary>
+                <ActionForm action=reset attr:class="stack">
+                    <input type="hidden" name="user_id" value=account.id.to_string() />
+                    <label for=field_id.clone()>"New temporary password"</label>
+                    <input
+                        id=field_id
+                        name="password"
+                        type="text"
+                        autocomplete="new-password"
+                        minlength=MIN_PASSWORD_CHARS.to_string()
+                        required
+                    />
+                    <button type="submit" class="button secondary">
+                        "Set password"
+                    </button>
+                </ActionForm>
+            </details>
+        </li>
+    }
+}

@@ -1,0 +1,165 @@
+//! Sign-in sessions. The browser holds a random token in an HttpOnly cookie;
+//! the database holds only its SHA-256, the user and an expiry.
+
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+use http::header::{COOKIE, SET_COOKIE};
+use http::request::Parts;
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use rand::RngCore;
+use rand::rngs::OsRng;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use super::{Db, SecureCookies};
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::model::CurrentUser;
+
+pub const COOKIE_NAME: &str = "ccc_session";
+/// A session lasts one working day at most; then the person signs in again.
+pub const SESSION_LIFETIME_MS: i64 = 12 * 60 * 60 * 1000;
+
+pub fn random_hex(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    OsRng.fill_bytes(&mut buffer);
+    hex::encode(buffer)
+}
+
+fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Starts a session for the user and returns the token for the cookie.
+pub async fn start_session(db: &Db, user_id: i64, now_ms: i64) -> Result<String, AppError> {
+    let token = random_hex(32);
+    sqlx::query("DELETE FROM auth_sessions WHERE expires_at <= $1")
+        .bind(now_ms)
+        .execute(&db.pool)
+        .await?;
+    sqlx::query(
+        "INSERT INTO auth_sessions (token_hash, user_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(hash_token(&token))
+    .bind(user_id)
+    .bind(now_ms)
+    .bind(now_ms + SESSION_LIFETIME_MS)
+    .execute(&db.pool)
+    .await?;
+    Ok(token)
+}
+
+pub async fn end_session(db: &Db, token: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM auth_sessions WHERE token_hash = $1")
+        .bind(hash_token(token))
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn user_for_token(
+    db: &Db,
+    token: &str,
+    now_ms: i64,
+) -> Result<Option<CurrentUser>, AppError> {
+    let row = sqlx::query(
+        "SELECT u.id, u.username, u.display_name, u.role \
+         FROM auth_sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2",
+    )
+    .bind(hash_token(token))
+    .bind(now_ms)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let role_text: String = row.try_get("role")?;
+    let role = Role::parse(&role_text)
+        .ok_or_else(|| super::failure::internal(format!("unknown role {role_text:?}")))?;
+    Ok(Some(CurrentUser {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        role,
+    }))
+}
+
+/// The session token from the request's cookies, if any.
+pub fn token_from_request() -> Option<String> {
+    let parts = use_context::<Parts>()?;
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|header| header.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE_NAME)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// The address a request came from, for counting failed sign-ins.
+pub fn client_address() -> String {
+    use_context::<Parts>()
+        .and_then(|parts| {
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip().to_string())
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+fn request_is_https() -> bool {
+    use_context::<Parts>().is_some_and(|parts| {
+        parts.uri.scheme_str() == Some("https")
+            || parts
+                .headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+    })
+}
+
+fn cookie_attributes(policy: SecureCookies) -> &'static str {
+    let secure = match policy {
+        SecureCookies::Always => true,
+        SecureCookies::Never => false,
+        SecureCookies::Auto => request_is_https(),
+    };
+    if secure {
+        "; Path=/; HttpOnly; SameSite=Lax; Secure"
+    } else {
+        "; Path=/; HttpOnly; SameSite=Lax"
+    }
+}
+
+/// Puts the session cookie on the response.
+pub fn set_session_cookie(token: &str, policy: SecureCookies) {
+    let max_age = SESSION_LIFETIME_MS / 1000;
+    let value = format!(
+        "{COOKIE_NAME}={token}; Max-Age={max_age}{}",
+        cookie_attributes(policy)
+    );
+    set_cookie_header(value);
+}
+
+/// Tells the browser to forget the session cookie.
+pub fn clear_session_cookie(policy: SecureCookies) {
+    set_cookie_header(format!(
+        "{COOKIE_NAME}=; Max-Age=0{}",
+        cookie_attributes(policy)
+    ));
+}
+
+fn set_cookie_header(value: String) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        http::HeaderValue::from_str(&value),
+    ) {
+        response.append_header(SET_COOKIE, value);
+    }
+}

@@ -1,0 +1,99 @@
+//! Everything that runs only on the server: the database, password hashing,
+//! sign-in sessions and the demo centre. Compiled only with the `ssr` feature;
+//! this module is the one place that fence stands.
+//!
+//! Server functions in `crate::api` stay thin: they call `require` (who is
+//! calling, and may they?), validate with `crate::domain`, and call the plain
+//! functions here, which take a `&Db` so tests can call them directly.
+
+/// Accounts: creating, listing, password hashing and checking.
+pub mod accounts;
+/// Sign-in sessions: tokens, cookies, who is calling.
+pub mod auth;
+/// Cases and the people linked to them.
+pub mod cases;
+/// Connecting to SQLite or PostgreSQL and applying migrations.
+pub mod db;
+/// The seeded demo centre, used only in demo mode.
+pub mod demo;
+/// Turning database and other failures into `AppError`s, logged once.
+pub mod failure;
+
+use std::sync::{Arc, Mutex};
+
+use axum::extract::FromRef;
+use leptos::prelude::*;
+
+use crate::domain::role::Role;
+use crate::domain::sign_in_limit::SignInLimiter;
+use crate::error::AppError;
+use crate::model::CurrentUser;
+pub use db::Db;
+
+/// When the session cookie carries the `Secure` attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecureCookies {
+    /// When the request arrived over https (directly or as told by a proxy's
+    /// `X-Forwarded-Proto`).
+    Auto,
+    Always,
+    Never,
+}
+
+/// Shared by every request: handed to leptos_axum, which provides it as
+/// context to pages and server functions.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub sign_in_limiter: Arc<Mutex<SignInLimiter>>,
+    pub secure_cookies: SecureCookies,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    /// The failed-sign-in counter, locked for one check or update.
+    pub fn sign_in_limiter(&self) -> Result<std::sync::MutexGuard<'_, SignInLimiter>, AppError> {
+        self.sign_in_limiter
+            .lock()
+            .map_err(|_| failure::internal("sign-in limiter lock poisoned"))
+    }
+}
+
+/// The state of the running app, from inside a server function.
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| failure::internal("AppState missing from context"))
+}
+
+/// The current time in milliseconds since the Unix epoch (UTC).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// The signed-in caller, if the request carries a live session.
+pub async fn caller() -> Result<Option<CurrentUser>, AppError> {
+    let state = state()?;
+    let Some(token) = auth::token_from_request() else {
+        return Ok(None);
+    };
+    auth::user_for_token(&state.db, &token, now_ms()).await
+}
+
+/// The first line of every server function that needs a signed-in person:
+/// 401 when nobody is signed in, 403 when their role is not one of `roles`.
+pub async fn require(roles: &[Role]) -> Result<CurrentUser, AppError> {
+    let user = caller().await?.ok_or(AppError::NotSignedIn)?;
+    if roles.contains(&user.role) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}

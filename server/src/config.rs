@@ -1,0 +1,90 @@
+//! Every setting is a flag and an environment variable, with a default that
+//! works on a laptop. `.env.example` lists them with the same words.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use app::server::SecureCookies;
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "contact-centre",
+    version,
+    about = "Child contact centre: sessions, records and bookings."
+)]
+pub struct Config {
+    /// Address and port to listen on. Default: LEPTOS_SITE_ADDR (set by cargo-leptos), else 127.0.0.1:3000.
+    #[arg(long, env = "CCC_ADDR")]
+    pub addr: Option<SocketAddr>,
+
+    /// Database URL: `sqlite://path?mode=rwc` or `postgres://user@host/db`.
+    /// Default: an SQLite file in the data directory.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Folder for the SQLite database file (created if missing).
+    #[arg(long, env = "CCC_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// When the session cookie is marked Secure: `auto` (when the request came
+    /// over https, directly or through a proxy's X-Forwarded-Proto), `always`, `never`.
+    #[arg(long, env = "CCC_SECURE_COOKIES", value_enum, default_value_t = CookieSecurity::Auto)]
+    pub secure_cookies: CookieSecurity,
+
+    /// Log filter, in tracing's syntax (for example `info` or `server=debug,info`).
+    #[arg(long, env = "CCC_LOG", default_value = "info")]
+    pub log: String,
+
+    /// Demo mode: on an empty database, seed the demo centre with its demo
+    /// accounts and passwords. Never use it for real families.
+    #[arg(long, env = "CCC_DEMO", default_value_t = false)]
+    pub demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Serve the app (what happens with no command).
+    Serve,
+    /// Create a coordinator account, for the first sign-in of a new centre.
+    /// Reads the password from the CCC_NEW_PASSWORD variable, or else from
+    /// the first line of standard input.
+    CreateCoordinator {
+        /// Username to sign in with.
+        #[arg(long)]
+        username: String,
+        /// The person's full name.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CookieSecurity {
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<CookieSecurity> for SecureCookies {
+    fn from(value: CookieSecurity) -> Self {
+        match value {
+            CookieSecurity::Auto => SecureCookies::Auto,
+            CookieSecurity::Always => SecureCookies::Always,
+            CookieSecurity::Never => SecureCookies::Never,
+        }
+    }
+}
+
+impl Config {
+    /// The database URL in force: the one given, or SQLite in the data directory.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .filter(|url| !url.trim().is_empty())
+            .unwrap_or_else(|| app::server::db::sqlite_url_in(&self.data_dir))
+    }
+}

@@ -1,0 +1,145 @@
+//! One middleware in front of every server function (`/api/...`):
+//! - a state-changing request from another site is refused (403), whatever
+//!   cookies it carries;
+//! - an error a server function returns gets the HTTP status of its
+//!   `AppError` variant (leptos sends every error as 500), and a 429 gets
+//!   `Retry-After`.
+
+use app::error::AppError;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::header::{CONTENT_TYPE, HOST, ORIGIN, RETRY_AFTER};
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
+
+/// Server functions live under this prefix.
+const API_PREFIX: &str = "/api/";
+/// The header leptos puts on a server function's error response.
+const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
+/// Error bodies are small JSON; anything larger is not ours to rewrite.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+pub async fn server_function_guard(request: Request, next: Next) -> Response {
+    if !request.uri().path().starts_with(API_PREFIX) {
+        return next.run(request).await;
+    }
+    let writes = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if writes && is_cross_site(request.headers()) {
+        tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
+        return error_response(&AppError::Forbidden);
+    }
+    let response = next.run(request).await;
+    if response.headers().contains_key(SERVER_FN_ERROR_HEADER) {
+        return with_error_status(response).await;
+    }
+    response
+}
+
+/// True when the browser says the request came from another site. Browsers
+/// send `Origin` on every cross-origin POST; `Sec-Fetch-Site` backs it up.
+/// Requests with neither come from programs, not from a page in a browser
+/// that could be riding someone's cookie.
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    if let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers
+            .get("x-forwarded-host")
+            .or_else(|| headers.get(HOST))
+            .and_then(|v| v.to_str().ok());
+        let origin_host = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"));
+        return match (origin_host, host) {
+            (Some(origin_host), Some(host)) => !origin_host.eq_ignore_ascii_case(host),
+            _ => true,
+        };
+    }
+    headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|site| site == "cross-site")
+}
+
+async fn with_error_status(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_ERROR_BODY).await else {
+        parts.status = StatusCode::INTERNAL_SERVER_ERROR;
+        return Response::from_parts(parts, Body::empty());
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = status_of(&error);
+        if let AppError::RateLimited { retry_after_secs } = error {
+            parts
+                .headers
+                .insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+fn status_of(error: &AppError) -> StatusCode {
+    StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// An `AppError` response made here, in the same shape leptos gives them.
+fn error_response(error: &AppError) -> Response {
+    let body = serde_json::to_vec(error).unwrap_or_default();
+    (
+        status_of(error),
+        [
+            (CONTENT_TYPE, HeaderValue::from_static("application/json")),
+            (
+                http::HeaderName::from_static(SERVER_FN_ERROR_HEADER),
+                HeaderValue::from_static("guard"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn same_origin_requests_pass() {
+        let h = headers(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000"),
+        ]);
+        assert!(!is_cross_site(&h));
+    }
+
+    #[test]
+    fn another_origin_is_cross_site() {
+        let h = headers(&[
+            ("origin", "https://evil.example"),
+            ("host", "127.0.0.1:3000"),
+        ]);
+        assert!(is_cross_site(&h));
+        let h = headers(&[("origin", "null"), ("host", "127.0.0.1:3000")]);
+        assert!(is_cross_site(&h));
+    }
+
+    #[test]
+    fn fetch_metadata_alone_can_refuse() {
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(!is_cross_site(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(!is_cross_site(&headers(&[])));
+    }
+}

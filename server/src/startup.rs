@@ -1,0 +1,111 @@
+use std::io::BufRead;
+use std::net::SocketAddr;
+
+use app::domain::{role::Role, validate};
+use app::server::{Db, accounts, demo, now_ms};
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+use crate::config::{Command, Config};
+
+pub type StartError = Box<dyn std::error::Error + Send + Sync>;
+
+pub async fn run(config: Config) -> Result<(), StartError> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+
+    let db = Db::connect(&config.database_url()).await?;
+    tracing::info!(backend = ?db.backend, "database ready");
+
+    match config.command.clone().unwrap_or(Command::Serve) {
+        Command::CreateCoordinator { username, name } => {
+            create_coordinator(&db, &username, &name).await
+        }
+        Command::Serve => serve(config, db).await,
+    }
+}
+
+async fn serve(config: Config, db: Db) -> Result<(), StartError> {
+    if config.demo {
+        if demo::seed_if_empty(&db, now_ms()).await? {
+            tracing::info!("seeded the demo centre");
+        }
+        print_demo_sign_ins();
+    } else if accounts::count(&db).await? == 0 {
+        tracing::warn!(
+            "There are no accounts yet. Create the first coordinator with:\n    \
+             contact-centre create-coordinator --username <name> --name \"<Full Name>\"\n\
+             (it reads the password from CCC_NEW_PASSWORD or standard input)"
+        );
+    }
+
+    let leptos_options = crate::leptos_options();
+    let addr = config.addr.unwrap_or(leptos_options.site_addr);
+    let state = crate::app_state(db, leptos_options, config.secure_cookies.into());
+    let app = crate::router(state);
+
+    let listener = TcpListener::bind(addr).await?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    Ok(())
+}
+
+fn print_demo_sign_ins() {
+    let mut text =
+        String::from("Demo centre. Sign in at the address below with any of these (password: ");
+    text.push_str(demo::DEMO_PASSWORD);
+    text.push_str(")\n");
+    for (username, name, role) in demo::DEMO_ACCOUNTS {
+        text.push_str(&format!("    {username:<12} {name} ({})\n", role.label()));
+    }
+    tracing::info!("{text}");
+}
+
+async fn create_coordinator(db: &Db, username: &str, name: &str) -> Result<(), StartError> {
+    let password = match std::env::var("CCC_NEW_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => {
+            eprintln!(
+                "Password for {username} (at least {} characters):",
+                validate::MIN_PASSWORD_CHARS
+            );
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let username = validate::username(username)?;
+    let name = validate::display_name(name)?;
+    let password = validate::new_password(&password)?;
+    let hash = accounts::hash_password(password).await?;
+    accounts::create(db, &username, &name, Role::Coordinator, hash, now_ms()).await?;
+    tracing::info!("created coordinator {username}; sign in with that username and password");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
