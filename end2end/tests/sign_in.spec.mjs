@@ -1,0 +1,118 @@
+// Signing in as each role on a phone, seeing that role's page, signing out.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, SCREENSHOTS } from "./support.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const ROLES = [
+  { username: "coordinator", name: "Morgan Ellis", role: "Coordinator", path: "/coordinator", heading: "Centre" },
+  { username: "worker1", name: "Priya Shah", role: "Contact worker", path: "/worker", heading: "Your sessions" },
+  { username: "visiting", name: "Ryan Collins", role: "Parent", path: "/parent", heading: "Your family" },
+  { username: "referrer", name: "Helen Ward (Cafcass)", role: "Referrer", path: "/referrer", heading: "Your cases" },
+];
+
+for (const who of ROLES) {
+  test(`${who.role} signs in, lands on their page, and signs out`, async () => {
+    const { context, page, problems } = await phonePage(browser);
+    try {
+      await page.goto("/");
+      await page.waitForURL("**/sign-in");
+      await signIn(page, who.username);
+      await page.waitForURL(`**${who.path}`);
+      await page.getByRole("heading", { name: who.heading, level: 1 }).waitFor();
+      const header = page.locator("header.top-bar");
+      await header.getByText(who.name, { exact: true }).waitFor();
+      await header.getByText(who.role, { exact: true }).waitFor();
+      await assertPhoneFriendly(page);
+      await page.screenshot({ path: `${SCREENSHOTS}${who.username}.png`, fullPage: true });
+
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.waitForURL("**/sign-in");
+      await page.getByRole("heading", { name: "Sign in" }).waitFor();
+      assert.equal(await header.getByText(who.name).count(), 0, "the name must be gone after sign-out");
+
+      // The session is over on the server too: the role page sends us back.
+      await page.goto(who.path);
+      await page.waitForURL("**/sign-in");
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test("a wrong password shows an error and stays on the sign-in page", async () => {
+  const { context, page } = await phonePage(browser);
+  try {
+    await signIn(page, "worker1", "not-my-password");
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /do not match/);
+    assert.ok(page.url().endsWith("/sign-in"));
+    await assertPhoneFriendly(page);
+    await page.screenshot({ path: `${SCREENSHOTS}wrong-password.png`, fullPage: true });
+  } finally {
+    await context.close();
+  }
+});
+
+test("a coordinator creates an account on the phone and that person signs in", async () => {
+  const { context, page, problems } = await phonePage(browser);
+  try {
+    await signIn(page, "coordinator");
+    await page.waitForURL("**/coordinator");
+    await hydrated(page);
+    const form = page.locator("#new-account");
+    await form.getByLabel("Full name").fill("Dana Fox");
+    await form.getByLabel("Username").fill("dana.fox");
+    await form.getByLabel("Role").selectOption("worker");
+    await form.getByLabel("Temporary password").fill("dana-first-pass");
+    await form.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("status").filter({ hasText: "Account created" }).waitFor();
+    await page.locator(".account-name", { hasText: "Dana Fox" }).waitFor();
+
+    // A mistake is named, and nothing is created.
+    await form.getByLabel("Username").fill("dana.fox");
+    await form.getByLabel("Full name").fill("Dana Again");
+    await form.getByLabel("Temporary password").fill("dana-first-pass");
+    await form.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("alert").filter({ hasText: "already taken" }).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}coordinator-accounts.png`, fullPage: true });
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL("**/sign-in");
+    await signIn(page, "dana.fox", "dana-first-pass");
+    await page.waitForURL("**/worker");
+    await page.locator("header.top-bar").getByText("Dana Fox").waitFor();
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the app can be installed: the manifest and its icons are served", async () => {
+  const { context, page } = await phonePage(browser);
+  try {
+    await page.goto("/sign-in");
+    const href = await page.locator('link[rel="manifest"]').getAttribute("href");
+    const manifest = await (await page.request.get(href)).json();
+    assert.equal(manifest.display, "standalone");
+    assert.ok(manifest.short_name);
+    const sizes = manifest.icons.map((icon) => icon.sizes).sort();
+    assert.deepEqual(sizes, ["192x192", "512x512"]);
+    for (const icon of manifest.icons) {
+      const response = await page.request.get(icon.src);
+      assert.equal(response.status(), 200, icon.src);
+      assert.equal(response.headers()["content-type"], "image/png");
+    }
+  } finally {
+    await context.close();
+  }
+});
