@@ -63,13 +63,16 @@ for wasm in "$ROOT"/target/site/pkg/*.wasm; do
 done
 
 say "End-to-end tests in headless Chromium at 390x844"
-PORT="${E2E_PORT:-3900}"
+PORT="${E2E_PORT:-$(free_port)}"
 DATA="$(mktemp -d)"
 CCC_DEMO=true CCC_DATA_DIR="$DATA" CCC_ADDR="127.0.0.1:$PORT" CCC_LOG=warn run_server > "$LOGS/server.log" 2>&1 &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$PORT/sign-in" >/dev/null 2>&1 && break
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "The server did not start:"; cat "$LOGS/server.log"; break
+  fi
   sleep 0.2
 done
 set +e
@@ -77,6 +80,7 @@ set +e
 e2e_status=${PIPESTATUS[0]}
 set -e
 kill "$server_pid" 2>/dev/null || true
+wait "$server_pid" 2>/dev/null || true
 e2e_pass=$(grep -Eo '^ℹ pass [0-9]+' "$LOGS/e2e.log" | awk '{print $3}' | tail -1)
 e2e_fail=$(grep -Eo '^ℹ fail [0-9]+' "$LOGS/e2e.log" | awk '{print $3}' | tail -1)
 passed=$((passed + ${e2e_pass:-0}))

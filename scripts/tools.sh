@@ -59,8 +59,15 @@ build_release() {
   (cd "$ROOT" && cargo leptos build --release)
 }
 
-# The built server binary, with what it needs to find the built site.
+# Runs the built server binary, with what it needs to find the built site.
+# `exec` makes the server itself the process that was started, so that
+# `run_server &` leaves its real pid in $! and killing that stops it.
 run_server() {
-  (cd "$ROOT" && LEPTOS_ENV=PROD LEPTOS_SITE_ROOT="$ROOT/target/site" \
-    "$CARGO_TARGET_DIR/release/contact-centre" "$@")
+  cd "$ROOT"
+  LEPTOS_ENV=PROD LEPTOS_SITE_ROOT="$ROOT/target/site" exec "$CARGO_TARGET_DIR/release/contact-centre" "$@"
+}
+
+# A TCP port on 127.0.0.1 that nothing is listening on.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }

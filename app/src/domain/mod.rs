@@ -7,5 +7,7 @@ pub mod london_time;
 pub mod role;
 /// Slowing down repeated failed sign-ins.
 pub mod sign_in_limit;
+/// The phone's queue of entries waiting to reach the server (session mode).
+pub mod sync_queue;
 /// Checks on what people type into account forms.
 pub mod validate;

@@ -1,0 +1,231 @@
+//! The phone's queue of records waiting to reach the server (session mode).
+//! Pure logic only: the browser keeps the items in IndexedDB and the server
+//! stores them; this decides what to send next, what an acknowledgement
+//! removes, what a rejection keeps, and how long to wait after a failure.
+//!
+//! The rules:
+//! - items are sent oldest first (device time, then id), in batches;
+//! - an item leaves the queue only when the server has acknowledged it,
+//!   as stored now or as stored before (a replay);
+//! - an item the server rejects stays, with the reason, and is not sent
+//!   again until the worker deals with it: nothing is dropped silently;
+//! - after a failed attempt (no connection, server down) the wait before the
+//!   next one doubles, from 2 seconds up to 5 minutes.
+
+use serde::{Deserialize, Serialize};
+
+/// One queued item, as the phone holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedItem<T> {
+    /// Client-generated UUID (v7), the item's identity everywhere.
+    pub id: String,
+    /// When the worker made the entry, by the phone's clock (ms since epoch).
+    pub device_ms: i64,
+    /// Why the server refused it, if it did.
+    pub rejected: Option<String>,
+    pub payload: T,
+}
+
+/// What the server said about one item of a batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ItemOutcome {
+    /// Stored by this request.
+    Stored { id: String },
+    /// Already stored by an earlier request (a retry or a duplicate delivery).
+    AlreadyStored { id: String },
+    /// Refused, with a reason a person can act on.
+    Rejected { id: String, reason: String },
+}
+
+impl ItemOutcome {
+    pub fn id(&self) -> &str {
+        match self {
+            ItemOutcome::Stored { id }
+            | ItemOutcome::AlreadyStored { id }
+            | ItemOutcome::Rejected { id, .. } => id,
+        }
+    }
+}
+
+/// The queue, ordered oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncQueue<T> {
+    items: Vec<QueuedItem<T>>,
+}
+
+/// What applying a server's answer changed, for the status line.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Applied {
+    pub acknowledged: usize,
+    pub rejected: usize,
+}
+
+impl<T: Clone> SyncQueue<T> {
+    pub fn from_items(mut items: Vec<QueuedItem<T>>) -> Self {
+        items.sort_by(|a, b| (a.device_ms, &a.id).cmp(&(b.device_ms, &b.id)));
+        SyncQueue { items }
+    }
+
+    /// Adds an item in its place by time. An id already queued is ignored, so
+    /// a double tap cannot queue the same entry twice.
+    pub fn push(&mut self, item: QueuedItem<T>) -> bool {
+        if self.items.iter().any(|queued| queued.id == item.id) {
+            return false;
+        }
+        let at = self
+            .items
+            .partition_point(|queued| (queued.device_ms, &queued.id) <= (item.device_ms, &item.id));
+        self.items.insert(at, item);
+        true
+    }
+
+    /// Everything still on the phone, rejected items included.
+    pub fn items(&self) -> &[QueuedItem<T>] {
+        &self.items
+    }
+
+    /// Items not yet acknowledged by the server.
+    pub fn unsynced(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn rejected(&self) -> impl Iterator<Item = &QueuedItem<T>> {
+        self.items.iter().filter(|item| item.rejected.is_some())
+    }
+
+    /// The next batch to send: the oldest items that have not been rejected.
+    pub fn next_batch(&self, max: usize) -> Vec<QueuedItem<T>> {
+        self.items
+            .iter()
+            .filter(|item| item.rejected.is_none())
+            .take(max)
+            .cloned()
+            .collect()
+    }
+
+    /// Applies the server's answer: acknowledged items leave the queue,
+    /// rejected ones stay with their reason. Outcomes for unknown ids are
+    /// ignored; items the answer does not mention stay as they were.
+    pub fn apply(&mut self, outcomes: &[ItemOutcome]) -> Applied {
+        let mut applied = Applied::default();
+        for outcome in outcomes {
+            let Some(at) = self.items.iter().position(|item| item.id == outcome.id()) else {
+                continue;
+            };
+            match outcome {
+                ItemOutcome::Stored { .. } | ItemOutcome::AlreadyStored { .. } => {
+                    self.items.remove(at);
+                    applied.acknowledged += 1;
+                }
+                ItemOutcome::Rejected { reason, .. } => {
+                    self.items[at].rejected = Some(reason.clone());
+                    applied.rejected += 1;
+                }
+            }
+        }
+        applied
+    }
+}
+
+/// Milliseconds to wait before the next attempt after `failures` failed
+/// attempts in a row: 2 s, 4 s, 8 s ... at most 5 minutes.
+pub fn retry_delay_ms(failures: u32) -> u64 {
+    const FIRST_MS: u64 = 2_000;
+    const MOST_MS: u64 = 300_000;
+    if failures == 0 {
+        return 0;
+    }
+    FIRST_MS
+        .saturating_mul(1u64 << (failures - 1).min(20))
+        .min(MOST_MS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: &str, device_ms: i64) -> QueuedItem<&'static str> {
+        QueuedItem {
+            id: id.to_owned(),
+            device_ms,
+            rejected: None,
+            payload: "note",
+        }
+    }
+
+    fn ids(queue: &SyncQueue<&'static str>) -> Vec<String> {
+        queue.items().iter().map(|i| i.id.clone()).collect()
+    }
+
+    #[test]
+    fn items_are_kept_oldest_first_whatever_order_they_arrive_in() {
+        let mut queue = SyncQueue::default();
+        queue.push(item("c", 30));
+        queue.push(item("a", 10));
+        queue.push(item("b", 10));
+        assert_eq!(ids(&queue), ["a", "b", "c"]);
+        assert_eq!(queue.next_batch(2).len(), 2);
+        assert_eq!(queue.next_batch(2)[0].id, "a");
+    }
+
+    #[test]
+    fn a_double_tap_queues_an_entry_once() {
+        let mut queue = SyncQueue::default();
+        assert!(queue.push(item("a", 10)));
+        assert!(!queue.push(item("a", 10)));
+        assert_eq!(queue.unsynced(), 1);
+    }
+
+    #[test]
+    fn only_acknowledged_items_leave_the_queue() {
+        let mut queue = SyncQueue::from_items(vec![item("a", 1), item("b", 2), item("c", 3)]);
+        let applied = queue.apply(&[
+            ItemOutcome::Stored { id: "a".into() },
+            ItemOutcome::AlreadyStored { id: "c".into() },
+        ]);
+        assert_eq!(
+            applied,
+            Applied {
+                acknowledged: 2,
+                rejected: 0
+            }
+        );
+        assert_eq!(ids(&queue), ["b"]);
+    }
+
+    #[test]
+    fn a_rejected_item_stays_with_its_reason_and_is_not_resent() {
+        let mut queue = SyncQueue::from_items(vec![item("a", 1), item("b", 2)]);
+        queue.apply(&[ItemOutcome::Rejected {
+            id: "a".into(),
+            reason: "The session was cancelled.".into(),
+        }]);
+        assert_eq!(queue.unsynced(), 2);
+        assert_eq!(
+            queue.rejected().next().unwrap().rejected.as_deref(),
+            Some("The session was cancelled.")
+        );
+        let batch = queue.next_batch(10);
+        assert_eq!(batch.len(), 1);
+        assert_eq!(batch[0].id, "b");
+    }
+
+    #[test]
+    fn answers_about_unknown_items_change_nothing() {
+        let mut queue = SyncQueue::from_items(vec![item("a", 1)]);
+        let applied = queue.apply(&[ItemOutcome::Stored { id: "zzz".into() }]);
+        assert_eq!(applied, Applied::default());
+        assert_eq!(queue.unsynced(), 1);
+    }
+
+    #[test]
+    fn the_wait_doubles_after_each_failure_up_to_five_minutes() {
+        assert_eq!(retry_delay_ms(0), 0);
+        assert_eq!(retry_delay_ms(1), 2_000);
+        assert_eq!(retry_delay_ms(2), 4_000);
+        assert_eq!(retry_delay_ms(3), 8_000);
+        assert_eq!(retry_delay_ms(9), 300_000);
+        assert_eq!(retry_delay_ms(u32::MAX), 300_000);
+    }
+}
