@@ -44,6 +44,20 @@ pub fn london_from_ms(utc_ms: i64) -> NaiveDateTime {
     }
 }
 
+/// Milliseconds since the Unix epoch for a London wall-clock time. In the
+/// hour that does not exist (clocks go forward) the time is read as GMT; in
+/// the hour that happens twice (clocks go back) the first, summer-time one is
+/// meant. The centre is closed at both, so neither matters in practice.
+pub fn ms_from_london(local: NaiveDateTime) -> i64 {
+    let as_summer = local - Duration::hours(1);
+    let utc = if is_summer_time(as_summer) {
+        as_summer
+    } else {
+        local
+    };
+    utc.and_utc().timestamp_millis()
+}
+
 /// Today's date in London.
 pub fn london_date(utc_ms: i64) -> NaiveDate {
     london_from_ms(utc_ms).date()
@@ -108,6 +122,26 @@ mod tests {
             format_london(utc_ms("2026-10-25 01:00")),
             "Sun 25 Oct 2026, 01:00"
         );
+    }
+
+    #[test]
+    fn london_wall_clock_times_convert_back_to_utc_in_both_seasons() {
+        let local = |text| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
+        assert_eq!(
+            ms_from_london(local("2026-07-14 10:00")),
+            utc_ms("2026-07-14 09:00")
+        );
+        assert_eq!(
+            ms_from_london(local("2026-12-14 10:00")),
+            utc_ms("2026-12-14 10:00")
+        );
+        for ms in [
+            utc_ms("2026-03-29 09:00"),
+            utc_ms("2026-10-25 09:00"),
+            utc_ms("2026-10-24 09:00"),
+        ] {
+            assert_eq!(ms_from_london(london_from_ms(ms)), ms);
+        }
     }
 
     #[test]

@@ -1,10 +1,18 @@
 //! Pure rules of the centre: no database, no network, no clock reads. Callers
 //! pass the current time in, so every rule here is unit-tested natively.
 
+/// Three unexplained misses in a row suspend the contact.
+pub mod attendance;
 /// UK local time (Europe/London) from UTC, and ages from dates of birth.
 pub mod london_time;
+/// Prices, charges and cancellation forfeits, in integer pence.
+pub mod money;
+/// The NACCC risk guide as data, and the service it suggests.
+pub mod risk;
 /// The four roles and where each one lands after signing in.
 pub mod role;
+/// Booking rules: staggered times, centre hours, weekly series, clashes.
+pub mod schedule;
 /// Slowing down repeated failed sign-ins.
 pub mod sign_in_limit;
 /// The phone's queue of entries waiting to reach the server (session mode).

@@ -1,0 +1,101 @@
+//! The attendance rule: three consecutive sessions missed without a reason
+//! stop the contact, and no new booking is taken until the coordinator
+//! records a new agreement.
+
+use serde::{Deserialize, Serialize};
+
+/// What happened to one booked session, for the visiting parent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attendance {
+    Attended,
+    /// Missed, with a reason the centre accepted.
+    MissedWithReason,
+    MissedWithoutReason,
+    /// Cancelled by the centre: neither attended nor missed.
+    CancelledByCentre,
+}
+
+/// How many missed sessions in a row stop the contact.
+pub const MISSES_THAT_SUSPEND: usize = 3;
+
+/// Whether contact is suspended, from the sessions since the latest signed
+/// agreement, oldest first. Sessions the centre cancelled are passed over;
+/// anything else between two unexplained misses breaks the run.
+pub fn is_suspended(history_since_agreement: &[Attendance]) -> bool {
+    let mut run = 0;
+    for attendance in history_since_agreement {
+        match attendance {
+            Attendance::MissedWithoutReason => {
+                run += 1;
+                if run >= MISSES_THAT_SUSPEND {
+                    return true;
+                }
+            }
+            Attendance::CancelledByCentre => {}
+            Attendance::Attended | Attendance::MissedWithReason => run = 0,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Attendance::*;
+    use super::*;
+
+    #[test]
+    fn three_unexplained_misses_in_a_row_suspend_contact() {
+        assert!(is_suspended(&[
+            Attended,
+            MissedWithoutReason,
+            MissedWithoutReason,
+            MissedWithoutReason
+        ]));
+    }
+
+    #[test]
+    fn two_misses_do_not() {
+        assert!(!is_suspended(&[
+            MissedWithoutReason,
+            MissedWithoutReason,
+            Attended
+        ]));
+    }
+
+    #[test]
+    fn an_attended_or_explained_session_breaks_the_run() {
+        assert!(!is_suspended(&[
+            MissedWithoutReason,
+            MissedWithoutReason,
+            Attended,
+            MissedWithoutReason
+        ]));
+        assert!(!is_suspended(&[
+            MissedWithoutReason,
+            MissedWithReason,
+            MissedWithoutReason,
+            MissedWithoutReason
+        ]));
+    }
+
+    #[test]
+    fn a_centre_cancellation_neither_counts_nor_breaks_the_run() {
+        assert!(is_suspended(&[
+            MissedWithoutReason,
+            CancelledByCentre,
+            MissedWithoutReason,
+            MissedWithoutReason
+        ]));
+    }
+
+    #[test]
+    fn a_suspension_stays_even_if_the_parent_attends_later() {
+        assert!(is_suspended(&[
+            MissedWithoutReason,
+            MissedWithoutReason,
+            MissedWithoutReason,
+            Attended
+        ]));
+    }
+}

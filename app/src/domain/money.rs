@@ -1,0 +1,267 @@
+//! Prices, charges and cancellation forfeits. Money is integer pence, always.
+
+use serde::{Deserialize, Serialize};
+
+/// An amount of money in pence. Negative only for refunds and credits.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+pub struct Pence(pub i64);
+
+impl std::fmt::Display for Pence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        write!(f, "{sign}£{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+/// The centre's prices, a setting. The defaults are one centre's published
+/// prices from 1 January 2024 (DOMAIN.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prices {
+    pub registration_per_parent: Pence,
+    pub pre_visit_per_parent: Pence,
+    pub deposit_per_parent: Pence,
+    pub supervised_session: Pence,
+    pub final_report: Pence,
+}
+
+impl Default for Prices {
+    fn default() -> Self {
+        Prices {
+            registration_per_parent: Pence(11_000),
+            pre_visit_per_parent: Pence(7_500),
+            deposit_per_parent: Pence(11_000),
+            supervised_session: Pence(9_900),
+            final_report: Pence(6_000),
+        }
+    }
+}
+
+/// Who pays for a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Funding {
+    /// The parents pay.
+    Private,
+    /// Court-ordered contact funded through Cafcass: the parents pay nothing.
+    Cafcass,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Parent {
+    Resident,
+    Visiting,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChargeKind {
+    Registration,
+    Deposit,
+    PreVisit,
+    Session,
+    FinalReport,
+}
+
+/// A charge to raise: who owes what, for what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Charge {
+    pub parent: Parent,
+    pub kind: ChargeKind,
+    pub amount: Pence,
+}
+
+/// The events that raise charges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chargeable {
+    /// The contact plan starts: registration and deposit for each parent.
+    PlanStarts,
+    /// A parent's pre-visit is booked.
+    PreVisit(Parent),
+    /// A contact session is booked (the visiting parent pays).
+    Session,
+    /// The final written report is requested (the visiting parent pays
+    /// unless the centre records otherwise).
+    FinalReport,
+}
+
+/// The charges an event raises. A Cafcass-funded case raises none.
+pub fn charges_for(event: Chargeable, funding: Funding, prices: &Prices) -> Vec<Charge> {
+    if funding == Funding::Cafcass {
+        return Vec::new();
+    }
+    let charge = |parent, kind, amount| Charge {
+        parent,
+        kind,
+        amount,
+    };
+    match event {
+        Chargeable::PlanStarts => [Parent::Resident, Parent::Visiting]
+            .into_iter()
+            .flat_map(|parent| {
+                [
+                    charge(
+                        parent,
+                        ChargeKind::Registration,
+                        prices.registration_per_parent,
+                    ),
+                    charge(parent, ChargeKind::Deposit, prices.deposit_per_parent),
+                ]
+            })
+            .collect(),
+        Chargeable::PreVisit(parent) => vec![charge(
+            parent,
+            ChargeKind::PreVisit,
+            prices.pre_visit_per_parent,
+        )],
+        Chargeable::Session => vec![charge(
+            Parent::Visiting,
+            ChargeKind::Session,
+            prices.supervised_session,
+        )],
+        Chargeable::FinalReport => vec![charge(
+            Parent::Visiting,
+            ChargeKind::FinalReport,
+            prices.final_report,
+        )],
+    }
+}
+
+/// Who cancelled a booking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Canceller {
+    Parent(Parent),
+    /// The centre (child ill, appointment): never costs the parents anything.
+    Centre,
+}
+
+/// What a cancellation costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Forfeit {
+    Nothing,
+    /// The visiting parent loses the session fee.
+    SessionFee,
+    /// The resident parent loses their deposit.
+    Deposit,
+}
+
+/// The notice below which a parent's cancellation forfeits money.
+pub const SHORT_NOTICE_MS: i64 = 48 * 60 * 60 * 1000;
+
+/// What cancelling costs, `notice_ms` before the session starts: with less
+/// than 48 hours' notice the visiting parent forfeits the session fee and
+/// the resident parent the deposit; with 48 hours or more, nothing.
+pub fn cancellation_forfeit(by: Canceller, notice_ms: i64) -> Forfeit {
+    match by {
+        Canceller::Centre => Forfeit::Nothing,
+        Canceller::Parent(_) if notice_ms >= SHORT_NOTICE_MS => Forfeit::Nothing,
+        Canceller::Parent(Parent::Visiting) => Forfeit::SessionFee,
+        Canceller::Parent(Parent::Resident) => Forfeit::Deposit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINUTE: i64 = 60_000;
+    const HOUR: i64 = 60 * MINUTE;
+
+    #[test]
+    fn pence_are_shown_as_pounds() {
+        assert_eq!(Pence(9_900).to_string(), "£99.00");
+        assert_eq!(Pence(5).to_string(), "£0.05");
+        assert_eq!(Pence(-11_000).to_string(), "-£110.00");
+    }
+
+    #[test]
+    fn a_private_plan_raises_registration_and_deposit_for_each_parent() {
+        let charges = charges_for(Chargeable::PlanStarts, Funding::Private, &Prices::default());
+        assert_eq!(charges.len(), 4);
+        let total: i64 = charges.iter().map(|c| c.amount.0).sum();
+        assert_eq!(total, 2 * (11_000 + 11_000));
+        assert!(
+            charges
+                .iter()
+                .any(|c| c.parent == Parent::Resident && c.kind == ChargeKind::Deposit)
+        );
+    }
+
+    #[test]
+    fn sessions_and_pre_visits_are_charged_at_the_centre_prices() {
+        let prices = Prices {
+            supervised_session: Pence(12_000),
+            ..Prices::default()
+        };
+        let session = charges_for(Chargeable::Session, Funding::Private, &prices);
+        assert_eq!(
+            session,
+            [Charge {
+                parent: Parent::Visiting,
+                kind: ChargeKind::Session,
+                amount: Pence(12_000)
+            }]
+        );
+        let pre_visit = charges_for(
+            Chargeable::PreVisit(Parent::Resident),
+            Funding::Private,
+            &prices,
+        );
+        assert_eq!(pre_visit[0].amount, Pence(7_500));
+        assert_eq!(pre_visit[0].parent, Parent::Resident);
+    }
+
+    #[test]
+    fn a_cafcass_funded_case_raises_no_charge_at_all() {
+        for event in [
+            Chargeable::PlanStarts,
+            Chargeable::PreVisit(Parent::Visiting),
+            Chargeable::Session,
+            Chargeable::FinalReport,
+        ] {
+            assert!(
+                charges_for(event, Funding::Cafcass, &Prices::default()).is_empty(),
+                "{event:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn forty_seven_hours_fifty_nine_minutes_is_short_notice_for_each_parent() {
+        let notice = 47 * HOUR + 59 * MINUTE;
+        assert_eq!(
+            cancellation_forfeit(Canceller::Parent(Parent::Visiting), notice),
+            Forfeit::SessionFee
+        );
+        assert_eq!(
+            cancellation_forfeit(Canceller::Parent(Parent::Resident), notice),
+            Forfeit::Deposit
+        );
+    }
+
+    #[test]
+    fn forty_eight_hours_is_enough_notice_for_each_parent() {
+        let notice = 48 * HOUR;
+        assert_eq!(
+            cancellation_forfeit(Canceller::Parent(Parent::Visiting), notice),
+            Forfeit::Nothing
+        );
+        assert_eq!(
+            cancellation_forfeit(Canceller::Parent(Parent::Resident), notice),
+            Forfeit::Nothing
+        );
+    }
+
+    #[test]
+    fn the_centre_cancelling_costs_nothing_even_at_the_last_minute() {
+        assert_eq!(
+            cancellation_forfeit(Canceller::Centre, MINUTE),
+            Forfeit::Nothing
+        );
+    }
+}

@@ -1,0 +1,368 @@
+//! Booking rules: staggered arrivals, centre hours, weekly series and clashes.
+//! Times are milliseconds since the Unix epoch (UTC); the centre's hours and a
+//! series' weekly repetition follow London wall-clock time.
+
+use chrono::{Datelike, Duration, NaiveTime, Weekday};
+use serde::{Deserialize, Serialize};
+
+use super::london_time::{london_from_ms, ms_from_london};
+use crate::error::AppError;
+
+const MINUTE_MS: i64 = 60_000;
+
+/// The centre's settings for staggered arrivals and departures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaggerSettings {
+    /// The visiting parent arrives this long before the session starts.
+    pub visiting_arrives_before_min: i64,
+    /// The visiting parent leaves this long after the session ends (the
+    /// child, with the resident parent, leaves first).
+    pub visiting_leaves_after_min: i64,
+    /// How long one person takes through the door: no two parents' arrivals
+    /// or departures may fall within this of each other.
+    pub door_window_min: i64,
+}
+
+impl Default for StaggerSettings {
+    fn default() -> Self {
+        StaggerSettings {
+            visiting_arrives_before_min: 15,
+            visiting_leaves_after_min: 10,
+            door_window_min: 5,
+        }
+    }
+}
+
+/// Each parent's times for one session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaggeredTimes {
+    pub visiting_arrives_ms: i64,
+    /// The resident parent brings the child at the start, then leaves.
+    pub resident_arrives_ms: i64,
+    /// The resident parent collects the child at the end.
+    pub resident_collects_ms: i64,
+    pub visiting_leaves_ms: i64,
+}
+
+impl StaggeredTimes {
+    /// From the visiting parent's arrival to their departure: how long the
+    /// centre (room and workers) is taken.
+    pub fn span(&self) -> (i64, i64) {
+        (self.visiting_arrives_ms, self.visiting_leaves_ms)
+    }
+}
+
+/// The staggered times for a session from `start_ms` to `end_ms`. Refuses a
+/// session that ends before it starts, and settings under which the parents'
+/// comings and goings would meet at the door.
+pub fn stagger(
+    start_ms: i64,
+    end_ms: i64,
+    settings: &StaggerSettings,
+) -> Result<StaggeredTimes, AppError> {
+    if end_ms <= start_ms {
+        return Err(AppError::invalid(
+            "end",
+            "The session must end after it starts.",
+        ));
+    }
+    let times = StaggeredTimes {
+        visiting_arrives_ms: start_ms - settings.visiting_arrives_before_min * MINUTE_MS,
+        resident_arrives_ms: start_ms,
+        resident_collects_ms: end_ms,
+        visiting_leaves_ms: end_ms + settings.visiting_leaves_after_min * MINUTE_MS,
+    };
+    if !parents_never_meet(&times, settings.door_window_min) {
+        return Err(AppError::invalid(
+            "stagger",
+            format!(
+                "The parents would meet at the door: the visiting parent must arrive at least {0} minutes before and leave at least {0} minutes after the other parent.",
+                settings.door_window_min
+            ),
+        ));
+    }
+    Ok(times)
+}
+
+/// True when each parent's arrivals and departures are at least a door
+/// window apart from the other parent's.
+pub fn parents_never_meet(times: &StaggeredTimes, door_window_min: i64) -> bool {
+    let window = door_window_min.max(0) * MINUTE_MS;
+    let visiting = [times.visiting_arrives_ms, times.visiting_leaves_ms];
+    let resident = [times.resident_arrives_ms, times.resident_collects_ms];
+    visiting
+        .iter()
+        .all(|v| resident.iter().all(|r| (v - r).abs() >= window.max(1)))
+}
+
+/// The centre's opening hours, a setting: Monday to Saturday by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CentreHours {
+    pub opens: NaiveTime,
+    pub closes: NaiveTime,
+}
+
+impl Default for CentreHours {
+    fn default() -> Self {
+        CentreHours {
+            opens: NaiveTime::from_hms_opt(9, 0, 0).expect("valid time"),
+            closes: NaiveTime::from_hms_opt(18, 0, 0).expect("valid time"),
+        }
+    }
+}
+
+/// Refuses a span that is not wholly within one day's opening hours, Monday
+/// to Saturday, London time.
+pub fn check_centre_hours(span: (i64, i64), hours: &CentreHours) -> Result<(), AppError> {
+    let (from, to) = (london_from_ms(span.0), london_from_ms(span.1));
+    if from.weekday() == Weekday::Sun {
+        return Err(AppError::invalid(
+            "start",
+            "The centre is closed on Sundays.",
+        ));
+    }
+    if from.date() != to.date() || from.time() < hours.opens || to.time() > hours.closes {
+        return Err(AppError::invalid(
+            "start",
+            format!(
+                "The centre is open {} to {}: arrivals and departures must fall within those hours.",
+                hours.opens.format("%H:%M"),
+                hours.closes.format("%H:%M")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Start times of a series: `count` sessions, `every_days` apart, at the same
+/// London wall-clock time (10:00 stays 10:00 across the change of the clocks).
+pub fn series_starts(first_start_ms: i64, count: u32, every_days: i64) -> Vec<i64> {
+    let first = london_from_ms(first_start_ms);
+    (0..count as i64)
+        .map(|n| ms_from_london(first + Duration::days(n * every_days)))
+        .collect()
+}
+
+/// What a booking takes: its span and the room, workers and parents in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub booking_id: i64,
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub room: String,
+    pub workers: Vec<(i64, String)>,
+    pub parents: Vec<(i64, String)>,
+}
+
+/// What clashes with a proposed booking, named for the person booking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clash {
+    Room { room: String, booking_id: i64 },
+    Worker { name: String, booking_id: i64 },
+    Parent { name: String, booking_id: i64 },
+}
+
+impl Clash {
+    pub fn message(&self) -> String {
+        match self {
+            Clash::Room { room, booking_id } => {
+                format!("{room} is already booked at that time (booking {booking_id}).")
+            }
+            Clash::Worker { name, booking_id } => {
+                format!("{name} is already working at that time (booking {booking_id}).")
+            }
+            Clash::Parent { name, booking_id } => {
+                format!("{name} already has a booking at that time (booking {booking_id}).")
+            }
+        }
+    }
+}
+
+/// The first clash between `proposed` and the `existing` bookings. Spans are
+/// half-open: one booking may end exactly when the next begins.
+pub fn find_clash(proposed: &Slot, existing: &[Slot]) -> Option<Clash> {
+    existing
+        .iter()
+        .filter(|other| other.booking_id != proposed.booking_id)
+        .filter(|other| proposed.from_ms < other.to_ms && other.from_ms < proposed.to_ms)
+        .find_map(|other| {
+            if other.room == proposed.room {
+                return Some(Clash::Room {
+                    room: proposed.room.clone(),
+                    booking_id: other.booking_id,
+                });
+            }
+            let shared = |mine: &[(i64, String)], theirs: &[(i64, String)]| {
+                mine.iter()
+                    .find(|(id, _)| theirs.iter().any(|(other_id, _)| other_id == id))
+                    .map(|(_, name)| name.clone())
+            };
+            if let Some(name) = shared(&proposed.workers, &other.workers) {
+                return Some(Clash::Worker {
+                    name,
+                    booking_id: other.booking_id,
+                });
+            }
+            shared(&proposed.parents, &other.parents).map(|name| Clash::Parent {
+                name,
+                booking_id: other.booking_id,
+            })
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDateTime;
+
+    fn utc_ms(text: &str) -> i64 {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
+            .unwrap()
+            .and_utc()
+            .timestamp_millis()
+    }
+
+    #[test]
+    fn the_visiting_parent_comes_first_and_leaves_last() {
+        let start = utc_ms("2026-12-05 10:00");
+        let end = utc_ms("2026-12-05 11:00");
+        let times = stagger(start, end, &StaggerSettings::default()).unwrap();
+        assert_eq!(times.visiting_arrives_ms, utc_ms("2026-12-05 09:45"));
+        assert_eq!(times.resident_arrives_ms, start);
+        assert_eq!(times.resident_collects_ms, end);
+        assert_eq!(times.visiting_leaves_ms, utc_ms("2026-12-05 11:10"));
+        assert!(parents_never_meet(&times, 5));
+    }
+
+    #[test]
+    fn settings_that_would_make_parents_meet_are_refused() {
+        let settings = StaggerSettings {
+            visiting_arrives_before_min: 2,
+            ..StaggerSettings::default()
+        };
+        let error = stagger(0, 60 * MINUTE_MS, &settings).unwrap_err();
+        assert_eq!(error.field(), Some("stagger"));
+        let same_time = StaggerSettings {
+            visiting_leaves_after_min: 0,
+            door_window_min: 0,
+            ..StaggerSettings::default()
+        };
+        assert!(stagger(0, 60 * MINUTE_MS, &same_time).is_err());
+    }
+
+    #[test]
+    fn a_session_that_ends_before_it_starts_is_refused() {
+        assert_eq!(
+            stagger(10, 10, &StaggerSettings::default())
+                .unwrap_err()
+                .field(),
+            Some("end")
+        );
+    }
+
+    #[test]
+    fn the_centre_is_closed_on_sundays_and_outside_its_hours() {
+        let hours = CentreHours::default();
+        // Saturday 5 December 2026, 09:45 to 11:10 London (GMT).
+        assert!(
+            check_centre_hours(
+                (utc_ms("2026-12-05 09:45"), utc_ms("2026-12-05 11:10")),
+                &hours
+            )
+            .is_ok()
+        );
+        assert!(
+            check_centre_hours(
+                (utc_ms("2026-12-06 09:45"), utc_ms("2026-12-06 11:10")),
+                &hours
+            )
+            .is_err()
+        );
+        assert!(
+            check_centre_hours(
+                (utc_ms("2026-12-05 08:45"), utc_ms("2026-12-05 10:10")),
+                &hours
+            )
+            .is_err()
+        );
+        // 17:30 to 18:30 UTC in July is 18:30 to 19:30 in London: closed.
+        assert!(
+            check_centre_hours(
+                (utc_ms("2026-07-04 16:30"), utc_ms("2026-07-04 17:30")),
+                &hours
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn a_weekly_series_keeps_its_london_time_across_the_clock_change() {
+        // Saturdays at 10:00 London from 17 October 2026; the clocks go back on 25 October.
+        let starts = series_starts(utc_ms("2026-10-17 09:00"), 6, 7);
+        assert_eq!(starts.len(), 6);
+        assert_eq!(starts[1], utc_ms("2026-10-24 09:00"));
+        assert_eq!(starts[2], utc_ms("2026-10-31 10:00"));
+        for start in starts {
+            assert_eq!(
+                london_from_ms(start).format("%a %H:%M").to_string(),
+                "Sat 10:00"
+            );
+        }
+    }
+
+    fn slot(id: i64, from: i64, to: i64, room: &str, workers: &[i64], parents: &[i64]) -> Slot {
+        Slot {
+            booking_id: id,
+            from_ms: from,
+            to_ms: to,
+            room: room.into(),
+            workers: workers
+                .iter()
+                .map(|w| (*w, format!("Worker {w}")))
+                .collect(),
+            parents: parents
+                .iter()
+                .map(|p| (*p, format!("Parent {p}")))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn clashes_name_the_room_the_worker_or_the_parent() {
+        let existing = [slot(1, 100, 200, "Blue room", &[7, 8], &[20, 21])];
+        let room = find_clash(&slot(2, 150, 250, "Blue room", &[9], &[30]), &existing).unwrap();
+        assert_eq!(
+            room.message(),
+            "Blue room is already booked at that time (booking 1)."
+        );
+        let worker = find_clash(&slot(2, 150, 250, "Green room", &[8], &[30]), &existing).unwrap();
+        assert_eq!(
+            worker,
+            Clash::Worker {
+                name: "Worker 8".into(),
+                booking_id: 1
+            }
+        );
+        let parent = find_clash(&slot(2, 150, 250, "Green room", &[9], &[21]), &existing).unwrap();
+        assert_eq!(
+            parent,
+            Clash::Parent {
+                name: "Parent 21".into(),
+                booking_id: 1
+            }
+        );
+    }
+
+    #[test]
+    fn back_to_back_bookings_and_a_booking_moved_in_place_do_not_clash() {
+        let existing = [slot(1, 100, 200, "Blue room", &[7], &[20])];
+        assert_eq!(
+            find_clash(&slot(2, 200, 300, "Blue room", &[7], &[20]), &existing),
+            None
+        );
+        assert_eq!(
+            find_clash(&slot(1, 150, 250, "Blue room", &[7], &[20]), &existing),
+            None
+        );
+    }
+}
