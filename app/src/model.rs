@@ -39,3 +39,92 @@ pub struct ChildSummary {
     /// Age in whole years on the day asked.
     pub age_years: u32,
 }
+
+/// One parent's details as the centre records them: for staff only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParentDetails {
+    pub full_name: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildDetails {
+    pub first_name: String,
+    pub last_name: String,
+    /// YYYY-MM-DD.
+    pub date_of_birth: String,
+}
+
+/// A referral as the coordinator records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewReferral {
+    pub reference: String,
+    pub source: crate::domain::referral::ReferralSource,
+    pub law: crate::domain::referral::Law,
+    pub funding: crate::domain::money::Funding,
+    pub court_orders: String,
+    pub pending_proceedings: String,
+    pub reasons: Vec<crate::domain::risk::RiskReason>,
+    pub children: Vec<ChildDetails>,
+    pub resident: ParentDetails,
+    pub visiting: ParentDetails,
+    pub resident_consent_on: Option<String>,
+    pub visiting_consent_on: Option<String>,
+}
+
+/// A contact plan as the coordinator drafts it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPlan {
+    pub service: crate::domain::schedule::Service,
+    pub every_days: i64,
+    pub duration_min: i64,
+    pub sessions_planned: i64,
+    pub ground_rules: String,
+    pub who_may_attend: String,
+}
+
+/// A run of bookings made in one action (one booking when `count` is 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesRequest {
+    pub case_id: i64,
+    pub kind: crate::domain::schedule::BookingKind,
+    /// For a pre-visit: whose it is.
+    pub parent_side: Option<crate::domain::money::Parent>,
+    pub room_id: i64,
+    pub first_start_ms: i64,
+    pub duration_min: i64,
+    pub count: u32,
+    pub every_days: i64,
+    pub worker_ids: Vec<i64>,
+}
+
+/// One booking as one parent sees it: their own times only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParentBooking {
+    pub id: i64,
+    pub kind: crate::domain::schedule::BookingKind,
+    pub starts_ms: i64,
+    /// When this parent arrives and leaves (never the other parent's times).
+    pub arrive_ms: i64,
+    pub leave_ms: i64,
+    pub status: crate::domain::ledger::BookingStatus,
+}
+
+/// One line of a parent's statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementLine {
+    pub at_ms: i64,
+    pub description: String,
+    /// Positive: owed by the parent. Negative: paid by them.
+    pub amount: crate::domain::money::Pence,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    pub lines: Vec<StatementLine>,
+    pub balance: crate::domain::money::Pence,
+    /// The refundable deposit still held, if any.
+    pub deposit_held: crate::domain::money::Pence,
+}

@@ -16,6 +16,28 @@ pub enum Attendance {
     CancelledByCentre,
 }
 
+impl Attendance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Attendance::Attended => "attended",
+            Attendance::MissedWithReason => "missed_with_reason",
+            Attendance::MissedWithoutReason => "missed_without_reason",
+            Attendance::CancelledByCentre => "cancelled_by_centre",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Attendance> {
+        [
+            Attendance::Attended,
+            Attendance::MissedWithReason,
+            Attendance::MissedWithoutReason,
+            Attendance::CancelledByCentre,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == text)
+    }
+}
+
 /// How many missed sessions in a row stop the contact.
 pub const MISSES_THAT_SUSPEND: usize = 3;
 

@@ -3,10 +3,14 @@
 
 /// Three unexplained misses in a row suspend the contact.
 pub mod attendance;
+/// A parent's account: which charges payments settle, booking statuses, balance.
+pub mod ledger;
 /// UK local time (Europe/London) from UTC, and ages from dates of birth.
 pub mod london_time;
 /// Prices, charges and cancellation forfeits, in integer pence.
 pub mod money;
+/// Referral sources, the law a case falls under, the self-referral rule.
+pub mod referral;
 /// The NACCC risk guide as data, and the service it suggests.
 pub mod risk;
 /// The four roles and where each one lands after signing in.

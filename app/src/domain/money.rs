@@ -56,6 +56,36 @@ pub enum Parent {
     Visiting,
 }
 
+impl Parent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Parent::Resident => "resident",
+            Parent::Visiting => "visiting",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Parent> {
+        [Parent::Resident, Parent::Visiting]
+            .into_iter()
+            .find(|p| p.as_str() == text)
+    }
+}
+
+impl Funding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Funding::Private => "private",
+            Funding::Cafcass => "cafcass",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Funding> {
+        [Funding::Private, Funding::Cafcass]
+            .into_iter()
+            .find(|f| f.as_str() == text)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChargeKind {
@@ -64,6 +94,40 @@ pub enum ChargeKind {
     PreVisit,
     Session,
     FinalReport,
+}
+
+impl ChargeKind {
+    pub const ALL: [ChargeKind; 5] = [
+        ChargeKind::Registration,
+        ChargeKind::Deposit,
+        ChargeKind::PreVisit,
+        ChargeKind::Session,
+        ChargeKind::FinalReport,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChargeKind::Registration => "registration",
+            ChargeKind::Deposit => "deposit",
+            ChargeKind::PreVisit => "pre_visit",
+            ChargeKind::Session => "session",
+            ChargeKind::FinalReport => "final_report",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ChargeKind> {
+        ChargeKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ChargeKind::Registration => "Registration",
+            ChargeKind::Deposit => "Deposit (refundable)",
+            ChargeKind::PreVisit => "Pre-visit",
+            ChargeKind::Session => "Contact session",
+            ChargeKind::FinalReport => "Final report",
+        }
+    }
 }
 
 /// A charge to raise: who owes what, for what.

@@ -10,6 +10,94 @@ use crate::error::AppError;
 
 const MINUTE_MS: i64 = 60_000;
 
+/// The kinds of contact a plan can set up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Service {
+    Supervised,
+    Supported,
+    Handover,
+    Indirect,
+}
+
+impl Service {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Service::Supervised => "supervised",
+            Service::Supported => "supported",
+            Service::Handover => "handover",
+            Service::Indirect => "indirect",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Service> {
+        [
+            Service::Supervised,
+            Service::Supported,
+            Service::Handover,
+            Service::Indirect,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+
+    /// Supervised contact has two workers in the room.
+    pub fn workers_needed(self) -> usize {
+        match self {
+            Service::Supervised => 2,
+            Service::Supported | Service::Handover => 1,
+            Service::Indirect => 0,
+        }
+    }
+}
+
+/// What a booking is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BookingKind {
+    /// A meeting with one parent before contact starts.
+    PreVisit,
+    Session,
+    Handover,
+    Review,
+}
+
+impl BookingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BookingKind::PreVisit => "pre_visit",
+            BookingKind::Session => "session",
+            BookingKind::Handover => "handover",
+            BookingKind::Review => "review",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<BookingKind> {
+        [
+            BookingKind::PreVisit,
+            BookingKind::Session,
+            BookingKind::Handover,
+            BookingKind::Review,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            BookingKind::PreVisit => "Pre-visit",
+            BookingKind::Session => "Contact session",
+            BookingKind::Handover => "Handover",
+            BookingKind::Review => "Review meeting",
+        }
+    }
+
+    /// Sessions and handovers bring both parents and need a signed plan.
+    pub fn is_contact(self) -> bool {
+        matches!(self, BookingKind::Session | BookingKind::Handover)
+    }
+}
+
 /// The centre's settings for staggered arrivals and departures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaggerSettings {

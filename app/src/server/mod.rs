@@ -10,6 +10,8 @@
 pub mod accounts;
 /// Sign-in sessions: tokens, cookies, who is calling.
 pub mod auth;
+/// Bookings and series; cancellations and attendance.
+pub mod bookings;
 /// Cases and the people linked to them.
 pub mod cases;
 /// Connecting to SQLite or PostgreSQL and applying migrations.
@@ -18,6 +20,14 @@ pub mod db;
 pub mod demo;
 /// Turning database and other failures into `AppError`s, logged once.
 pub mod failure;
+/// Payments, refunds, statements and booking statuses.
+pub mod ledger;
+/// Contact plans and the parents' agreements.
+pub mod plans;
+/// Referrals: the case, children, parents' details, reasons; the decision.
+pub mod referrals;
+/// Centre settings (prices, staggering, hours) and rooms.
+pub mod settings;
 
 use std::sync::{Arc, Mutex};
 

@@ -1,0 +1,368 @@
+//! Bookings: one or a series in one action, with staggered times, centre
+//! hours, the plan and agreements, the attendance rule and clashes all
+//! checked first; then cancellations with what they cost, and attendance.
+
+use sqlx::Row;
+
+use super::{Db, plans, settings};
+use crate::domain::attendance::{Attendance, is_suspended};
+use crate::domain::money::{
+    Canceller, ChargeKind, Chargeable, Forfeit, Parent, cancellation_forfeit, charges_for,
+};
+use crate::domain::role::Role;
+use crate::domain::schedule::{
+    BookingKind, Slot, StaggeredTimes, check_centre_hours, find_clash, series_starts, stagger,
+};
+use crate::error::AppError;
+use crate::model::SeriesRequest;
+
+const MINUTE_MS: i64 = 60_000;
+
+/// Books every session of the request, or none: returns the new booking ids.
+pub async fn book_series(
+    db: &Db,
+    request: &SeriesRequest,
+    now_ms: i64,
+) -> Result<Vec<i64>, AppError> {
+    if !(1..=52).contains(&request.count) {
+        return Err(AppError::invalid(
+            "count",
+            "Book 1 to 52 sessions at a time.",
+        ));
+    }
+    if !(15..=480).contains(&request.duration_min) {
+        return Err(AppError::invalid(
+            "duration_min",
+            "A booking lasts 15 minutes to 8 hours.",
+        ));
+    }
+    if request.count > 1 && !(1..=365).contains(&request.every_days) {
+        return Err(AppError::invalid(
+            "every_days",
+            "A series repeats every 1 to 365 days.",
+        ));
+    }
+    if request.first_start_ms <= now_ms {
+        return Err(AppError::invalid(
+            "start",
+            "A booking must start in the future.",
+        ));
+    }
+    let room = sqlx::query("SELECT name FROM rooms WHERE id = $1")
+        .bind(request.room_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| AppError::invalid("room_id", "There is no such room."))?;
+    let room_name: String = room.try_get("name")?;
+    let funding = plans::funding(db, request.case_id).await?;
+
+    // Contact needs a plan both parents have signed, and contact not suspended.
+    let plan = if request.kind.is_contact() {
+        let plan = plans::current_signed_plan(db, request.case_id).await?.ok_or_else(|| {
+            AppError::conflict(
+                "Sessions can be booked only once there is a contact plan and both parents have signed their agreements.",
+            )
+        })?;
+        if is_suspended(&attendance_since(db, request.case_id, plan.created_at).await?) {
+            return Err(AppError::conflict(
+                "Contact is suspended after three missed sessions without a reason. Record a new agreement before booking again.",
+            ));
+        }
+        Some(plan)
+    } else {
+        None
+    };
+    let workers_needed = plan.as_ref().map_or(1, |p| p.service.workers_needed());
+    let mut workers = request.worker_ids.clone();
+    workers.sort_unstable();
+    workers.dedup();
+    if workers.len() < workers_needed {
+        return Err(AppError::invalid(
+            "worker_ids",
+            format!("This booking needs {workers_needed} contact worker(s); choose them."),
+        ));
+    }
+    let mut worker_names = Vec::new();
+    for id in &workers {
+        let user = super::accounts::find(db, *id).await?;
+        match user {
+            Some(user) if user.role == Role::Worker => worker_names.push((*id, user.display_name)),
+            _ => {
+                return Err(AppError::invalid(
+                    "worker_ids",
+                    "Choose contact workers from the list.",
+                ));
+            }
+        }
+    }
+    let parent_side = match request.kind {
+        BookingKind::PreVisit => Some(request.parent_side.ok_or_else(|| {
+            AppError::invalid(
+                "parent_side",
+                "Say whose pre-visit this is: each parent has their own.",
+            )
+        })?),
+        _ => None,
+    };
+    let parents = parents_of(db, request.case_id).await?;
+    let parents_in: Vec<(i64, String)> = match parent_side {
+        Some(side) => parents
+            .iter()
+            .filter(|(s, _, _)| *s == side)
+            .map(|(_, id, n)| (*id, n.clone()))
+            .collect(),
+        None => parents.iter().map(|(_, id, n)| (*id, n.clone())).collect(),
+    };
+
+    let stagger_settings = settings::stagger(db).await?;
+    let hours = settings::hours(db).await?;
+    let prices = settings::prices(db).await?;
+    let starts = series_starts(request.first_start_ms, request.count, request.every_days);
+    let mut planned: Vec<(i64, i64, StaggeredTimes)> = Vec::new();
+    for start in starts {
+        let end = start + request.duration_min * MINUTE_MS;
+        let times = stagger(start, end, &stagger_settings)?;
+        check_centre_hours(times.span(), &hours)?;
+        planned.push((start, end, times));
+    }
+    let (from, to) = (planned[0].2.span().0, planned[planned.len() - 1].2.span().1);
+    let mut existing = slots_between(db, from, to).await?;
+    for (index, (_, _, times)) in planned.iter().enumerate() {
+        let proposed = Slot {
+            booking_id: -(index as i64) - 1,
+            from_ms: times.span().0,
+            to_ms: times.span().1,
+            room: room_name.clone(),
+            workers: worker_names.clone(),
+            parents: parents_in.clone(),
+        };
+        if let Some(clash) = find_clash(&proposed, &existing) {
+            return Err(AppError::conflict(clash.message()));
+        }
+        existing.push(proposed);
+    }
+
+    let mut tx = db.pool.begin().await?;
+    let mut ids = Vec::new();
+    for (start, end, times) in planned {
+        let row = sqlx::query(
+            "INSERT INTO bookings (case_id, plan_id, kind, parent_side, room_id, starts_at, ends_at, \
+             visiting_arrives_at, visiting_leaves_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(request.case_id)
+        .bind(plan.as_ref().map(|p| p.id))
+        .bind(request.kind.as_str())
+        .bind(parent_side.map(Parent::as_str))
+        .bind(request.room_id)
+        .bind(start)
+        .bind(end)
+        .bind(times.visiting_arrives_ms)
+        .bind(times.visiting_leaves_ms)
+        .bind(now_ms)
+        .fetch_one(&mut *tx)
+        .await?;
+        let booking_id: i64 = row.try_get("id")?;
+        for worker in &workers {
+            sqlx::query("INSERT INTO booking_workers (booking_id, user_id) VALUES ($1, $2)")
+                .bind(booking_id)
+                .bind(worker)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let chargeable = match (request.kind, parent_side) {
+            (BookingKind::PreVisit, Some(side)) => Some(Chargeable::PreVisit(side)),
+            (BookingKind::Session, _) => Some(Chargeable::Session),
+            _ => None,
+        };
+        for charge in chargeable
+            .into_iter()
+            .flat_map(|c| charges_for(c, funding, &prices))
+        {
+            sqlx::query(
+                "INSERT INTO charges (case_id, parent_side, kind, amount_pence, booking_id, raised_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(request.case_id)
+            .bind(charge.parent.as_str())
+            .bind(charge.kind.as_str())
+            .bind(charge.amount.0)
+            .bind(booking_id)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+        }
+        ids.push(booking_id);
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// The case's parents: side, id, name.
+async fn parents_of(db: &Db, case_id: i64) -> Result<Vec<(Parent, i64, String)>, AppError> {
+    let rows = sqlx::query(
+        "SELECT id, side, full_name FROM case_parents WHERE case_id = $1 ORDER BY side",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let side: String = row.try_get("side")?;
+            let side = Parent::parse(&side)
+                .ok_or_else(|| super::failure::internal("unknown parent side"))?;
+            Ok((side, row.try_get("id")?, row.try_get("full_name")?))
+        })
+        .collect()
+}
+
+/// Every live booking overlapping the span, with its room, workers and parents.
+async fn slots_between(db: &Db, from_ms: i64, to_ms: i64) -> Result<Vec<Slot>, AppError> {
+    let rows = sqlx::query(
+        "SELECT b.id, b.case_id, b.kind, b.parent_side, b.visiting_arrives_at, b.visiting_leaves_at, r.name AS room \
+         FROM bookings b JOIN rooms r ON r.id = b.room_id \
+         WHERE b.cancelled_at IS NULL AND b.visiting_arrives_at < $2 AND b.visiting_leaves_at > $1",
+    )
+    .bind(from_ms)
+    .bind(to_ms)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut slots = Vec::new();
+    for row in rows {
+        let id: i64 = row.try_get("id")?;
+        let case_id: i64 = row.try_get("case_id")?;
+        let side: Option<String> = row.try_get("parent_side")?;
+        let workers = sqlx::query(
+            "SELECT u.id, u.display_name FROM booking_workers w JOIN users u ON u.id = w.user_id WHERE w.booking_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|w| Ok((w.try_get("id")?, w.try_get("display_name")?)))
+        .collect::<Result<Vec<(i64, String)>, sqlx::Error>>()?;
+        let parents = parents_of(db, case_id)
+            .await?
+            .into_iter()
+            .filter(|(s, _, _)| side.as_deref().is_none_or(|only| only == s.as_str()))
+            .map(|(_, pid, name)| (pid, name))
+            .collect();
+        slots.push(Slot {
+            booking_id: id,
+            from_ms: row.try_get("visiting_arrives_at")?,
+            to_ms: row.try_get("visiting_leaves_at")?,
+            room: row.try_get("room")?,
+            workers,
+            parents,
+        });
+    }
+    Ok(slots)
+}
+
+/// Attendance of the case's contact sessions booked since `since_ms`, in order.
+async fn attendance_since(
+    db: &Db,
+    case_id: i64,
+    since_ms: i64,
+) -> Result<Vec<Attendance>, AppError> {
+    let rows = sqlx::query(
+        "SELECT attendance FROM bookings WHERE case_id = $1 AND kind IN ('session', 'handover') \
+         AND starts_at >= $2 AND attendance IS NOT NULL ORDER BY starts_at",
+    )
+    .bind(case_id)
+    .bind(since_ms)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let text: String = row.try_get("attendance")?;
+            Attendance::parse(&text).ok_or_else(|| super::failure::internal("unknown attendance"))
+        })
+        .collect()
+}
+
+/// Cancels a booking and settles what it costs: with 48 hours' notice or
+/// more, or when the centre cancels, its charge is waived; later than that,
+/// the visiting parent forfeits the session fee and the resident parent
+/// their deposit. Returns what was forfeited.
+pub async fn cancel(
+    db: &Db,
+    booking_id: i64,
+    by: Canceller,
+    reason: &str,
+    now_ms: i64,
+) -> Result<Forfeit, AppError> {
+    let row = sqlx::query("SELECT case_id, starts_at, cancelled_at FROM bookings WHERE id = $1")
+        .bind(booking_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| AppError::not_found("Booking"))?;
+    let case_id: i64 = row.try_get("case_id")?;
+    let starts_at: i64 = row.try_get("starts_at")?;
+    let cancelled_at: Option<i64> = row.try_get("cancelled_at")?;
+    if cancelled_at.is_some() {
+        return Err(AppError::conflict("That booking is already cancelled."));
+    }
+    if starts_at <= now_ms {
+        return Err(AppError::conflict("That booking has already started."));
+    }
+    if by == Canceller::Centre && reason.trim().is_empty() {
+        return Err(AppError::invalid(
+            "reason",
+            "Say why the centre is cancelling; both parents are told.",
+        ));
+    }
+    let forfeit = cancellation_forfeit(by, starts_at - now_ms);
+    let who = match by {
+        Canceller::Parent(parent) => parent.as_str(),
+        Canceller::Centre => "centre",
+    };
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("UPDATE bookings SET cancelled_at = $1, cancelled_by = $2, cancel_reason = $3 WHERE id = $4")
+        .bind(now_ms)
+        .bind(who)
+        .bind(reason.trim())
+        .bind(booking_id)
+        .execute(&mut *tx)
+        .await?;
+    if forfeit != Forfeit::SessionFee {
+        sqlx::query(
+            "UPDATE charges SET waived_at = $1 WHERE booking_id = $2 AND waived_at IS NULL",
+        )
+        .bind(now_ms)
+        .bind(booking_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    if forfeit == Forfeit::Deposit {
+        sqlx::query(
+            "UPDATE charges SET forfeited_at = $1 WHERE case_id = $2 AND parent_side = 'resident' \
+             AND kind = $3 AND forfeited_at IS NULL AND waived_at IS NULL",
+        )
+        .bind(now_ms)
+        .bind(case_id)
+        .bind(ChargeKind::Deposit.as_str())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(forfeit)
+}
+
+/// Records whether the visiting parent came to a booked session.
+pub async fn record_attendance(
+    db: &Db,
+    booking_id: i64,
+    attendance: Attendance,
+) -> Result<(), AppError> {
+    let updated =
+        sqlx::query("UPDATE bookings SET attendance = $1 WHERE id = $2 AND cancelled_at IS NULL")
+            .bind(attendance.as_str())
+            .bind(booking_id)
+            .execute(&db.pool)
+            .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::not_found("Booking"));
+    }
+    Ok(())
+}

@@ -1,0 +1,273 @@
+//! Payments, refunds, each parent's statement and their bookings' statuses.
+
+use sqlx::Row;
+
+use super::Db;
+use crate::domain::attendance::Attendance;
+use crate::domain::ledger::{AccountCharge, balance, booking_status, settle};
+use crate::domain::london_time::parse_date;
+use crate::domain::money::{ChargeKind, Parent, Pence};
+use crate::domain::schedule::BookingKind;
+use crate::error::AppError;
+use crate::model::{ParentBooking, Statement, StatementLine};
+
+pub const METHODS: [&str; 4] = ["card", "bank_transfer", "cash", "cheque"];
+
+/// Records money received from (or, for a refund, returned to) a parent.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_payment(
+    db: &Db,
+    case_id: i64,
+    parent: Parent,
+    refund: bool,
+    amount: Pence,
+    method: &str,
+    paid_on: &str,
+    recorded_by: i64,
+    now_ms: i64,
+) -> Result<i64, AppError> {
+    if amount.0 <= 0 {
+        return Err(AppError::invalid("amount", "Enter an amount above £0.00."));
+    }
+    if !METHODS.contains(&method) {
+        return Err(AppError::invalid(
+            "method",
+            "Choose how it was paid: card, bank transfer, cash or cheque.",
+        ));
+    }
+    let paid_on = parse_date("paid_on", paid_on)?
+        .format("%Y-%m-%d")
+        .to_string();
+    if refund {
+        let held = deposit_held(db, case_id, parent).await?;
+        if amount > held {
+            return Err(AppError::invalid(
+                "amount",
+                format!(
+                    "Only a held deposit is refunded here, and {held} is held for this parent."
+                ),
+            ));
+        }
+    }
+    let row = sqlx::query(
+        "INSERT INTO payments (case_id, parent_side, direction, amount_pence, method, paid_on, recorded_by, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(parent.as_str())
+    .bind(if refund { "refund" } else { "payment" })
+    .bind(amount.0)
+    .bind(method)
+    .bind(paid_on)
+    .bind(recorded_by)
+    .bind(now_ms)
+    .fetch_one(&db.pool)
+    .await
+    .map_err(|e| match e.as_database_error() {
+        Some(d) if d.is_foreign_key_violation() => AppError::not_found("Case"),
+        _ => e.into(),
+    })?;
+    Ok(row.try_get("id")?)
+}
+
+struct ChargeRow {
+    id: i64,
+    kind: ChargeKind,
+    amount: Pence,
+    booking_id: Option<i64>,
+    raised_at: i64,
+    waived: bool,
+    forfeited: bool,
+}
+
+async fn charges(db: &Db, case_id: i64, parent: Parent) -> Result<Vec<ChargeRow>, AppError> {
+    let rows = sqlx::query(
+        "SELECT id, kind, amount_pence, booking_id, raised_at, waived_at, forfeited_at FROM charges \
+         WHERE case_id = $1 AND parent_side = $2 ORDER BY raised_at, id",
+    )
+    .bind(case_id)
+    .bind(parent.as_str())
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let kind: String = row.try_get("kind")?;
+            Ok(ChargeRow {
+                id: row.try_get("id")?,
+                kind: ChargeKind::parse(&kind)
+                    .ok_or_else(|| super::failure::internal("unknown charge kind"))?,
+                amount: Pence(row.try_get("amount_pence")?),
+                booking_id: row.try_get("booking_id")?,
+                raised_at: row.try_get("raised_at")?,
+                waived: row.try_get::<Option<i64>, _>("waived_at")?.is_some(),
+                forfeited: row.try_get::<Option<i64>, _>("forfeited_at")?.is_some(),
+            })
+        })
+        .collect()
+}
+
+/// (total paid in, total refunded, the payment lines).
+async fn money_in(
+    db: &Db,
+    case_id: i64,
+    parent: Parent,
+) -> Result<(Pence, Pence, Vec<StatementLine>), AppError> {
+    let rows = sqlx::query(
+        "SELECT direction, amount_pence, method, recorded_at FROM payments \
+         WHERE case_id = $1 AND parent_side = $2 ORDER BY recorded_at, id",
+    )
+    .bind(case_id)
+    .bind(parent.as_str())
+    .fetch_all(&db.pool)
+    .await?;
+    let (mut paid, mut refunded, mut lines) = (0, 0, Vec::new());
+    for row in rows {
+        let direction: String = row.try_get("direction")?;
+        let amount: i64 = row.try_get("amount_pence")?;
+        let method: String = row.try_get("method")?;
+        let method = method.replace('_', " ");
+        let (description, signed) = if direction == "refund" {
+            refunded += amount;
+            (format!("Deposit refunded ({method})"), amount)
+        } else {
+            paid += amount;
+            (format!("Payment received ({method})"), -amount)
+        };
+        lines.push(StatementLine {
+            at_ms: row.try_get("recorded_at")?,
+            description,
+            amount: Pence(signed),
+        });
+    }
+    Ok((Pence(paid), Pence(refunded), lines))
+}
+
+/// The deposit still held for a parent: paid, not forfeited, not refunded.
+pub async fn deposit_held(db: &Db, case_id: i64, parent: Parent) -> Result<Pence, AppError> {
+    let all = charges(db, case_id, parent).await?;
+    let (paid, refunded, _) = money_in(db, case_id, parent).await?;
+    let owed: Vec<&ChargeRow> = all.iter().filter(|c| !c.waived).collect();
+    let settled = settle(
+        &owed
+            .iter()
+            .map(|c| AccountCharge {
+                id: c.id,
+                amount: c.amount,
+            })
+            .collect::<Vec<_>>(),
+        paid,
+    );
+    let held: i64 = owed
+        .iter()
+        .zip(settled)
+        .filter(|(c, (_, paid))| *paid && c.kind == ChargeKind::Deposit && !c.forfeited)
+        .map(|(c, _)| c.amount.0)
+        .sum();
+    Ok(Pence((held - refunded.0).max(0)))
+}
+
+/// A parent's itemised statement: charges, forfeits, payments and refunds.
+pub async fn statement(db: &Db, case_id: i64, parent: Parent) -> Result<Statement, AppError> {
+    let all = charges(db, case_id, parent).await?;
+    let (paid, refunded, payment_lines) = money_in(db, case_id, parent).await?;
+    let mut lines = Vec::new();
+    let mut charged = 0;
+    for charge in &all {
+        let mut description = charge.kind.label().to_owned();
+        if charge.waived {
+            description.push_str(": cancelled in good time, not charged");
+        } else {
+            charged += charge.amount.0;
+            if charge.forfeited {
+                description.push_str(": kept after a late cancellation");
+            }
+        }
+        lines.push(StatementLine {
+            at_ms: charge.raised_at,
+            description,
+            amount: if charge.waived {
+                Pence(0)
+            } else {
+                charge.amount
+            },
+        });
+    }
+    lines.extend(payment_lines);
+    lines.sort_by_key(|line| line.at_ms);
+    Ok(Statement {
+        lines,
+        balance: balance(Pence(charged), paid, refunded),
+        deposit_held: deposit_held(db, case_id, parent).await?,
+    })
+}
+
+/// A parent's bookings with their own arrival and departure times only.
+pub async fn parent_bookings(
+    db: &Db,
+    case_id: i64,
+    parent: Parent,
+) -> Result<Vec<ParentBooking>, AppError> {
+    let all = charges(db, case_id, parent).await?;
+    let (paid, _, _) = money_in(db, case_id, parent).await?;
+    let owed: Vec<&ChargeRow> = all.iter().filter(|c| !c.waived).collect();
+    let settled = settle(
+        &owed
+            .iter()
+            .map(|c| AccountCharge {
+                id: c.id,
+                amount: c.amount,
+            })
+            .collect::<Vec<_>>(),
+        paid,
+    );
+    let paid_booking = |booking_id: i64| -> Option<bool> {
+        owed.iter()
+            .zip(&settled)
+            .find(|(c, _)| c.booking_id == Some(booking_id))
+            .map(|(_, (_, paid))| *paid)
+    };
+    let rows = sqlx::query(
+        "SELECT id, kind, parent_side, starts_at, ends_at, visiting_arrives_at, visiting_leaves_at, \
+         cancelled_at, attendance FROM bookings WHERE case_id = $1 ORDER BY starts_at",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut bookings = Vec::new();
+    for row in rows {
+        let side: Option<String> = row.try_get("parent_side")?;
+        if side.as_deref().is_some_and(|s| s != parent.as_str()) {
+            continue; // the other parent's pre-visit
+        }
+        let id: i64 = row.try_get("id")?;
+        let kind: String = row.try_get("kind")?;
+        let kind = BookingKind::parse(&kind)
+            .ok_or_else(|| super::failure::internal("unknown booking kind"))?;
+        let starts: i64 = row.try_get("starts_at")?;
+        let ends: i64 = row.try_get("ends_at")?;
+        let (arrive_ms, leave_ms) = match (parent, kind) {
+            (Parent::Visiting, k) if k.is_contact() => (
+                row.try_get("visiting_arrives_at")?,
+                row.try_get("visiting_leaves_at")?,
+            ),
+            _ => (starts, ends),
+        };
+        let attendance: Option<String> = row.try_get("attendance")?;
+        let cancelled = row.try_get::<Option<i64>, _>("cancelled_at")?.is_some();
+        // Only the parent who pays a booking's charge waits on it.
+        let charge_paid = paid_booking(id);
+        bookings.push(ParentBooking {
+            id,
+            kind,
+            starts_ms: starts,
+            arrive_ms,
+            leave_ms,
+            status: booking_status(
+                cancelled,
+                attendance.as_deref().and_then(Attendance::parse),
+                charge_paid,
+            ),
+        });
+    }
+    Ok(bookings)
+}

@@ -1,0 +1,168 @@
+//! Contact plans and the parents' signed agreements. Starting a plan raises
+//! the registration and deposit charges (none for a Cafcass-funded case).
+
+use sqlx::Row;
+
+use super::{Db, settings};
+use crate::domain::london_time::parse_date;
+use crate::domain::money::{Chargeable, Funding, Parent, charges_for};
+use crate::error::AppError;
+use crate::model::NewPlan;
+
+/// How the case is funded, from its referral.
+pub async fn funding(db: &Db, case_id: i64) -> Result<Funding, AppError> {
+    let row = sqlx::query("SELECT funding, status FROM referrals WHERE case_id = $1")
+        .bind(case_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| AppError::not_found("Case"))?;
+    let text: String = row.try_get("funding")?;
+    Funding::parse(&text)
+        .ok_or_else(|| super::failure::internal(format!("unknown funding {text:?}")))
+}
+
+/// Drafts a plan for an accepted referral and raises its starting charges,
+/// in one transaction. Returns the plan id.
+pub async fn create(
+    db: &Db,
+    case_id: i64,
+    plan: &NewPlan,
+    created_by: i64,
+    now_ms: i64,
+) -> Result<i64, AppError> {
+    if !(1..=365).contains(&plan.every_days) {
+        return Err(AppError::invalid(
+            "every_days",
+            "Sessions repeat every 1 to 365 days.",
+        ));
+    }
+    if !(15..=480).contains(&plan.duration_min) {
+        return Err(AppError::invalid(
+            "duration_min",
+            "A session lasts 15 minutes to 8 hours.",
+        ));
+    }
+    if !(1..=52).contains(&plan.sessions_planned) {
+        return Err(AppError::invalid(
+            "sessions_planned",
+            "Plan 1 to 52 sessions.",
+        ));
+    }
+    let status: Option<String> = sqlx::query("SELECT status FROM referrals WHERE case_id = $1")
+        .bind(case_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|row| row.try_get("status"))
+        .transpose()?;
+    match status.as_deref() {
+        None => return Err(AppError::not_found("Case")),
+        Some("accepted") => {}
+        Some(_) => {
+            return Err(AppError::conflict(
+                "A plan can only be made once the referral is accepted.",
+            ));
+        }
+    }
+    let funding = funding(db, case_id).await?;
+    let prices = settings::prices(db).await?;
+    let first_plan = sqlx::query("SELECT COUNT(*) AS n FROM contact_plans WHERE case_id = $1")
+        .bind(case_id)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get::<i64, _>("n")?
+        == 0;
+
+    let mut tx = db.pool.begin().await?;
+    let row = sqlx::query(
+        "INSERT INTO contact_plans (case_id, service, every_days, duration_min, sessions_planned, \
+         ground_rules, who_may_attend, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(plan.service.as_str())
+    .bind(plan.every_days)
+    .bind(plan.duration_min)
+    .bind(plan.sessions_planned)
+    .bind(plan.ground_rules.trim())
+    .bind(plan.who_may_attend.trim())
+    .bind(now_ms)
+    .bind(created_by)
+    .fetch_one(&mut *tx)
+    .await?;
+    let plan_id: i64 = row.try_get("id")?;
+    if first_plan {
+        for charge in charges_for(Chargeable::PlanStarts, funding, &prices) {
+            sqlx::query(
+                "INSERT INTO charges (case_id, parent_side, kind, amount_pence, raised_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(case_id)
+            .bind(charge.parent.as_str())
+            .bind(charge.kind.as_str())
+            .bind(charge.amount.0)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(plan_id)
+}
+
+/// Records the date a parent signed the plan's agreement.
+pub async fn record_agreement(
+    db: &Db,
+    plan_id: i64,
+    parent: Parent,
+    signed_on: &str,
+) -> Result<(), AppError> {
+    let date = parse_date("signed_on", signed_on)?
+        .format("%Y-%m-%d")
+        .to_string();
+    let column = match parent {
+        Parent::Resident => "resident_agreed_on",
+        Parent::Visiting => "visiting_agreed_on",
+    };
+    let updated = sqlx::query(&format!(
+        "UPDATE contact_plans SET {column} = $1 WHERE id = $2"
+    ))
+    .bind(date)
+    .bind(plan_id)
+    .execute(&db.pool)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::not_found("Contact plan"));
+    }
+    Ok(())
+}
+
+/// The case's current plan: the latest, with both agreements signed, and
+/// when it was made (for the attendance rule).
+pub struct CurrentPlan {
+    pub id: i64,
+    pub service: crate::domain::schedule::Service,
+    pub created_at: i64,
+}
+
+pub async fn current_signed_plan(db: &Db, case_id: i64) -> Result<Option<CurrentPlan>, AppError> {
+    let row = sqlx::query(
+        "SELECT id, service, created_at, resident_agreed_on, visiting_agreed_on FROM contact_plans \
+         WHERE case_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .bind(case_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let resident: Option<String> = row.try_get("resident_agreed_on")?;
+    let visiting: Option<String> = row.try_get("visiting_agreed_on")?;
+    if resident.is_none() || visiting.is_none() {
+        return Ok(None);
+    }
+    let service: String = row.try_get("service")?;
+    Ok(Some(CurrentPlan {
+        id: row.try_get("id")?,
+        service: crate::domain::schedule::Service::parse(&service)
+            .ok_or_else(|| super::failure::internal(format!("unknown service {service:?}")))?,
+        created_at: row.try_get("created_at")?,
+    }))
+}

@@ -1,0 +1,176 @@
+//! Referrals: the family's case, children, each parent's details, the reasons
+//! for referral; then the coordinator's decision.
+
+use sqlx::Row;
+
+use super::Db;
+use crate::domain::london_time::parse_date;
+use crate::domain::referral::check_consent;
+use crate::error::AppError;
+use crate::model::{NewReferral, ParentDetails};
+
+fn required(field: &str, value: &str, what: &str) -> Result<String, AppError> {
+    let value = value.trim();
+    if value.is_empty() {
+        Err(AppError::invalid(field, format!("Enter {what}.")))
+    } else {
+        Ok(value.to_owned())
+    }
+}
+
+fn check_parent(side: &str, parent: &ParentDetails) -> Result<(), AppError> {
+    required(
+        &format!("{side}.full_name"),
+        &parent.full_name,
+        &format!("the {side} parent's name"),
+    )?;
+    Ok(())
+}
+
+/// Records a referral and its case in one transaction; returns the case id.
+pub async fn record(db: &Db, referral: &NewReferral, now_ms: i64) -> Result<i64, AppError> {
+    let reference = required("reference", &referral.reference, "a case reference")?.to_uppercase();
+    if referral.children.is_empty() {
+        return Err(AppError::invalid("children", "Add at least one child."));
+    }
+    let mut children = Vec::new();
+    for (index, child) in referral.children.iter().enumerate() {
+        let field = format!("children[{index}]");
+        let first = required(
+            &format!("{field}.first_name"),
+            &child.first_name,
+            "the child's first name",
+        )?;
+        let last = required(
+            &format!("{field}.last_name"),
+            &child.last_name,
+            "the child's last name",
+        )?;
+        let born = parse_date(&format!("{field}.date_of_birth"), &child.date_of_birth)?;
+        children.push((first, last, born.format("%Y-%m-%d").to_string()));
+    }
+    check_parent("resident", &referral.resident)?;
+    check_parent("visiting", &referral.visiting)?;
+    check_consent(
+        referral.source,
+        referral.resident_consent_on.as_deref(),
+        referral.visiting_consent_on.as_deref(),
+    )?;
+    let consent = |date: &Option<String>, field: &str| -> Result<Option<String>, AppError> {
+        date.as_deref()
+            .filter(|d| !d.trim().is_empty())
+            .map(|d| parse_date(field, d).map(|d| d.format("%Y-%m-%d").to_string()))
+            .transpose()
+    };
+    let resident_consent = consent(&referral.resident_consent_on, "resident_consent_on")?;
+    let visiting_consent = consent(&referral.visiting_consent_on, "visiting_consent_on")?;
+
+    let mut tx = db.pool.begin().await?;
+    let case_row =
+        sqlx::query("INSERT INTO cases (reference, created_at) VALUES ($1, $2) RETURNING id")
+            .bind(&reference)
+            .bind(now_ms)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| match e.as_database_error() {
+                Some(d) if d.is_unique_violation() => {
+                    AppError::invalid("reference", format!("There is already a case {reference}."))
+                }
+                _ => e.into(),
+            })?;
+    let case_id: i64 = case_row.try_get("id")?;
+    let referral_row = sqlx::query(
+        "INSERT INTO referrals (case_id, source, law, funding, court_orders, pending_proceedings, \
+         resident_consent_on, visiting_consent_on, received_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(referral.source.as_str())
+    .bind(referral.law.as_str())
+    .bind(referral.funding.as_str())
+    .bind(referral.court_orders.trim())
+    .bind(referral.pending_proceedings.trim())
+    .bind(resident_consent)
+    .bind(visiting_consent)
+    .bind(now_ms)
+    .fetch_one(&mut *tx)
+    .await?;
+    let referral_id: i64 = referral_row.try_get("id")?;
+    let mut reasons = referral.reasons.clone();
+    reasons.dedup();
+    for reason in reasons {
+        let name = serde_json::to_value(reason)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        sqlx::query("INSERT INTO referral_reasons (referral_id, reason) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(referral_id)
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for (first, last, born) in children {
+        sqlx::query(
+            "INSERT INTO children (case_id, first_name, last_name, date_of_birth) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(case_id)
+        .bind(first)
+        .bind(last)
+        .bind(born)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (side, parent) in [
+        ("resident", &referral.resident),
+        ("visiting", &referral.visiting),
+    ] {
+        sqlx::query(
+            "INSERT INTO case_parents (case_id, side, full_name, phone, email, address) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(case_id)
+        .bind(side)
+        .bind(parent.full_name.trim())
+        .bind(parent.phone.trim())
+        .bind(parent.email.trim())
+        .bind(parent.address.trim())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(case_id)
+}
+
+/// Accepts or declines a received referral. A decline needs a reason.
+pub async fn decide(
+    db: &Db,
+    case_id: i64,
+    accept: bool,
+    note: &str,
+    decided_by: i64,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    if !accept && note.trim().is_empty() {
+        return Err(AppError::invalid(
+            "decision_note",
+            "Say why the referral is declined.",
+        ));
+    }
+    let updated = sqlx::query(
+        "UPDATE referrals SET status = $1, decision_note = $2, decided_at = $3, decided_by = $4 \
+         WHERE case_id = $5 AND status = 'received'",
+    )
+    .bind(if accept { "accepted" } else { "declined" })
+    .bind(note.trim())
+    .bind(now_ms)
+    .bind(decided_by)
+    .bind(case_id)
+    .execute(&db.pool)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::conflict(
+            "That referral was not found or has already been decided.",
+        ));
+    }
+    Ok(())
+}

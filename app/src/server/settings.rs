@@ -1,0 +1,74 @@
+//! Centre settings (prices, staggering, opening hours), stored as JSON by
+//! name; a setting never saved reads as its default.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::Row;
+
+use super::Db;
+use crate::domain::money::Prices;
+use crate::domain::schedule::{CentreHours, StaggerSettings};
+use crate::error::AppError;
+
+pub const PRICES: &str = "prices";
+pub const STAGGER: &str = "stagger";
+pub const HOURS: &str = "hours";
+
+async fn read<T: DeserializeOwned + Default>(db: &Db, key: &str) -> Result<T, AppError> {
+    let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await?;
+    match row {
+        None => Ok(T::default()),
+        Some(row) => {
+            let text: String = row.try_get("value")?;
+            serde_json::from_str(&text)
+                .map_err(|e| super::failure::internal(format!("setting {key} unreadable: {e}")))
+        }
+    }
+}
+
+pub async fn save<T: Serialize>(db: &Db, key: &str, value: &T) -> Result<(), AppError> {
+    let text = serde_json::to_string(value).map_err(super::failure::internal)?;
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(text)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn prices(db: &Db) -> Result<Prices, AppError> {
+    read(db, PRICES).await
+}
+
+pub async fn stagger(db: &Db) -> Result<StaggerSettings, AppError> {
+    read(db, STAGGER).await
+}
+
+pub async fn hours(db: &Db) -> Result<CentreHours, AppError> {
+    read(db, HOURS).await
+}
+
+/// Adds a room; its name must be new.
+pub async fn add_room(db: &Db, name: &str) -> Result<i64, AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid("room", "Give the room a name."));
+    }
+    let row = sqlx::query("INSERT INTO rooms (name) VALUES ($1) RETURNING id")
+        .bind(name)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(|e| match e.as_database_error() {
+            Some(d) if d.is_unique_violation() => {
+                AppError::invalid("room", format!("There is already a room called {name}."))
+            }
+            _ => e.into(),
+        })?;
+    Ok(row.try_get("id")?)
+}

@@ -1,0 +1,325 @@
+//! The back office's rules end to end through the storage layer, on SQLite
+//! and PostgreSQL: referral, plan, agreements, a series of bookings with
+//! staggered times, charges, payments, cancellations and attendance.
+
+mod common;
+
+use app::domain::attendance::Attendance;
+use app::domain::ledger::BookingStatus;
+use app::domain::london_time::{london_from_ms, ms_from_london};
+use app::domain::money::{Canceller, Forfeit, Funding, Parent, Pence};
+use app::domain::referral::{Law, ReferralSource};
+use app::domain::risk::RiskReason;
+use app::domain::schedule::{BookingKind, Service};
+use app::error::AppError;
+use app::model::{ChildDetails, NewPlan, NewReferral, ParentDetails, SeriesRequest};
+use app::server::{bookings, ledger, now_ms, plans, referrals, settings};
+use chrono::{Datelike, Duration, NaiveTime, Weekday};
+use common::{Backend, TestApp};
+
+const HOUR: i64 = 3_600_000;
+
+/// Next week's Saturday at 10:00, London time, as UTC milliseconds.
+fn saturday_ten_next_week() -> i64 {
+    let mut day = london_from_ms(now_ms()).date() + Duration::days(7);
+    while day.weekday() != Weekday::Sat {
+        day += Duration::days(1);
+    }
+    ms_from_london(day.and_time(NaiveTime::from_hms_opt(10, 0, 0).unwrap()))
+}
+
+fn referral(reference: &str, funding: Funding) -> NewReferral {
+    let parent = |name: &str| ParentDetails {
+        full_name: name.into(),
+        phone: "07700 900000".into(),
+        email: String::new(),
+        address: "1 High Street".into(),
+    };
+    NewReferral {
+        reference: reference.into(),
+        source: ReferralSource::Solicitor,
+        law: Law::Private,
+        funding,
+        court_orders: "Child arrangements order".into(),
+        pending_proceedings: String::new(),
+        reasons: vec![RiskReason::PastSubstanceMisuse],
+        children: vec![ChildDetails {
+            first_name: "Mia".into(),
+            last_name: "Hart".into(),
+            date_of_birth: "2019-03-02".into(),
+        }],
+        resident: parent(&format!("{reference} Resident")),
+        visiting: parent(&format!("{reference} Visiting")),
+        resident_consent_on: None,
+        visiting_consent_on: None,
+    }
+}
+
+/// A case taken from referral to a signed supervised plan.
+async fn signed_case(app: &TestApp, reference: &str, funding: Funding) -> i64 {
+    let case = referrals::record(&app.db, &referral(reference, funding), now_ms())
+        .await
+        .unwrap();
+    referrals::decide(&app.db, case, true, "", 1, now_ms())
+        .await
+        .unwrap();
+    let plan = plans::create(&app.db, case, &supervised_weekly(), 1, now_ms())
+        .await
+        .unwrap();
+    plans::record_agreement(&app.db, plan, Parent::Resident, "2026-11-20")
+        .await
+        .unwrap();
+    plans::record_agreement(&app.db, plan, Parent::Visiting, "2026-11-21")
+        .await
+        .unwrap();
+    case
+}
+
+fn supervised_weekly() -> NewPlan {
+    NewPlan {
+        service: Service::Supervised,
+        every_days: 7,
+        duration_min: 60,
+        sessions_planned: 6,
+        ground_rules: "No gifts without asking.".into(),
+        who_may_attend: "Visiting parent only.".into(),
+    }
+}
+
+async fn worker_ids(app: &TestApp) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for name in ["worker1", "worker2"] {
+        let (user, _) = app::server::accounts::find_with_password(&app.db, name)
+            .await
+            .unwrap()
+            .unwrap();
+        ids.push(user.id);
+    }
+    ids
+}
+
+fn series(case_id: i64, room_id: i64, first: i64, count: u32, workers: Vec<i64>) -> SeriesRequest {
+    SeriesRequest {
+        case_id,
+        kind: BookingKind::Session,
+        parent_side: None,
+        room_id,
+        first_start_ms: first,
+        duration_min: 60,
+        count,
+        every_days: 7,
+        worker_ids: workers,
+    }
+}
+
+fn field_of(error: AppError) -> String {
+    error.field().unwrap_or("(none)").to_owned()
+}
+
+both_databases! {
+    async fn a_referral_becomes_a_paid_series_of_six_with_staggered_times(app: TestApp) {
+        let case = signed_case(&app, "FAM-0100", Funding::Private).await;
+        let room = settings::add_room(&app.db, "Blue room").await.unwrap();
+        let first = saturday_ten_next_week();
+        let ids = bookings::book_series(&app.db, &series(case, room, first, 6, worker_ids(&app).await), now_ms())
+            .await
+            .unwrap();
+        assert_eq!(ids.len(), 6);
+
+        let visiting = ledger::parent_bookings(&app.db, case, Parent::Visiting).await.unwrap();
+        assert_eq!(visiting.len(), 6);
+        assert_eq!(visiting[0].arrive_ms, first - 15 * 60_000, "the visiting parent comes 15 minutes early");
+        assert_eq!(visiting[0].leave_ms, first + HOUR + 10 * 60_000, "and leaves 10 minutes after the end");
+        assert!(visiting.iter().all(|b| b.status == BookingStatus::AwaitingPayment));
+        for booking in &visiting {
+            assert_eq!(london_from_ms(booking.starts_ms).format("%a %H:%M").to_string(), "Sat 10:00");
+        }
+        let resident = ledger::parent_bookings(&app.db, case, Parent::Resident).await.unwrap();
+        assert_eq!(resident[0].arrive_ms, first, "the resident parent brings the child at the start");
+
+        // Registration, deposit and the first session: £110 + £110 + £99.
+        let statement = ledger::statement(&app.db, case, Parent::Visiting).await.unwrap();
+        assert_eq!(statement.balance, Pence(11_000 + 11_000 + 6 * 9_900));
+        ledger::record_payment(&app.db, case, Parent::Visiting, false, Pence(31_900), "card", "2026-11-26", 1, now_ms())
+            .await
+            .unwrap();
+        let visiting = ledger::parent_bookings(&app.db, case, Parent::Visiting).await.unwrap();
+        assert_eq!(visiting[0].status, BookingStatus::Confirmed);
+        assert_eq!(visiting[1].status, BookingStatus::AwaitingPayment);
+        let statement = ledger::statement(&app.db, case, Parent::Visiting).await.unwrap();
+        assert_eq!(statement.balance, Pence(5 * 9_900));
+        assert_eq!(statement.deposit_held, Pence(11_000));
+    }
+
+    async fn a_late_cancellation_costs_the_visiting_parent_the_fee_and_the_resident_parent_the_deposit(app: TestApp) {
+        let case = signed_case(&app, "FAM-0101", Funding::Private).await;
+        let room = settings::add_room(&app.db, "Green room").await.unwrap();
+        let first = saturday_ten_next_week();
+        let ids = bookings::book_series(&app.db, &series(case, room, first, 3, worker_ids(&app).await), now_ms())
+            .await
+            .unwrap();
+        let day_before = |booking_start: i64| booking_start - 24 * HOUR;
+
+        let forfeit = bookings::cancel(&app.db, ids[0], Canceller::Parent(Parent::Visiting), "", day_before(first))
+            .await
+            .unwrap();
+        assert_eq!(forfeit, Forfeit::SessionFee);
+        let statement = ledger::statement(&app.db, case, Parent::Visiting).await.unwrap();
+        assert_eq!(statement.balance, Pence(11_000 + 11_000 + 3 * 9_900), "the fee is still owed");
+
+        // With 48 hours' notice exactly, nothing is lost and the fee goes.
+        let second = first + 7 * 24 * HOUR;
+        let forfeit = bookings::cancel(&app.db, ids[1], Canceller::Parent(Parent::Visiting), "", second - 48 * HOUR)
+            .await
+            .unwrap();
+        assert_eq!(forfeit, Forfeit::Nothing);
+        let statement = ledger::statement(&app.db, case, Parent::Visiting).await.unwrap();
+        assert_eq!(statement.balance, Pence(11_000 + 11_000 + 2 * 9_900));
+        assert!(statement.lines.iter().any(|l| l.description.contains("not charged")));
+
+        // The resident parent, paid up, cancels late: the deposit is kept.
+        ledger::record_payment(&app.db, case, Parent::Resident, false, Pence(22_000), "bank_transfer", "2026-11-26", 1, now_ms())
+            .await
+            .unwrap();
+        assert_eq!(ledger::deposit_held(&app.db, case, Parent::Resident).await.unwrap(), Pence(11_000));
+        let third = first + 14 * 24 * HOUR;
+        let forfeit = bookings::cancel(&app.db, ids[2], Canceller::Parent(Parent::Resident), "", third - HOUR)
+            .await
+            .unwrap();
+        assert_eq!(forfeit, Forfeit::Deposit);
+        assert_eq!(ledger::deposit_held(&app.db, case, Parent::Resident).await.unwrap(), Pence(0));
+        let refund = ledger::record_payment(&app.db, case, Parent::Resident, true, Pence(11_000), "card", "2026-11-26", 1, now_ms())
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(refund), "amount", "a forfeited deposit cannot be refunded");
+
+        let again = bookings::cancel(&app.db, ids[2], Canceller::Centre, "Child ill", now_ms()).await.unwrap_err();
+        assert_eq!(again.status(), 409);
+    }
+
+    async fn the_centre_cancelling_costs_nothing(app: TestApp) {
+        let case = signed_case(&app, "FAM-0102", Funding::Private).await;
+        let room = settings::add_room(&app.db, "Red room").await.unwrap();
+        let first = saturday_ten_next_week();
+        let ids = bookings::book_series(&app.db, &series(case, room, first, 1, worker_ids(&app).await), now_ms())
+            .await
+            .unwrap();
+        let missing_reason = bookings::cancel(&app.db, ids[0], Canceller::Centre, " ", first - HOUR).await.unwrap_err();
+        assert_eq!(field_of(missing_reason), "reason");
+        let forfeit = bookings::cancel(&app.db, ids[0], Canceller::Centre, "Child ill", first - HOUR).await.unwrap();
+        assert_eq!(forfeit, Forfeit::Nothing);
+        let statement = ledger::statement(&app.db, case, Parent::Visiting).await.unwrap();
+        assert_eq!(statement.balance, Pence(22_000), "only registration and deposit remain");
+        let visiting = ledger::parent_bookings(&app.db, case, Parent::Visiting).await.unwrap();
+        assert_eq!(visiting[0].status, BookingStatus::Cancelled);
+    }
+
+    async fn clashes_are_refused_and_named(app: TestApp) {
+        let first_case = signed_case(&app, "FAM-0103", Funding::Private).await;
+        let second_case = signed_case(&app, "FAM-0104", Funding::Private).await;
+        let blue = settings::add_room(&app.db, "Blue room").await.unwrap();
+        let green = settings::add_room(&app.db, "Green room").await.unwrap();
+        let workers = worker_ids(&app).await;
+        let start = saturday_ten_next_week();
+        bookings::book_series(&app.db, &series(first_case, blue, start, 1, workers.clone()), now_ms()).await.unwrap();
+
+        let room = bookings::book_series(&app.db, &series(second_case, blue, start + HOUR, 1, workers.clone()), now_ms())
+            .await
+            .unwrap_err();
+        assert_eq!(room.status(), 409);
+        assert!(room.to_string().contains("Blue room"), "{room}");
+
+        let worker = bookings::book_series(&app.db, &series(second_case, green, start + 30 * 60_000, 1, workers.clone()), now_ms())
+            .await
+            .unwrap_err();
+        assert!(worker.to_string().contains("Priya Shah"), "{worker}");
+
+        // Back to back, with the staggered times taken into account, is fine.
+        let after = start + HOUR + 25 * 60_000;
+        bookings::book_series(&app.db, &series(second_case, blue, after, 1, workers), now_ms()).await.unwrap();
+    }
+
+    async fn no_booking_before_a_plan_and_both_agreements(app: TestApp) {
+        let case = referrals::record(&app.db, &referral("FAM-0105", Funding::Private), now_ms()).await.unwrap();
+        let plan_too_early = plans::create(&app.db, case, &supervised_weekly(), 1, now_ms()).await.unwrap_err();
+        assert_eq!(plan_too_early.status(), 409, "not before the referral is accepted");
+        referrals::decide(&app.db, case, true, "", 1, now_ms()).await.unwrap();
+        let plan = plans::create(&app.db, case, &supervised_weekly(), 1, now_ms()).await.unwrap();
+        plans::record_agreement(&app.db, plan, Parent::Resident, "2026-11-20").await.unwrap();
+        let room = settings::add_room(&app.db, "Blue room").await.unwrap();
+        let refused = bookings::book_series(&app.db, &series(case, room, saturday_ten_next_week(), 1, worker_ids(&app).await), now_ms())
+            .await
+            .unwrap_err();
+        assert!(refused.to_string().contains("both parents have signed"), "{refused}");
+    }
+
+    async fn supervised_sessions_need_two_workers_and_bad_input_is_named(app: TestApp) {
+        let case = signed_case(&app, "FAM-0106", Funding::Private).await;
+        let room = settings::add_room(&app.db, "Blue room").await.unwrap();
+        let start = saturday_ten_next_week();
+        let workers = worker_ids(&app).await;
+        let one = bookings::book_series(&app.db, &series(case, room, start, 1, workers[..1].to_vec()), now_ms()).await;
+        assert_eq!(field_of(one.unwrap_err()), "worker_ids");
+        let no_room = bookings::book_series(&app.db, &series(case, 999_999, start, 1, workers.clone()), now_ms()).await;
+        assert_eq!(field_of(no_room.unwrap_err()), "room_id");
+        let mut zero = series(case, room, start, 1, workers.clone());
+        zero.duration_min = 0;
+        assert_eq!(field_of(bookings::book_series(&app.db, &zero, now_ms()).await.unwrap_err()), "duration_min");
+        let past = bookings::book_series(&app.db, &series(case, room, now_ms() - HOUR, 1, workers.clone()), now_ms()).await;
+        assert_eq!(field_of(past.unwrap_err()), "start");
+        let sunday = bookings::book_series(&app.db, &series(case, room, start + 24 * HOUR, 1, workers), now_ms()).await;
+        assert!(sunday.unwrap_err().to_string().contains("Sundays"));
+        for amount in [0, -500] {
+            let refused = ledger::record_payment(&app.db, case, Parent::Visiting, false, Pence(amount), "card", "2026-11-26", 1, now_ms())
+                .await
+                .unwrap_err();
+            assert_eq!(field_of(refused), "amount");
+        }
+    }
+
+    async fn a_cafcass_funded_case_owes_nothing_and_is_confirmed_at_once(app: TestApp) {
+        let case = signed_case(&app, "FAM-0107", Funding::Cafcass).await;
+        let room = settings::add_room(&app.db, "Blue room").await.unwrap();
+        bookings::book_series(&app.db, &series(case, room, saturday_ten_next_week(), 6, worker_ids(&app).await), now_ms())
+            .await
+            .unwrap();
+        for parent in [Parent::Resident, Parent::Visiting] {
+            let statement = ledger::statement(&app.db, case, parent).await.unwrap();
+            assert_eq!(statement.balance, Pence(0));
+            assert!(statement.lines.is_empty());
+            let bookings = ledger::parent_bookings(&app.db, case, parent).await.unwrap();
+            assert!(bookings.iter().all(|b| b.status == BookingStatus::Confirmed));
+        }
+    }
+
+    async fn three_unexplained_misses_block_new_bookings(app: TestApp) {
+        let case = signed_case(&app, "FAM-0108", Funding::Cafcass).await;
+        let room = settings::add_room(&app.db, "Blue room").await.unwrap();
+        let workers = worker_ids(&app).await;
+        let first = saturday_ten_next_week();
+        let ids = bookings::book_series(&app.db, &series(case, room, first, 3, workers.clone()), now_ms()).await.unwrap();
+        for id in &ids {
+            bookings::record_attendance(&app.db, *id, Attendance::MissedWithoutReason).await.unwrap();
+        }
+        let later = first + 21 * 24 * HOUR;
+        let refused = bookings::book_series(&app.db, &series(case, room, later, 1, workers), now_ms()).await.unwrap_err();
+        assert!(refused.to_string().contains("suspended"), "{refused}");
+        let statuses = ledger::parent_bookings(&app.db, case, Parent::Visiting).await.unwrap();
+        assert!(statuses.iter().all(|b| b.status == BookingStatus::Missed));
+    }
+
+    async fn a_self_referral_needs_both_consents_and_a_decline_needs_a_reason(app: TestApp) {
+        let mut self_referral = referral("FAM-0109", Funding::Private);
+        self_referral.source = ReferralSource::SelfReferral;
+        self_referral.resident_consent_on = Some("2026-11-01".into());
+        let refused = referrals::record(&app.db, &self_referral, now_ms()).await.unwrap_err();
+        assert_eq!(field_of(refused), "visiting_consent_on");
+        self_referral.visiting_consent_on = Some("2026-11-02".into());
+        let case = referrals::record(&app.db, &self_referral, now_ms()).await.unwrap();
+        let duplicate = referrals::record(&app.db, &self_referral, now_ms()).await.unwrap_err();
+        assert_eq!(field_of(duplicate), "reference");
+        assert_eq!(field_of(referrals::decide(&app.db, case, false, "  ", 1, now_ms()).await.unwrap_err()), "decision_note");
+        referrals::decide(&app.db, case, false, "Outside our area", 1, now_ms()).await.unwrap();
+        assert_eq!(referrals::decide(&app.db, case, true, "", 1, now_ms()).await.unwrap_err().status(), 409);
+    }
+}
