@@ -128,3 +128,20 @@ pub struct Statement {
     /// The refundable deposit still held, if any.
     pub deposit_held: crate::domain::money::Pence,
 }
+
+/// Everything a parent sees of one family's account with the centre.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyAccount {
+    pub reference: String,
+    pub side: crate::domain::money::Parent,
+    pub bookings: Vec<ParentBooking>,
+    pub statement: Statement,
+}
+
+/// What cancelling a booking would cost, told before the parent confirms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancellationPreview {
+    pub booking_id: i64,
+    pub forfeit: crate::domain::money::Forfeit,
+    pub explanation: String,
+}

@@ -86,14 +86,29 @@ fn supervised_weekly() -> NewPlan {
     }
 }
 
+/// Two workers of the test's own, free at every time (the demo centre's
+/// workers already have Saturday sessions).
 async fn worker_ids(app: &TestApp) -> Vec<i64> {
+    use app::domain::role::Role;
+    use app::server::accounts;
     let mut ids = Vec::new();
-    for name in ["worker1", "worker2"] {
-        let (user, _) = app::server::accounts::find_with_password(&app.db, name)
+    for name in ["Ada Test", "Ben Test"] {
+        let username = name.to_lowercase().replace(' ', ".");
+        if let Some((user, _)) = accounts::find_with_password(&app.db, &username)
             .await
             .unwrap()
+        {
+            ids.push(user.id);
+            continue;
+        }
+        let hash = accounts::hash_password("long-enough-pass".into())
+            .await
             .unwrap();
-        ids.push(user.id);
+        ids.push(
+            accounts::create(&app.db, &username, name, Role::Worker, hash, 0)
+                .await
+                .unwrap(),
+        );
     }
     ids
 }
@@ -119,7 +134,7 @@ fn field_of(error: AppError) -> String {
 both_databases! {
     async fn a_referral_becomes_a_paid_series_of_six_with_staggered_times(app: TestApp) {
         let case = signed_case(&app, "FAM-0100", Funding::Private).await;
-        let room = settings::add_room(&app.db, "Blue room").await.unwrap();
+        let room = settings::add_room(&app.db, "Test room 1").await.unwrap();
         let first = saturday_ten_next_week();
         let ids = bookings::book_series(&app.db, &series(case, room, first, 6, worker_ids(&app).await), now_ms())
             .await
@@ -153,7 +168,7 @@ both_databases! {
 
     async fn a_late_cancellation_costs_the_visiting_parent_the_fee_and_the_resident_parent_the_deposit(app: TestApp) {
         let case = signed_case(&app, "FAM-0101", Funding::Private).await;
-        let room = settings::add_room(&app.db, "Green room").await.unwrap();
+        let room = settings::add_room(&app.db, "Test room 2").await.unwrap();
         let first = saturday_ten_next_week();
         let ids = bookings::book_series(&app.db, &series(case, room, first, 3, worker_ids(&app).await), now_ms())
             .await
@@ -199,7 +214,7 @@ both_databases! {
 
     async fn the_centre_cancelling_costs_nothing(app: TestApp) {
         let case = signed_case(&app, "FAM-0102", Funding::Private).await;
-        let room = settings::add_room(&app.db, "Red room").await.unwrap();
+        let room = settings::add_room(&app.db, "Test room 3").await.unwrap();
         let first = saturday_ten_next_week();
         let ids = bookings::book_series(&app.db, &series(case, room, first, 1, worker_ids(&app).await), now_ms())
             .await
@@ -217,8 +232,8 @@ both_databases! {
     async fn clashes_are_refused_and_named(app: TestApp) {
         let first_case = signed_case(&app, "FAM-0103", Funding::Private).await;
         let second_case = signed_case(&app, "FAM-0104", Funding::Private).await;
-        let blue = settings::add_room(&app.db, "Blue room").await.unwrap();
-        let green = settings::add_room(&app.db, "Green room").await.unwrap();
+        let blue = settings::add_room(&app.db, "Test room 1").await.unwrap();
+        let green = settings::add_room(&app.db, "Test room 2").await.unwrap();
         let workers = worker_ids(&app).await;
         let start = saturday_ten_next_week();
         bookings::book_series(&app.db, &series(first_case, blue, start, 1, workers.clone()), now_ms()).await.unwrap();
@@ -227,12 +242,12 @@ both_databases! {
             .await
             .unwrap_err();
         assert_eq!(room.status(), 409);
-        assert!(room.to_string().contains("Blue room"), "{room}");
+        assert!(room.to_string().contains("Test room 1"), "{room}");
 
         let worker = bookings::book_series(&app.db, &series(second_case, green, start + 30 * 60_000, 1, workers.clone()), now_ms())
             .await
             .unwrap_err();
-        assert!(worker.to_string().contains("Priya Shah"), "{worker}");
+        assert!(worker.to_string().contains("Ada Test"), "{worker}");
 
         // Back to back, with the staggered times taken into account, is fine.
         let after = start + HOUR + 25 * 60_000;
@@ -246,7 +261,7 @@ both_databases! {
         referrals::decide(&app.db, case, true, "", 1, now_ms()).await.unwrap();
         let plan = plans::create(&app.db, case, &supervised_weekly(), 1, now_ms()).await.unwrap();
         plans::record_agreement(&app.db, plan, Parent::Resident, "2026-11-20").await.unwrap();
-        let room = settings::add_room(&app.db, "Blue room").await.unwrap();
+        let room = settings::add_room(&app.db, "Test room 1").await.unwrap();
         let refused = bookings::book_series(&app.db, &series(case, room, saturday_ten_next_week(), 1, worker_ids(&app).await), now_ms())
             .await
             .unwrap_err();
@@ -255,7 +270,7 @@ both_databases! {
 
     async fn supervised_sessions_need_two_workers_and_bad_input_is_named(app: TestApp) {
         let case = signed_case(&app, "FAM-0106", Funding::Private).await;
-        let room = settings::add_room(&app.db, "Blue room").await.unwrap();
+        let room = settings::add_room(&app.db, "Test room 1").await.unwrap();
         let start = saturday_ten_next_week();
         let workers = worker_ids(&app).await;
         let one = bookings::book_series(&app.db, &series(case, room, start, 1, workers[..1].to_vec()), now_ms()).await;
@@ -279,7 +294,7 @@ both_databases! {
 
     async fn a_cafcass_funded_case_owes_nothing_and_is_confirmed_at_once(app: TestApp) {
         let case = signed_case(&app, "FAM-0107", Funding::Cafcass).await;
-        let room = settings::add_room(&app.db, "Blue room").await.unwrap();
+        let room = settings::add_room(&app.db, "Test room 1").await.unwrap();
         bookings::book_series(&app.db, &series(case, room, saturday_ten_next_week(), 6, worker_ids(&app).await), now_ms())
             .await
             .unwrap();
@@ -294,7 +309,7 @@ both_databases! {
 
     async fn three_unexplained_misses_block_new_bookings(app: TestApp) {
         let case = signed_case(&app, "FAM-0108", Funding::Cafcass).await;
-        let room = settings::add_room(&app.db, "Blue room").await.unwrap();
+        let room = settings::add_room(&app.db, "Test room 1").await.unwrap();
         let workers = worker_ids(&app).await;
         let first = saturday_ten_next_week();
         let ids = bookings::book_series(&app.db, &series(case, room, first, 3, workers.clone()), now_ms()).await.unwrap();

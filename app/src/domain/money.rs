@@ -229,9 +229,49 @@ pub fn cancellation_forfeit(by: Canceller, notice_ms: i64) -> Forfeit {
     }
 }
 
+/// What a parent is told before they cancel, in plain words.
+pub fn forfeit_explanation(forfeit: Forfeit, prices: &Prices, funding: Funding) -> String {
+    match (forfeit, funding) {
+        (Forfeit::Nothing, _) => {
+            "You are giving 48 hours' notice or more, so cancelling costs you nothing.".to_owned()
+        }
+        (_, Funding::Cafcass) => {
+            "This session starts in less than 48 hours. Your contact is funded through Cafcass, so cancelling costs you nothing, but please tell the centre why.".to_owned()
+        }
+        (Forfeit::SessionFee, Funding::Private) => format!(
+            "This session starts in less than 48 hours. If you cancel now you lose the session fee of {}.",
+            prices.supervised_session
+        ),
+        (Forfeit::Deposit, Funding::Private) => format!(
+            "This session starts in less than 48 hours. If you cancel now you lose your deposit of {}.",
+            prices.deposit_per_parent
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_parent_is_told_what_they_will_lose() {
+        let prices = Prices::default();
+        assert!(
+            forfeit_explanation(Forfeit::SessionFee, &prices, Funding::Private).contains("£99.00")
+        );
+        assert!(
+            forfeit_explanation(Forfeit::Deposit, &prices, Funding::Private)
+                .contains("deposit of £110.00")
+        );
+        assert!(
+            forfeit_explanation(Forfeit::Nothing, &prices, Funding::Private)
+                .contains("costs you nothing")
+        );
+        assert!(
+            forfeit_explanation(Forfeit::SessionFee, &prices, Funding::Cafcass)
+                .contains("costs you nothing")
+        );
+    }
 
     const MINUTE: i64 = 60_000;
     const HOUR: i64 = 60 * MINUTE;

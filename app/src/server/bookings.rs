@@ -366,3 +366,14 @@ pub async fn record_attendance(
     }
     Ok(())
 }
+
+/// The case a booking belongs to and when it starts.
+pub async fn case_and_start(db: &Db, booking_id: i64) -> Result<Option<(i64, i64)>, AppError> {
+    let row = sqlx::query("SELECT case_id, starts_at FROM bookings WHERE id = $1")
+        .bind(booking_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row
+        .map(|row| Ok::<_, sqlx::Error>((row.try_get("case_id")?, row.try_get("starts_at")?)))
+        .transpose()?)
+}

@@ -123,3 +123,28 @@ pub async fn for_member(db: &Db, user_id: i64, now_ms: i64) -> Result<Vec<CaseSu
     }
     Ok(cases.into_iter().map(|(_, case)| case).collect())
 }
+
+/// The cases a user is a member of, with how: (case id, reference, relation).
+pub async fn memberships(
+    db: &Db,
+    user_id: i64,
+) -> Result<Vec<(i64, String, CaseRelation)>, AppError> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.reference, m.relation FROM case_members m JOIN cases c ON c.id = m.case_id \
+         WHERE m.user_id = $1 ORDER BY c.reference",
+    )
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let relation: String = row.try_get("relation")?;
+            Ok((
+                row.try_get("id")?,
+                row.try_get("reference")?,
+                CaseRelation::parse(&relation)
+                    .ok_or_else(|| super::failure::internal("unknown relation"))?,
+            ))
+        })
+        .collect()
+}

@@ -1,11 +1,17 @@
 //! The demo centre, seeded on first start in demo mode only. Production starts
 //! have no default accounts.
 
-use super::Db;
-use super::accounts;
-use super::cases;
+use chrono::{Datelike, Duration, NaiveTime, Weekday};
+
+use super::{Db, accounts, bookings, cases, ledger, plans, referrals, settings};
+use crate::domain::london_time::{london_date, london_from_ms, ms_from_london};
+use crate::domain::money::{Funding, Parent, Pence};
+use crate::domain::referral::{Law, ReferralSource};
+use crate::domain::risk::RiskReason;
 use crate::domain::role::{CaseRelation, Role};
+use crate::domain::schedule::{BookingKind, Service};
 use crate::error::AppError;
+use crate::model::{ChildDetails, NewPlan, NewReferral, ParentDetails, SeriesRequest};
 
 /// Every demo account signs in with this password.
 pub const DEMO_PASSWORD: &str = "contact-demo";
@@ -23,8 +29,10 @@ pub const DEMO_ACCOUNTS: [(&str, &str, Role); 6] = [
 /// The demo family's case reference.
 pub const DEMO_CASE: &str = "FAM-0001";
 
-/// Seeds the demo centre when the database has no accounts yet. Returns
-/// whether it seeded anything.
+/// Seeds the demo centre when the database has no accounts yet: the accounts,
+/// two rooms, and the demo family referred, accepted, with a signed plan and
+/// six weekly Saturday sessions from the second Saturday from now, the
+/// visiting parent having paid for the first. Returns whether it seeded.
 pub async fn seed_if_empty(db: &Db, now_ms: i64) -> Result<bool, AppError> {
     if accounts::count(db).await? > 0 {
         return Ok(false);
@@ -34,11 +42,106 @@ pub async fn seed_if_empty(db: &Db, now_ms: i64) -> Result<bool, AppError> {
         let hash = accounts::hash_password(DEMO_PASSWORD.to_owned()).await?;
         ids.push(accounts::create(db, username, name, role, hash, now_ms).await?);
     }
-    let case_id = cases::create(db, DEMO_CASE, now_ms).await?;
-    cases::add_child(db, case_id, "Lily", "Collins", "2018-05-14").await?;
-    cases::add_child(db, case_id, "Noah", "Collins", "2021-09-02").await?;
+    let coordinator = ids[0];
+    let blue_room = settings::add_room(db, "Blue room").await?;
+    settings::add_room(db, "Green room").await?;
+
+    let parent = |name: &str, phone: &str| ParentDetails {
+        full_name: name.to_owned(),
+        phone: phone.to_owned(),
+        email: String::new(),
+        address: String::new(),
+    };
+    let child = |first: &str, born: &str| ChildDetails {
+        first_name: first.to_owned(),
+        last_name: "Collins".to_owned(),
+        date_of_birth: born.to_owned(),
+    };
+    let case_id = referrals::record(
+        db,
+        &NewReferral {
+            reference: DEMO_CASE.to_owned(),
+            source: ReferralSource::Cafcass,
+            law: Law::Private,
+            funding: Funding::Private,
+            court_orders: "Child arrangements order (interim)".to_owned(),
+            pending_proceedings: "Final hearing listed".to_owned(),
+            reasons: vec![RiskReason::PastSubstanceMisuse],
+            children: vec![child("Lily", "2018-05-14"), child("Noah", "2021-09-02")],
+            resident: parent("Jade Collins", "07700 900111"),
+            visiting: parent("Ryan Collins", "07700 900222"),
+            resident_consent_on: None,
+            visiting_consent_on: None,
+        },
+        now_ms,
+    )
+    .await?;
     cases::link(db, case_id, ids[3], CaseRelation::ResidentParent).await?;
     cases::link(db, case_id, ids[4], CaseRelation::VisitingParent).await?;
     cases::link(db, case_id, ids[5], CaseRelation::Referrer).await?;
+    referrals::decide(
+        db,
+        case_id,
+        true,
+        "Suitable for supervised contact",
+        coordinator,
+        now_ms,
+    )
+    .await?;
+    let plan_id = plans::create(
+        db,
+        case_id,
+        &NewPlan {
+            service: Service::Supervised,
+            every_days: 7,
+            duration_min: 60,
+            sessions_planned: 6,
+            ground_rules:
+                "No talk of the court case. Gifts agreed with staff first. English spoken."
+                    .to_owned(),
+            who_may_attend: "Ryan Collins only.".to_owned(),
+        },
+        coordinator,
+        now_ms,
+    )
+    .await?;
+    let today = london_date(now_ms).format("%Y-%m-%d").to_string();
+    plans::record_agreement(db, plan_id, Parent::Resident, &today).await?;
+    plans::record_agreement(db, plan_id, Parent::Visiting, &today).await?;
+
+    let mut day = london_from_ms(now_ms).date() + Duration::days(7);
+    while day.weekday() != Weekday::Sat {
+        day += Duration::days(1);
+    }
+    let ten = NaiveTime::from_hms_opt(10, 0, 0).expect("valid time");
+    bookings::book_series(
+        db,
+        &SeriesRequest {
+            case_id,
+            kind: BookingKind::Session,
+            parent_side: None,
+            room_id: blue_room,
+            first_start_ms: ms_from_london(day.and_time(ten)),
+            duration_min: 60,
+            count: 6,
+            every_days: 7,
+            worker_ids: vec![ids[1], ids[2]],
+        },
+        now_ms,
+    )
+    .await?;
+    // Registration, deposit and the first session.
+    ledger::record_payment(
+        db,
+        case_id,
+        Parent::Visiting,
+        false,
+        Pence(31_900),
+        "card",
+        &today,
+        coordinator,
+        now_ms,
+    )
+    .await?;
     Ok(true)
 }

@@ -24,6 +24,8 @@ pub mod failure;
 pub mod ledger;
 /// Contact plans and the parents' agreements.
 pub mod plans;
+/// The parent portal's checks: a parent's side of a case, their bookings only.
+pub mod portal;
 /// Referrals: the case, children, parents' details, reasons; the decision.
 pub mod referrals;
 /// Centre settings (prices, staggering, hours) and rooms.

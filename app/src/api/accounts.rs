@@ -1,7 +1,4 @@
-//! Server functions: the browser's only way in. Each one is thin: it checks
-//! who is calling and what role they hold (`server::require`), validates its
-//! input (`crate::domain`), and calls a plain function in `crate::server`.
-//! Their bodies compile only on the server; the browser gets a fetch stub.
+//! Signing in and out, accounts, and the cases a parent or referrer is linked to.
 
 use leptos::prelude::*;
 

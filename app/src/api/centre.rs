@@ -1,0 +1,135 @@
+//! The coordinator's back office. Every function here is for coordinators
+//! only; the rules live in `crate::server` and `crate::domain`.
+
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+use crate::error::AppError;
+use crate::model::{NewPlan, NewReferral, SeriesRequest, Statement};
+
+/// Records a referral with its children, parents and reasons; returns the case id.
+#[server(endpoint = "record_referral", input = Json)]
+pub async fn record_referral(referral: NewReferral) -> Result<i64, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{now_ms, referrals, require, state};
+    require(&[Role::Coordinator]).await?;
+    referrals::record(&state()?.db, &referral, now_ms()).await
+}
+
+/// Accepts or declines a referral; a decline needs a reason.
+#[server(endpoint = "decide_referral")]
+pub async fn decide_referral(case_id: i64, accept: bool, note: String) -> Result<(), AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{now_ms, referrals, require, state};
+    let user = require(&[Role::Coordinator]).await?;
+    referrals::decide(&state()?.db, case_id, accept, &note, user.id, now_ms()).await
+}
+
+/// Drafts a contact plan for an accepted referral; returns the plan id.
+#[server(endpoint = "create_plan", input = Json)]
+pub async fn create_plan(case_id: i64, plan: NewPlan) -> Result<i64, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{now_ms, plans, require, state};
+    let user = require(&[Role::Coordinator]).await?;
+    plans::create(&state()?.db, case_id, &plan, user.id, now_ms()).await
+}
+
+/// Records the date a parent signed the plan's agreement.
+#[server(endpoint = "record_agreement")]
+pub async fn record_agreement(
+    plan_id: i64,
+    parent: String,
+    signed_on: String,
+) -> Result<(), AppError> {
+    use crate::domain::money::Parent;
+    use crate::domain::role::Role;
+    use crate::server::{plans, require, state};
+    require(&[Role::Coordinator]).await?;
+    let parent = Parent::parse(&parent).ok_or_else(|| {
+        AppError::invalid("parent", "Say which parent signed: resident or visiting.")
+    })?;
+    plans::record_agreement(&state()?.db, plan_id, parent, &signed_on).await
+}
+
+/// Books one session or a series; returns the new booking ids.
+#[server(endpoint = "book_series", input = Json)]
+pub async fn book_series(request: SeriesRequest) -> Result<Vec<i64>, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{bookings, now_ms, require, state};
+    require(&[Role::Coordinator]).await?;
+    bookings::book_series(&state()?.db, &request, now_ms()).await
+}
+
+/// Records a payment (or a deposit refund) in pence.
+#[server(endpoint = "record_payment")]
+pub async fn record_payment(
+    case_id: i64,
+    parent: String,
+    refund: bool,
+    amount_pence: i64,
+    method: String,
+    paid_on: String,
+) -> Result<(), AppError> {
+    use crate::domain::money::{Parent, Pence};
+    use crate::domain::role::Role;
+    use crate::server::{ledger, now_ms, require, state};
+    let user = require(&[Role::Coordinator]).await?;
+    let parent = Parent::parse(&parent).ok_or_else(|| {
+        AppError::invalid("parent", "Say which parent paid: resident or visiting.")
+    })?;
+    ledger::record_payment(
+        &state()?.db,
+        case_id,
+        parent,
+        refund,
+        Pence(amount_pence),
+        &method,
+        &paid_on,
+        user.id,
+        now_ms(),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// The centre cancels a booking (child ill, appointment): it costs nobody anything.
+#[server(endpoint = "cancel_booking")]
+pub async fn cancel_booking(booking_id: i64, reason: String) -> Result<(), AppError> {
+    use crate::domain::money::Canceller;
+    use crate::domain::role::Role;
+    use crate::server::{bookings, now_ms, require, state};
+    require(&[Role::Coordinator]).await?;
+    bookings::cancel(
+        &state()?.db,
+        booking_id,
+        Canceller::Centre,
+        &reason,
+        now_ms(),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Records whether a session was attended.
+#[server(endpoint = "record_attendance")]
+pub async fn record_attendance(booking_id: i64, attendance: String) -> Result<(), AppError> {
+    use crate::domain::attendance::Attendance;
+    use crate::domain::role::Role;
+    use crate::server::{bookings, require, state};
+    require(&[Role::Coordinator]).await?;
+    let attendance = Attendance::parse(&attendance)
+        .ok_or_else(|| AppError::invalid("attendance", "Choose attended or missed."))?;
+    bookings::record_attendance(&state()?.db, booking_id, attendance).await
+}
+
+/// One parent's statement, for the coordinator.
+#[server(endpoint = "parent_statement")]
+pub async fn parent_statement(case_id: i64, parent: String) -> Result<Statement, AppError> {
+    use crate::domain::money::Parent;
+    use crate::domain::role::Role;
+    use crate::server::{ledger, require, state};
+    require(&[Role::Coordinator]).await?;
+    let parent = Parent::parse(&parent)
+        .ok_or_else(|| AppError::invalid("parent", "Say which parent: resident or visiting."))?;
+    ledger::statement(&state()?.db, case_id, parent).await
+}

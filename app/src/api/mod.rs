@@ -1,0 +1,13 @@
+//! Server functions: the browser's only way in. Each one is thin: it checks
+//! who is calling and what role they hold (`server::require`), validates its
+//! input (`crate::domain`), and calls a plain function in `crate::server`.
+//! Their bodies compile only on the server; the browser gets a fetch stub.
+
+/// Signing in and out; the coordinator's account management; a member's cases.
+pub mod accounts;
+/// The coordinator's back office: referrals, plans, bookings, payments.
+pub mod centre;
+/// The parent portal: own bookings, statement, cancelling.
+pub mod portal;
+
+pub use accounts::*;

@@ -1,0 +1,61 @@
+//! The parent portal: a parent's own bookings with their own times, their
+//! statement, and cancelling with the cost told first. A parent only ever
+//! reaches bookings of cases they are linked to, and only their side of them.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{CancellationPreview, FamilyAccount};
+
+/// The signed-in parent's families: bookings, statuses and statement.
+#[server(endpoint = "my_family_accounts")]
+pub async fn my_family_accounts() -> Result<Vec<FamilyAccount>, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{cases, ledger, require, state};
+    let user = require(&[Role::Parent]).await?;
+    let db = state()?.db;
+    let mut accounts = Vec::new();
+    for (case_id, reference, relation) in cases::memberships(&db, user.id).await? {
+        let Some(side) = crate::server::portal::side_of(relation) else {
+            continue;
+        };
+        accounts.push(FamilyAccount {
+            reference,
+            side,
+            bookings: ledger::parent_bookings(&db, case_id, side).await?,
+            statement: ledger::statement(&db, case_id, side).await?,
+        });
+    }
+    Ok(accounts)
+}
+
+/// What cancelling this booking would cost the signed-in parent.
+#[server(endpoint = "preview_cancellation")]
+pub async fn preview_cancellation(booking_id: i64) -> Result<CancellationPreview, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{now_ms, portal, require, state};
+    let user = require(&[Role::Parent]).await?;
+    portal::preview(&state()?.db, user.id, booking_id, now_ms()).await
+}
+
+/// Cancels one of the signed-in parent's bookings; returns what it cost.
+#[server(endpoint = "cancel_my_booking")]
+pub async fn cancel_my_booking(booking_id: i64) -> Result<CancellationPreview, AppError> {
+    use crate::domain::money::Canceller;
+    use crate::domain::role::Role;
+    use crate::server::{bookings, now_ms, portal, require, state};
+    let user = require(&[Role::Parent]).await?;
+    let db = state()?.db;
+    let now = now_ms();
+    let preview = portal::preview(&db, user.id, booking_id, now).await?;
+    let side = portal::parent_side_for_booking(&db, user.id, booking_id).await?;
+    bookings::cancel(
+        &db,
+        booking_id,
+        Canceller::Parent(side),
+        "Cancelled by the parent",
+        now,
+    )
+    .await?;
+    Ok(preview)
+}

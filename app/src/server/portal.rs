@@ -1,0 +1,57 @@
+//! What the parent portal needs beyond the ledger: which side of a case a
+//! parent is, and whether a booking is theirs to see.
+
+use super::{Db, bookings, cases, plans, settings};
+use crate::domain::money::{Canceller, Parent, cancellation_forfeit, forfeit_explanation};
+use crate::domain::role::CaseRelation;
+use crate::error::AppError;
+use crate::model::CancellationPreview;
+
+pub fn side_of(relation: CaseRelation) -> Option<Parent> {
+    match relation {
+        CaseRelation::ResidentParent => Some(Parent::Resident),
+        CaseRelation::VisitingParent => Some(Parent::Visiting),
+        CaseRelation::Referrer => None,
+    }
+}
+
+/// The parent's side of the booking's case. A booking of another family is
+/// "not found": a parent may not even learn that it exists.
+pub async fn parent_side_for_booking(
+    db: &Db,
+    user_id: i64,
+    booking_id: i64,
+) -> Result<Parent, AppError> {
+    let (case_id, _) = bookings::case_and_start(db, booking_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("Booking"))?;
+    cases::memberships(db, user_id)
+        .await?
+        .into_iter()
+        .find(|(id, _, _)| *id == case_id)
+        .and_then(|(_, _, relation)| side_of(relation))
+        .ok_or_else(|| AppError::not_found("Booking"))
+}
+
+pub async fn preview(
+    db: &Db,
+    user_id: i64,
+    booking_id: i64,
+    now_ms: i64,
+) -> Result<CancellationPreview, AppError> {
+    let side = parent_side_for_booking(db, user_id, booking_id).await?;
+    let (case_id, starts_at) = bookings::case_and_start(db, booking_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("Booking"))?;
+    let forfeit = cancellation_forfeit(Canceller::Parent(side), starts_at - now_ms);
+    let explanation = forfeit_explanation(
+        forfeit,
+        &settings::prices(db).await?,
+        plans::funding(db, case_id).await?,
+    );
+    Ok(CancellationPreview {
+        booking_id,
+        forfeit,
+        explanation,
+    })
+}

@@ -1,0 +1,150 @@
+//! The parent portal and the back office's server functions through the real
+//! router: who may call what, and what a parent can and cannot see.
+
+mod common;
+
+use axum::body::Body;
+use common::{Backend, TestApp};
+use http::{Request, StatusCode};
+
+/// The demo family's account as the given parent sees it.
+async fn family(app: &TestApp, cookie: &str) -> serde_json::Value {
+    let reply = app.call("my_family_accounts", &[], Some(cookie)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.json()
+}
+
+fn json_call(function: &str, body: &str, cookie: &str) -> Request<Body> {
+    Request::post(format!("/api/{function}"))
+        .header("content-type", "application/json")
+        .header("cookie", cookie)
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+both_databases! {
+    async fn the_visiting_parent_sees_their_own_times_statuses_and_statement(app: TestApp) {
+        let visiting = app.sign_in_demo("visiting").await;
+        let accounts = family(&app, &visiting).await;
+        assert_eq!(accounts.as_array().unwrap().len(), 1);
+        let account = &accounts[0];
+        assert_eq!(account["reference"], "FAM-0001");
+        assert_eq!(account["side"], "visiting");
+        let bookings = account["bookings"].as_array().unwrap();
+        assert_eq!(bookings.len(), 6);
+        assert_eq!(bookings[0]["status"], "confirmed", "the first session is paid for");
+        assert!(bookings[1..].iter().all(|b| b["status"] == "awaiting_payment"));
+        let first = &bookings[0];
+        assert_eq!(first["starts_ms"].as_i64().unwrap() - first["arrive_ms"].as_i64().unwrap(), 15 * 60_000);
+        assert_eq!(account["statement"]["balance"], 5 * 9_900);
+    }
+
+    async fn the_resident_parent_never_sees_the_other_parents_times_or_details(app: TestApp) {
+        let resident = app.sign_in_demo("resident").await;
+        let reply = app.call("my_family_accounts", &[], Some(&resident)).await;
+        let accounts = reply.json();
+        let bookings = accounts[0]["bookings"].as_array().unwrap();
+        for booking in bookings {
+            assert_eq!(booking["arrive_ms"], booking["starts_ms"], "the resident parent's own arrival");
+        }
+        assert!(!reply.body.contains("Ryan"), "no word of the other parent");
+        assert!(!reply.body.contains("07700"), "no phone numbers");
+        assert_eq!(accounts[0]["statement"]["balance"], 22_000, "registration and deposit not yet paid");
+    }
+
+    async fn a_parent_cancels_in_good_time_after_being_told_it_costs_nothing(app: TestApp) {
+        let visiting = app.sign_in_demo("visiting").await;
+        let last = family(&app, &visiting).await[0]["bookings"][5]["id"].to_string();
+        let preview = app.call("preview_cancellation", &[("booking_id", &last)], Some(&visiting)).await;
+        assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+        assert_eq!(preview.json()["forfeit"], "nothing");
+        assert!(preview.json()["explanation"].as_str().unwrap().contains("costs you nothing"));
+        let cancelled = app.call("cancel_my_booking", &[("booking_id", &last)], Some(&visiting)).await;
+        assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
+        let account = &family(&app, &visiting).await[0];
+        assert_eq!(account["bookings"][5]["status"], "cancelled");
+        assert_eq!(account["statement"]["balance"], 4 * 9_900);
+        let again = app.call("cancel_my_booking", &[("booking_id", &last)], Some(&visiting)).await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+    }
+
+    async fn another_familys_parent_cannot_see_or_cancel_these_bookings(app: TestApp) {
+        let visiting = app.sign_in_demo("visiting").await;
+        let booking = family(&app, &visiting).await[0]["bookings"][0]["id"].to_string();
+        let coordinator = app.sign_in_demo("coordinator").await;
+        let created = app
+            .call(
+                "create_account",
+                &[("username", "stranger"), ("display_name", "A Stranger"), ("role", "parent"), ("password", "long-enough-pass")],
+                Some(&coordinator),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::OK);
+        let stranger = app.sign_in("stranger", "long-enough-pass").await;
+        assert_eq!(family(&app, &stranger).await.as_array().unwrap().len(), 0);
+        for function in ["preview_cancellation", "cancel_my_booking"] {
+            let reply = app.call(function, &[("booking_id", &booking)], Some(&stranger)).await;
+            assert_eq!(reply.status, StatusCode::NOT_FOUND, "{function}: {}", reply.body);
+        }
+        let referrer = app.sign_in_demo("referrer").await;
+        assert_eq!(app.call("my_family_accounts", &[], Some(&referrer)).await.status, StatusCode::FORBIDDEN);
+        // The booking is untouched.
+        assert_eq!(family(&app, &visiting).await[0]["bookings"][0]["status"], "confirmed");
+    }
+
+    async fn only_a_coordinator_records_payments_and_bad_amounts_are_named(app: TestApp) {
+        let form = |amount: &'static str| {
+            [("case_id", "1"), ("parent", "visiting"), ("refund", "false"), ("amount_pence", amount), ("method", "card"), ("paid_on", "2026-11-26")]
+        };
+        for who in ["worker1", "visiting", "referrer"] {
+            let cookie = app.sign_in_demo(who).await;
+            let reply = app.call("record_payment", &form("9900"), Some(&cookie)).await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{who}");
+        }
+        let coordinator = app.sign_in_demo("coordinator").await;
+        for bad in ["-500", "0"] {
+            let reply = app.call("record_payment", &form(bad), Some(&coordinator)).await;
+            assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {}", reply.body);
+            assert_eq!(reply.json()["field"], "amount");
+        }
+        let not_money = app.call("record_payment", &form("ten pounds"), Some(&coordinator)).await;
+        assert_eq!(not_money.status, StatusCode::BAD_REQUEST);
+        let ok = app.call("record_payment", &form("9900"), Some(&coordinator)).await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+        let visiting = app.sign_in_demo("visiting").await;
+        assert_eq!(family(&app, &visiting).await[0]["bookings"][1]["status"], "confirmed");
+    }
+
+    async fn back_office_functions_refuse_everyone_but_the_coordinator(app: TestApp) {
+        let worker = app.sign_in_demo("worker1").await;
+        for (function, body) in [
+            ("book_series", r#"{"request":{}}"#),
+            ("record_referral", r#"{"referral":{}}"#),
+            ("create_plan", r#"{"case_id":1,"plan":{}}"#),
+        ] {
+            let reply = app.send(json_call(function, body, &worker)).await;
+            assert!(
+                reply.status == StatusCode::FORBIDDEN || reply.status == StatusCode::BAD_REQUEST,
+                "{function}: {} {}",
+                reply.status,
+                reply.body
+            );
+            assert_ne!(reply.status, StatusCode::OK);
+        }
+        for (function, form) in [
+            ("cancel_booking", vec![("booking_id", "1"), ("reason", "x")]),
+            ("record_attendance", vec![("booking_id", "1"), ("attendance", "attended")]),
+            ("decide_referral", vec![("case_id", "1"), ("accept", "true"), ("note", "")]),
+            ("parent_statement", vec![("case_id", "1"), ("parent", "visiting")]),
+        ] {
+            let reply = app.call(function, &form, Some(&worker)).await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{function}: {}", reply.body);
+        }
+        let coordinator = app.sign_in_demo("coordinator").await;
+        let malformed = app.send(json_call("book_series", r#"{"request":{"case_id":"one"}}"#, &coordinator)).await;
+        assert_eq!(malformed.status, StatusCode::BAD_REQUEST, "{}", malformed.body);
+        let statement = app.call("parent_statement", &[("case_id", "1"), ("parent", "visiting")], Some(&coordinator)).await;
+        assert_eq!(statement.status, StatusCode::OK);
+        assert_eq!(statement.json()["balance"], 5 * 9_900);
+    }
+}
