@@ -70,6 +70,16 @@ pub fn format_london(utc_ms: i64) -> String {
         .to_string()
 }
 
+/// "Sat 5 Dec 2026" in London.
+pub fn format_london_day(utc_ms: i64) -> String {
+    london_from_ms(utc_ms).format("%a %-d %b %Y").to_string()
+}
+
+/// "09:45" in London.
+pub fn format_london_time(utc_ms: i64) -> String {
+    london_from_ms(utc_ms).format("%H:%M").to_string()
+}
+
 /// Whole years between a date of birth and a day.
 pub fn age_on(date_of_birth: NaiveDate, day: NaiveDate) -> u32 {
     let mut years = day.year() - date_of_birth.year();
@@ -142,6 +152,15 @@ mod tests {
         ] {
             assert_eq!(ms_from_london(london_from_ms(ms)), ms);
         }
+    }
+
+    #[test]
+    fn days_and_times_are_shown_in_london() {
+        assert_eq!(
+            format_london_day(utc_ms("2026-07-04 23:30")),
+            "Sun 5 Jul 2026"
+        );
+        assert_eq!(format_london_time(utc_ms("2026-07-04 08:45")), "09:45");
     }
 
     #[test]

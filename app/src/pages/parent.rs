@@ -1,7 +1,13 @@
 use leptos::prelude::*;
 
+use crate::api::portal::{CancelMyBooking, PreviewCancellation, my_family_accounts};
+use crate::components::error_note::{ErrorNote, action_error};
 use crate::components::role_gate::RoleGate;
+use crate::domain::ledger::BookingStatus;
+use crate::domain::london_time::{format_london_day, format_london_time};
+use crate::domain::money::Parent;
 use crate::domain::role::Role;
+use crate::model::{FamilyAccount, ParentBooking, Statement};
 use crate::pages::case_list::CaseList;
 
 #[component]
@@ -14,11 +20,190 @@ pub fn ParentHome() -> impl IntoView {
                     <p>"Signed in as " <strong>{user.display_name}</strong> "."</p>
                     <CaseList />
                 </section>
-                <section class="card">
-                    <h2>"Bookings and payments"</h2>
-                    <p class="empty">"No sessions are booked yet. Your bookings and what you owe will appear here."</p>
-                </section>
+                <Accounts />
             }
         } />
     }
+}
+
+#[component]
+fn Accounts() -> impl IntoView {
+    let cancel = ServerAction::<CancelMyBooking>::new();
+    let accounts = Resource::new(move || cancel.version().get(), |_| my_family_accounts());
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match accounts.await {
+                    Ok(list) if list.is_empty() => {
+                        view! {
+                            <section class="card">
+                                <h2>"Bookings and payments"</h2>
+                                <p class="empty">"No bookings yet."</p>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    Ok(list) => {
+                        list.into_iter()
+                            .map(|account| view! { <FamilyAccountView account cancel /> })
+                            .collect_view()
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn FamilyAccountView(account: FamilyAccount, cancel: ServerAction<CancelMyBooking>) -> AnyView {
+    let times_note = match account.side {
+        Parent::Visiting => {
+            "Your arrival and departure times: please arrive and leave at these times, so that the family does not meet at the door."
+        }
+        Parent::Resident => {
+            "Bring the children at the start time and collect them at the end time."
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby=format!("bookings-{}", account.reference)>
+            <h2 id=format!("bookings-{}", account.reference)>"Your bookings"</h2>
+            <p class="hint">{times_note}</p>
+            {action_error(cancel.value())}
+            <ul class="list bookings">
+                {account
+                    .bookings
+                    .into_iter()
+                    .map(|booking| view! { <BookingRow booking cancel /> })
+                    .collect_view()}
+            </ul>
+        </section>
+        <StatementView statement=account.statement />
+    }
+    .into_any()
+}
+
+fn status_class(status: BookingStatus) -> &'static str {
+    match status {
+        BookingStatus::AwaitingPayment => "badge badge-warn",
+        BookingStatus::Confirmed | BookingStatus::Attended => "badge badge-ok",
+        BookingStatus::Cancelled | BookingStatus::Missed => "badge badge-muted",
+    }
+}
+
+#[component]
+fn BookingRow(booking: ParentBooking, cancel: ServerAction<CancelMyBooking>) -> AnyView {
+    let preview = ServerAction::<PreviewCancellation>::new();
+    let can_cancel = matches!(
+        booking.status,
+        BookingStatus::AwaitingPayment | BookingStatus::Confirmed
+    );
+    let id = booking.id;
+    let asking = move || matches!(preview.value().get(), Some(Ok(ref p)) if p.booking_id == id);
+    view! {
+        <li class="list-item booking" data-booking=id.to_string()>
+            <div class="booking-head">
+                <span class="booking-day">{format_london_day(booking.starts_ms)}</span>
+                <span class=status_class(booking.status)>{booking.status.label()}</span>
+            </div>
+            <span class="booking-times">
+                "Arrive " {format_london_time(booking.arrive_ms)} " · leave "
+                {format_london_time(booking.leave_ms)}
+            </span>
+            <span class="booking-kind">{booking.kind.label()}</span>
+            {action_error(preview.value())}
+            <Show when=move || can_cancel && !asking()>
+                <button
+                    type="button"
+                    class="button secondary"
+                    on:click=move |_| {
+                        preview.dispatch(PreviewCancellation { booking_id: id });
+                    }
+                >
+                    "Cancel this session…"
+                </button>
+            </Show>
+            <Show when=asking>
+                <div class="confirm" role="alertdialog" aria-label="Cancel this session?">
+                    <p>
+                        {move || {
+                            preview
+                                .value()
+                                .get()
+                                .and_then(|r| r.ok())
+                                .map(|p| p.explanation)
+                                .unwrap_or_default()
+                        }}
+                    </p>
+                    <button
+                        type="button"
+                        class="button danger"
+                        on:click=move |_| {
+                            cancel.dispatch(CancelMyBooking { booking_id: id });
+                            preview.value().set(None);
+                        }
+                    >
+                        "Yes, cancel it"
+                    </button>
+                    <button
+                        type="button"
+                        class="button secondary"
+                        on:click=move |_| preview.value().set(None)
+                    >
+                        "Keep it"
+                    </button>
+                </div>
+            </Show>
+        </li>
+    }
+    .into_any()
+}
+
+#[component]
+fn StatementView(statement: Statement) -> AnyView {
+    let balance_text = if statement.balance.0 > 0 {
+        format!("You owe {}", statement.balance)
+    } else if statement.balance.0 < 0 {
+        format!(
+            "In credit: {}",
+            crate::domain::money::Pence(-statement.balance.0)
+        )
+    } else {
+        "Nothing to pay".to_owned()
+    };
+    view! {
+        <section class="card statement">
+            <h2>"Statement"</h2>
+            <p class="balance">
+                <strong>{balance_text}</strong>
+            </p>
+            {(statement.deposit_held.0 > 0)
+                .then(|| {
+                    view! {
+                        <p class="hint">
+                            {format!("The centre holds your refundable deposit of {}.", statement.deposit_held)}
+                        </p>
+                    }
+                })}
+            <ul class="list">
+                {statement
+                    .lines
+                    .into_iter()
+                    .map(|line| {
+                        view! {
+                            <li class="list-item statement-line">
+                                <span class="line-text">{line.description}</span>
+                                <span class="line-meta">
+                                    {format_london_day(line.at_ms)} " · "
+                                    <span class="line-amount">{line.amount.to_string()}</span>
+                                </span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+    .into_any()
 }

@@ -31,7 +31,7 @@ pub const DEMO_CASE: &str = "FAM-0001";
 
 /// Seeds the demo centre when the database has no accounts yet: the accounts,
 /// two rooms, and the demo family referred, accepted, with a signed plan and
-/// six weekly Saturday sessions from the second Saturday from now, the
+/// six weekly Saturday sessions from the first Saturday at least a week away, the
 /// visiting parent having paid for the first. Returns whether it seeded.
 pub async fn seed_if_empty(db: &Db, now_ms: i64) -> Result<bool, AppError> {
     if accounts::count(db).await? > 0 {
