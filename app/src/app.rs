@@ -74,6 +74,16 @@ pub fn App() -> impl IntoView {
                         view=pages::coordinator::CoordinatorHome
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("/coordinator/cases")
+                        view=pages::cases::CasesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/coordinator/cases/:id")
+                        view=pages::case::CasePage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/worker") view=pages::worker::WorkerHome ssr=SsrMode::Async />
                     <Route path=path!("/parent") view=pages::parent::ParentHome ssr=SsrMode::Async />
                     <Route

@@ -145,3 +145,67 @@ pub struct CancellationPreview {
     pub forfeit: crate::domain::money::Forfeit,
     pub explanation: String,
 }
+
+/// A case in the coordinator's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseRow {
+    pub id: i64,
+    pub reference: String,
+    /// received, accepted or declined.
+    pub status: String,
+    pub children: String,
+}
+
+/// A contact plan as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanSummary {
+    pub id: i64,
+    pub plan: NewPlan,
+    pub resident_agreed_on: Option<String>,
+    pub visiting_agreed_on: Option<String>,
+}
+
+/// A booking as staff see it: both parents' times, room and workers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffBooking {
+    pub id: i64,
+    pub case_reference: String,
+    pub kind: crate::domain::schedule::BookingKind,
+    pub starts_ms: i64,
+    pub ends_ms: i64,
+    pub visiting_arrives_ms: i64,
+    pub visiting_leaves_ms: i64,
+    pub room: String,
+    pub workers: Vec<String>,
+    pub cancelled: bool,
+    pub attendance: Option<crate::domain::attendance::Attendance>,
+}
+
+/// Everything the coordinator sees of one case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseDetail {
+    pub id: i64,
+    pub reference: String,
+    pub status: String,
+    pub decision_note: String,
+    pub source: String,
+    pub law: String,
+    pub funding: crate::domain::money::Funding,
+    pub court_orders: String,
+    pub pending_proceedings: String,
+    pub reasons: Vec<crate::domain::risk::RiskReason>,
+    pub children: Vec<ChildSummary>,
+    pub resident: ParentDetails,
+    pub visiting: ParentDetails,
+    pub plan: Option<PlanSummary>,
+    pub bookings: Vec<StaffBooking>,
+    pub resident_statement: Statement,
+    pub visiting_statement: Statement,
+}
+
+/// Something to choose from a list: a room, a worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub id: i64,
+    pub name: String,
+}

@@ -65,7 +65,9 @@ export async function assertPhoneFriendly(page) {
   const layout = await page.evaluate(() => {
     const tooSmall = [];
     for (const element of document.querySelectorAll("a, button, input, select, summary, textarea")) {
-      const box = element.getBoundingClientRect();
+      // A checkbox is tapped through its label, which is what must be big enough.
+      const target = ["checkbox", "radio"].includes(element.type) && element.closest("label") ? element.closest("label") : element;
+      const box = target.getBoundingClientRect();
       const hidden = box.width === 0 || box.height === 0 || element.type === "hidden";
       if (!hidden && box.height < 44) tooSmall.push(`${element.tagName} "${element.textContent.trim() || element.name}" ${Math.round(box.height)}px`);
     }

@@ -133,3 +133,47 @@ pub async fn parent_statement(case_id: i64, parent: String) -> Result<Statement,
         .ok_or_else(|| AppError::invalid("parent", "Say which parent: resident or visiting."))?;
     ledger::statement(&state()?.db, case_id, parent).await
 }
+
+/// Every case, newest referral first.
+#[server(endpoint = "list_cases")]
+pub async fn list_cases() -> Result<Vec<crate::model::CaseRow>, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{casebook, require, state};
+    require(&[Role::Coordinator]).await?;
+    casebook::list(&state()?.db).await
+}
+
+/// One case in full, for the coordinator.
+#[server(endpoint = "case_detail")]
+pub async fn case_detail(case_id: i64) -> Result<crate::model::CaseDetail, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{casebook, now_ms, require, state};
+    require(&[Role::Coordinator]).await?;
+    casebook::detail(&state()?.db, case_id, now_ms()).await
+}
+
+/// The rooms and the contact workers, to book with.
+#[server(endpoint = "booking_choices")]
+pub async fn booking_choices()
+-> Result<(Vec<crate::model::Choice>, Vec<crate::model::Choice>), AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{casebook, require, state};
+    require(&[Role::Coordinator]).await?;
+    let db = state()?.db;
+    Ok((casebook::rooms(&db).await?, casebook::workers(&db).await?))
+}
+
+/// Every booking in the seven days from `from_ms`.
+#[server(endpoint = "week_bookings")]
+pub async fn week_bookings(from_ms: i64) -> Result<Vec<crate::model::StaffBooking>, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{casebook, require, state};
+    require(&[Role::Coordinator]).await?;
+    casebook::bookings_between(
+        &state()?.db,
+        from_ms,
+        from_ms.saturating_add(7 * 86_400_000),
+        None,
+    )
+    .await
+}

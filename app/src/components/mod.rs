@@ -1,5 +1,7 @@
 /// Shows an `AppError` as a sentence, in an alert box.
 pub mod error_note;
+/// Labelled form fields bound to signals.
+pub mod fields;
 /// The bar at the top: app name, who is signed in, sign out.
 pub mod header;
 /// Lets a page through only for the right role; sends others on.

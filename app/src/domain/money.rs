@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::AppError;
+
 /// An amount of money in pence. Negative only for refunds and credits.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
@@ -229,6 +231,35 @@ pub fn cancellation_forfeit(by: Canceller, notice_ms: i64) -> Forfeit {
     }
 }
 
+/// Reads an amount typed in pounds ("99", "99.5", "£1,099.00") as pence.
+pub fn parse_pounds(field: &str, text: &str) -> Result<Pence, AppError> {
+    let cleaned: String = text
+        .trim()
+        .trim_start_matches('£')
+        .chars()
+        .filter(|c| *c != ',')
+        .collect();
+    let invalid = || AppError::invalid(field, "Enter an amount in pounds, for example 99.00.");
+    let (pounds, pence) = match cleaned.split_once('.') {
+        Some((pounds, pence)) if (1..=2).contains(&pence.len()) => (pounds, format!("{pence:0<2}")),
+        Some(_) => return Err(invalid()),
+        None => (cleaned.as_str(), "00".to_owned()),
+    };
+    if pounds.is_empty()
+        || !pounds.chars().all(|c| c.is_ascii_digit())
+        || !pence.chars().all(|c| c.is_ascii_digit())
+    {
+        return Err(invalid());
+    }
+    let pounds: i64 = pounds.parse().map_err(|_| invalid())?;
+    let pence: i64 = pence.parse().map_err(|_| invalid())?;
+    pounds
+        .checked_mul(100)
+        .and_then(|p| p.checked_add(pence))
+        .map(Pence)
+        .ok_or_else(invalid)
+}
+
 /// What a parent is told before they cancel, in plain words.
 pub fn forfeit_explanation(forfeit: Forfeit, prices: &Prices, funding: Funding) -> String {
     match (forfeit, funding) {
@@ -275,6 +306,20 @@ mod tests {
 
     const MINUTE: i64 = 60_000;
     const HOUR: i64 = 60 * MINUTE;
+
+    #[test]
+    fn amounts_typed_in_pounds_become_pence() {
+        assert_eq!(parse_pounds("amount", "99").unwrap(), Pence(9_900));
+        assert_eq!(parse_pounds("amount", "£1,099.5").unwrap(), Pence(109_950));
+        assert_eq!(parse_pounds("amount", " 0.05 ").unwrap(), Pence(5));
+        for bad in ["", "-5", "12.345", "ten", "1.2.3", "£"] {
+            assert_eq!(
+                parse_pounds("amount", bad).unwrap_err().field(),
+                Some("amount"),
+                "{bad:?}"
+            );
+        }
+    }
 
     #[test]
     fn pence_are_shown_as_pounds() {

@@ -151,6 +151,17 @@ pub enum SuggestedService {
     NotSuitable,
 }
 
+impl SuggestedService {
+    /// The suggestion in words, as the coordinator reads it.
+    pub fn headline(self) -> &'static str {
+        match self {
+            SuggestedService::Supported => "The guide suggests: supported contact",
+            SuggestedService::Supervised => "The guide suggests: supervised contact",
+            SuggestedService::NotSuitable => "The guide suggests: not suitable for contact now",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suggestion {
     pub service: SuggestedService,

@@ -16,6 +16,7 @@ pub fn CoordinatorHome() -> impl IntoView {
                 <section class="card">
                     <h1>"Centre"</h1>
                     <p>"Signed in as " <strong>{user.display_name}</strong> "."</p>
+                    <a class="button primary" href="/coordinator/cases">"Cases, referrals and bookings"</a>
                 </section>
                 <Accounts />
             }

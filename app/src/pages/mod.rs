@@ -1,5 +1,9 @@
+/// `/coordinator/cases/:id`: one case from referral to payments.
+pub mod case;
 /// A list of cases with their children, shared by the parent and referrer pages.
 pub mod case_list;
+/// `/coordinator/cases`: the case list and the referral form.
+pub mod cases;
 /// `/coordinator`: accounts of the centre.
 pub mod coordinator;
 /// `/`: sends a signed-in person to their page, others to sign in.

@@ -142,25 +142,41 @@ async fn money_in(
     Ok((Pence(paid), Pence(refunded), lines))
 }
 
+/// The charges still owed (not waived), oldest first, each with whether the
+/// parent's payments cover it in full.
+async fn owed_and_settled(
+    db: &Db,
+    case_id: i64,
+    parent: Parent,
+) -> Result<Vec<(ChargeRow, bool)>, AppError> {
+    let owed: Vec<ChargeRow> = charges(db, case_id, parent)
+        .await?
+        .into_iter()
+        .filter(|c| !c.waived)
+        .collect();
+    let (paid, _, _) = money_in(db, case_id, parent).await?;
+    let accounts: Vec<AccountCharge> = owed
+        .iter()
+        .map(|c| AccountCharge {
+            id: c.id,
+            amount: c.amount,
+        })
+        .collect();
+    let settled = settle(&accounts, paid);
+    Ok(owed
+        .into_iter()
+        .zip(settled)
+        .map(|(charge, (_, paid))| (charge, paid))
+        .collect())
+}
+
 /// The deposit still held for a parent: paid, not forfeited, not refunded.
 pub async fn deposit_held(db: &Db, case_id: i64, parent: Parent) -> Result<Pence, AppError> {
-    let all = charges(db, case_id, parent).await?;
-    let (paid, refunded, _) = money_in(db, case_id, parent).await?;
-    let owed: Vec<&ChargeRow> = all.iter().filter(|c| !c.waived).collect();
-    let settled = settle(
-        &owed
-            .iter()
-            .map(|c| AccountCharge {
-                id: c.id,
-                amount: c.amount,
-            })
-            .collect::<Vec<_>>(),
-        paid,
-    );
-    let held: i64 = owed
+    let (_, refunded, _) = money_in(db, case_id, parent).await?;
+    let held: i64 = owed_and_settled(db, case_id, parent)
+        .await?
         .iter()
-        .zip(settled)
-        .filter(|(c, (_, paid))| *paid && c.kind == ChargeKind::Deposit && !c.forfeited)
+        .filter(|(c, paid)| *paid && c.kind == ChargeKind::Deposit && !c.forfeited)
         .map(|(c, _)| c.amount.0)
         .sum();
     Ok(Pence((held - refunded.0).max(0)))
@@ -170,6 +186,14 @@ pub async fn deposit_held(db: &Db, case_id: i64, parent: Parent) -> Result<Pence
 pub async fn statement(db: &Db, case_id: i64, parent: Parent) -> Result<Statement, AppError> {
     let all = charges(db, case_id, parent).await?;
     let (paid, refunded, payment_lines) = money_in(db, case_id, parent).await?;
+    let cancelled_bookings: Vec<i64> =
+        sqlx::query("SELECT id FROM bookings WHERE case_id = $1 AND cancelled_at IS NOT NULL")
+            .bind(case_id)
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|row| row.try_get("id"))
+            .collect::<Result<_, _>>()?;
     let mut lines = Vec::new();
     let mut charged = 0;
     for charge in &all {
@@ -178,7 +202,10 @@ pub async fn statement(db: &Db, case_id: i64, parent: Parent) -> Result<Statemen
             description.push_str(": cancelled in good time, not charged");
         } else {
             charged += charge.amount.0;
-            if charge.forfeited {
+            let late = charge
+                .booking_id
+                .is_some_and(|id| cancelled_bookings.contains(&id));
+            if charge.forfeited || late {
                 description.push_str(": kept after a late cancellation");
             }
         }
@@ -207,24 +234,12 @@ pub async fn parent_bookings(
     case_id: i64,
     parent: Parent,
 ) -> Result<Vec<ParentBooking>, AppError> {
-    let all = charges(db, case_id, parent).await?;
-    let (paid, _, _) = money_in(db, case_id, parent).await?;
-    let owed: Vec<&ChargeRow> = all.iter().filter(|c| !c.waived).collect();
-    let settled = settle(
-        &owed
-            .iter()
-            .map(|c| AccountCharge {
-                id: c.id,
-                amount: c.amount,
-            })
-            .collect::<Vec<_>>(),
-        paid,
-    );
+    let settled = owed_and_settled(db, case_id, parent).await?;
     let paid_booking = |booking_id: i64| -> Option<bool> {
-        owed.iter()
-            .zip(&settled)
+        settled
+            .iter()
             .find(|(c, _)| c.booking_id == Some(booking_id))
-            .map(|(_, (_, paid))| *paid)
+            .map(|(_, paid)| *paid)
     };
     let rows = sqlx::query(
         "SELECT id, kind, parent_side, starts_at, ends_at, visiting_arrives_at, visiting_leaves_at, \

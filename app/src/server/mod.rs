@@ -12,6 +12,8 @@ pub mod accounts;
 pub mod auth;
 /// Bookings and series; cancellations and attendance.
 pub mod bookings;
+/// What the coordinator reads: cases, one case in full, the week, choices.
+pub mod casebook;
 /// Cases and the people linked to them.
 pub mod cases;
 /// Connecting to SQLite or PostgreSQL and applying migrations.

@@ -1,0 +1,411 @@
+use chrono::{NaiveDate, NaiveTime};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::centre::{
+    BookSeries, CancelBooking, CreatePlan, DecideReferral, RecordAgreement, RecordAttendance,
+    RecordPayment, booking_choices, case_detail,
+};
+use crate::components::error_note::{ErrorNote, action_error};
+use crate::components::fields::{SelectField, TextField};
+use crate::components::role_gate::RoleGate;
+use crate::domain::london_time::{format_london_day, format_london_time, ms_from_london};
+use crate::domain::money::parse_pounds;
+use crate::domain::risk::suggest;
+use crate::domain::role::Role;
+use crate::domain::schedule::{BookingKind, Service};
+use crate::error::AppError;
+use crate::model::{CaseDetail, Choice, NewPlan, SeriesRequest, StaffBooking, Statement};
+
+/// Every action on the case page; the case is read again after any of them.
+#[derive(Clone, Copy)]
+struct Actions {
+    decide: ServerAction<DecideReferral>,
+    plan: ServerAction<CreatePlan>,
+    agree: ServerAction<RecordAgreement>,
+    book: ServerAction<BookSeries>,
+    pay: ServerAction<RecordPayment>,
+    cancel: ServerAction<CancelBooking>,
+    attend: ServerAction<RecordAttendance>,
+}
+
+impl Actions {
+    fn new() -> Self {
+        Actions {
+            decide: ServerAction::new(),
+            plan: ServerAction::new(),
+            agree: ServerAction::new(),
+            book: ServerAction::new(),
+            pay: ServerAction::new(),
+            cancel: ServerAction::new(),
+            attend: ServerAction::new(),
+        }
+    }
+
+    fn version(&self) -> usize {
+        self.decide.version().get()
+            + self.plan.version().get()
+            + self.agree.version().get()
+            + self.book.version().get()
+            + self.pay.version().get()
+            + self.cancel.version().get()
+            + self.attend.version().get()
+    }
+}
+
+/// `/coordinator/cases/:id`: one case from referral to payments.
+#[component]
+pub fn CasePage() -> impl IntoView {
+    view! { <RoleGate role=Role::Coordinator children=|_| view! { <CaseView /> } /> }
+}
+
+#[component]
+fn CaseView() -> impl IntoView {
+    let params = use_params_map();
+    let case_id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let actions = Actions::new();
+    let case = Resource::new(
+        move || (case_id(), actions.version()),
+        |(id, _)| case_detail(id),
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match case.await {
+                    Ok(case) => view! { <CaseSections case actions /> }.into_any(),
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CaseSections(case: CaseDetail, actions: Actions) -> AnyView {
+    let suggestion = suggest(&case.reasons, case.source == "self");
+    let children = case
+        .children
+        .iter()
+        .map(|c| format!("{}, {}", c.first_name, c.age_years))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let plan_signed = case
+        .plan
+        .as_ref()
+        .is_some_and(|p| p.resident_agreed_on.is_some() && p.visiting_agreed_on.is_some());
+    view! {
+        <section class="card">
+            <h1>{case.reference.clone()}</h1>
+            <p>{children}</p>
+            <p class="account-meta">
+                {format!("Referral {} · {} law · referred by {} · {}", case.status, case.law, case.source.replace('_', " "),
+                    match case.funding { crate::domain::money::Funding::Cafcass => "Cafcass-funded", _ => "parents pay" })}
+            </p>
+            <div class="suggestion">
+                <strong>{suggestion.service.headline()}</strong>
+                <ul>{suggestion.conditions.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+            </div>
+            <details>
+                <summary>"Parents' details (staff only)"</summary>
+                <p>{format!("Resident: {} · {}", case.resident.full_name, case.resident.phone)}</p>
+                <p>{format!("Visiting: {} · {}", case.visiting.full_name, case.visiting.phone)}</p>
+            </details>
+        </section>
+        {(case.status == "received").then(|| view! { <Decision case_id=case.id actions /> })}
+        {(case.status == "accepted" && case.plan.is_none()).then(|| view! { <PlanForm case_id=case.id actions /> })}
+        {case.plan.clone().map(|plan| view! { <PlanView plan actions /> })}
+        {plan_signed.then(|| view! { <BookingForm case_id=case.id actions /> })}
+        <section class="card">
+            <h2>"Bookings"</h2>
+            {action_error(actions.cancel.value())}
+            {action_error(actions.attend.value())}
+            <ul class="list">
+                {case.bookings.into_iter().map(|b| view! { <StaffBookingRow booking=b actions /> }).collect_view()}
+            </ul>
+        </section>
+        <PaymentForm case_id=case.id actions resident=case.resident_statement visiting=case.visiting_statement />
+    }
+    .into_any()
+}
+
+#[component]
+fn Decision(case_id: i64, actions: Actions) -> AnyView {
+    let note = RwSignal::new(String::new());
+    view! {
+        <section class="card">
+            <h2>"Decision"</h2>
+            <div class="stack">
+                <TextField id="decision-note" label="Note (needed to decline)" value=note />
+                {action_error(actions.decide.value())}
+                <button type="button" class="button primary" on:click=move |_| {
+                    actions.decide.dispatch(DecideReferral { case_id, accept: true, note: note.get() });
+                }>"Accept referral"</button>
+                <button type="button" class="button secondary" on:click=move |_| {
+                    actions.decide.dispatch(DecideReferral { case_id, accept: false, note: note.get() });
+                }>"Decline"</button>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+fn number(text: &str) -> i64 {
+    text.trim().parse().unwrap_or(0)
+}
+
+#[component]
+fn PlanForm(case_id: i64, actions: Actions) -> AnyView {
+    let service = RwSignal::new("supervised".to_owned());
+    let every = RwSignal::new("7".to_owned());
+    let duration = RwSignal::new("60".to_owned());
+    let sessions = RwSignal::new("6".to_owned());
+    let rules = RwSignal::new(String::new());
+    let attend = RwSignal::new(String::new());
+    let options = [
+        ("supervised", "Supervised"),
+        ("supported", "Supported"),
+        ("handover", "Handover"),
+        ("indirect", "Indirect"),
+    ]
+    .iter()
+    .map(|(v, t)| (v.to_string(), t.to_string()))
+    .collect::<Vec<_>>();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let plan = NewPlan {
+            service: Service::parse(&service.get()).unwrap_or(Service::Supervised),
+            every_days: number(&every.get()),
+            duration_min: number(&duration.get()),
+            sessions_planned: number(&sessions.get()),
+            ground_rules: rules.get(),
+            who_may_attend: attend.get(),
+        };
+        actions.plan.dispatch(CreatePlan { case_id, plan });
+    };
+    view! {
+        <section class="card">
+            <h2>"Contact plan"</h2>
+            <form class="stack" on:submit=submit>
+                <SelectField id="plan-service" label="Service" value=service options />
+                <TextField id="plan-every" label="Every (days)" value=every kind="number" />
+                <TextField id="plan-duration" label="Length (minutes)" value=duration kind="number" />
+                <TextField id="plan-sessions" label="Sessions" value=sessions kind="number" />
+                <TextField id="plan-rules" label="Ground rules" value=rules />
+                <TextField id="plan-attend" label="Who may attend" value=attend />
+                {action_error(actions.plan.value())}
+                <button type="submit" class="button primary">"Save plan"</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn PlanView(plan: crate::model::PlanSummary, actions: Actions) -> AnyView {
+    let plan_id = plan.id;
+    let signed_on = RwSignal::new(String::new());
+    let sign = move |parent: &'static str| {
+        actions.agree.dispatch(RecordAgreement {
+            plan_id,
+            parent: parent.to_owned(),
+            signed_on: signed_on.get(),
+        });
+    };
+    let agreed = |date: Option<String>| {
+        date.map(|d| format!("signed {d}"))
+            .unwrap_or_else(|| "not signed yet".to_owned())
+    };
+    let all_signed = plan.resident_agreed_on.is_some() && plan.visiting_agreed_on.is_some();
+    view! {
+        <section class="card">
+            <h2>"Contact plan"</h2>
+            <p>{format!("{} · every {} days · {} minutes · {} sessions",
+                plan.plan.service.as_str(), plan.plan.every_days, plan.plan.duration_min, plan.plan.sessions_planned)}</p>
+            <p class="hint">{format!("Ground rules: {}", plan.plan.ground_rules)}</p>
+            <p>{format!("Resident parent's agreement: {}", agreed(plan.resident_agreed_on))}</p>
+            <p>{format!("Visiting parent's agreement: {}", agreed(plan.visiting_agreed_on))}</p>
+            {(!all_signed).then(|| view! {
+                <div class="stack">
+                    <TextField id="agreement-date" label="Signed on" value=signed_on kind="date" />
+                    {action_error(actions.agree.value())}
+                    <button type="button" class="button secondary" on:click=move |_| sign("resident")>"Resident parent signed"</button>
+                    <button type="button" class="button secondary" on:click=move |_| sign("visiting")>"Visiting parent signed"</button>
+                </div>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn BookingForm(case_id: i64, actions: Actions) -> AnyView {
+    let choices = Resource::new(|| (), |_| booking_choices());
+    let day = RwSignal::new(String::new());
+    let time = RwSignal::new("10:00".to_owned());
+    let count = RwSignal::new("6".to_owned());
+    let room = RwSignal::new(String::new());
+    let first_worker = RwSignal::new(String::new());
+    let second_worker = RwSignal::new(String::new());
+    let local_error = RwSignal::new(None::<AppError>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let date = NaiveDate::parse_from_str(&day.get(), "%Y-%m-%d");
+        let at = NaiveTime::parse_from_str(&time.get(), "%H:%M");
+        let (Ok(date), Ok(at)) = (date, at) else {
+            local_error.set(Some(AppError::invalid(
+                "start",
+                "Choose the first session's date and time.",
+            )));
+            return;
+        };
+        local_error.set(None);
+        let workers = [first_worker.get(), second_worker.get()]
+            .iter()
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        actions.book.dispatch(BookSeries {
+            request: SeriesRequest {
+                case_id,
+                kind: BookingKind::Session,
+                parent_side: None,
+                room_id: room.get().parse().unwrap_or(0),
+                first_start_ms: ms_from_london(date.and_time(at)),
+                duration_min: 60,
+                count: count.get().trim().parse().unwrap_or(0),
+                every_days: 7,
+                worker_ids: workers,
+            },
+        });
+    };
+    let to_options = |list: Vec<Choice>| {
+        std::iter::once((String::new(), "Choose…".to_owned()))
+            .chain(list.into_iter().map(|c| (c.id.to_string(), c.name)))
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <section class="card">
+            <h2>"Book sessions"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match choices.await {
+                        Ok((rooms, workers)) => view! {
+                            <form class="stack" on:submit=submit>
+                                <TextField id="book-day" label="First session on" value=day kind="date" />
+                                <TextField id="book-time" label="Starting at" value=time kind="time" />
+                                <TextField id="book-count" label="How many, weekly" value=count kind="number" />
+                                <SelectField id="book-room" label="Room" value=room options=to_options(rooms) />
+                                <SelectField id="book-worker-1" label="Contact worker" value=first_worker options=to_options(workers.clone()) />
+                                <SelectField id="book-worker-2" label="Second contact worker" value=second_worker options=to_options(workers) />
+                                {move || local_error.get().map(|error| view! { <ErrorNote error /> })}
+                                {action_error(actions.book.value())}
+                                <button type="submit" class="button primary">"Book"</button>
+                            </form>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn StaffBookingRow(booking: StaffBooking, actions: Actions) -> AnyView {
+    let id = booking.id;
+    let status = if booking.cancelled {
+        "Cancelled".to_owned()
+    } else {
+        booking
+            .attendance
+            .map(|a| a.as_str().replace('_', " "))
+            .unwrap_or_else(|| "Booked".to_owned())
+    };
+    let open = !booking.cancelled && booking.attendance.is_none();
+    view! {
+        <li class="list-item booking" data-booking=id.to_string()>
+            <div class="booking-head">
+                <span class="booking-day">{format_london_day(booking.starts_ms)}</span>
+                <span class="badge badge-muted">{status}</span>
+            </div>
+            <span class="booking-times">{format!(
+                "Visiting {}–{} · child {}–{}",
+                format_london_time(booking.visiting_arrives_ms), format_london_time(booking.visiting_leaves_ms),
+                format_london_time(booking.starts_ms), format_london_time(booking.ends_ms),
+            )}</span>
+            <span class="booking-kind">{format!("{} · {}", booking.room, booking.workers.join(" and "))}</span>
+            {open.then(|| view! {
+                <div class="row-actions">
+                    <button type="button" class="button secondary" on:click=move |_| {
+                        actions.attend.dispatch(RecordAttendance { booking_id: id, attendance: "attended".into() });
+                    }>"Attended"</button>
+                    <button type="button" class="button secondary" on:click=move |_| {
+                        actions.attend.dispatch(RecordAttendance { booking_id: id, attendance: "missed_without_reason".into() });
+                    }>"Missed"</button>
+                    <button type="button" class="button secondary" on:click=move |_| {
+                        actions.cancel.dispatch(CancelBooking { booking_id: id, reason: "Cancelled by the centre".into() });
+                    }>"Centre cancels"</button>
+                </div>
+            })}
+        </li>
+    }
+    .into_any()
+}
+
+#[component]
+fn PaymentForm(
+    case_id: i64,
+    actions: Actions,
+    resident: Statement,
+    visiting: Statement,
+) -> AnyView {
+    let parent = RwSignal::new("visiting".to_owned());
+    let amount = RwSignal::new(String::new());
+    let method = RwSignal::new("card".to_owned());
+    let paid_on = RwSignal::new(String::new());
+    let local_error = RwSignal::new(None::<AppError>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match parse_pounds("amount", &amount.get()) {
+            Ok(pence) => {
+                local_error.set(None);
+                actions.pay.dispatch(RecordPayment {
+                    case_id,
+                    parent: parent.get(),
+                    refund: false,
+                    amount_pence: pence.0,
+                    method: method.get(),
+                    paid_on: paid_on.get(),
+                });
+            }
+            Err(error) => local_error.set(Some(error)),
+        }
+    };
+    let pairs = |list: &[(&str, &str)]| {
+        list.iter()
+            .map(|(v, t)| (v.to_string(), t.to_string()))
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <section class="card">
+            <h2>"Payments"</h2>
+            <p>{format!("Resident parent owes {} · visiting parent owes {}", resident.balance, visiting.balance)}</p>
+            <form class="stack" on:submit=submit>
+                <SelectField id="pay-parent" label="Paid by" value=parent options=pairs(&[("visiting", "Visiting parent"), ("resident", "Resident parent")]) />
+                <TextField id="pay-amount" label="Amount (£)" value=amount placeholder="99.00" />
+                <SelectField id="pay-method" label="Method" value=method options=pairs(&[("card", "Card"), ("bank_transfer", "Bank transfer"), ("cash", "Cash"), ("cheque", "Cheque")]) />
+                <TextField id="pay-date" label="Paid on" value=paid_on kind="date" />
+                {move || local_error.get().map(|error| view! { <ErrorNote error /> })}
+                {action_error(actions.pay.value())}
+                <button type="submit" class="button primary">"Record payment"</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}

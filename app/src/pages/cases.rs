@@ -1,0 +1,198 @@
+use leptos::prelude::*;
+
+use crate::api::centre::{RecordReferral, list_cases};
+use crate::components::error_note::{ErrorNote, action_error};
+use crate::components::fields::{SelectField, TextField};
+use crate::components::role_gate::RoleGate;
+use crate::domain::money::Funding;
+use crate::domain::referral::{Law, ReferralSource};
+use crate::domain::risk::{GUIDE, RiskReason, suggest};
+use crate::domain::role::Role;
+use crate::model::{ChildDetails, NewReferral, ParentDetails};
+
+/// `/coordinator/cases`: every case, and a form for a new referral.
+#[component]
+pub fn CasesPage() -> impl IntoView {
+    view! {
+        <RoleGate role=Role::Coordinator children=|_| view! { <CaseList /> } />
+    }
+}
+
+#[component]
+fn CaseList() -> impl IntoView {
+    let record = ServerAction::<RecordReferral>::new();
+    let cases = Resource::new(move || record.version().get(), |_| list_cases());
+    view! {
+        <section class="card">
+            <h1>"Cases"</h1>
+            <a class="button secondary" href="/coordinator/cases#new-referral">"New referral"</a>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match cases.await {
+                        Ok(list) => view! {
+                            <ul class="list">
+                                {list.into_iter().map(|case| view! {
+                                    <li class="list-item">
+                                        <a class="case-link" href=format!("/coordinator/cases/{}", case.id)>{case.reference}</a>
+                                        <span class="account-meta">{case.children} " · " {case.status}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+        <ReferralForm record />
+    }
+}
+
+/// A choice from a drop-down, read as the enum its values name.
+fn choice<T: serde::de::DeserializeOwned>(text: String) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(text)).ok()
+}
+
+fn reason_name(reason: RiskReason) -> String {
+    serde_json::to_value(reason)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+#[component]
+fn ReferralForm(record: ServerAction<RecordReferral>) -> AnyView {
+    let reference = RwSignal::new(String::new());
+    let source = RwSignal::new("solicitor".to_owned());
+    let law = RwSignal::new("private".to_owned());
+    let funding = RwSignal::new("private".to_owned());
+    let court_orders = RwSignal::new(String::new());
+    let child_first = RwSignal::new(String::new());
+    let child_last = RwSignal::new(String::new());
+    let child_born = RwSignal::new(String::new());
+    let resident_name = RwSignal::new(String::new());
+    let resident_phone = RwSignal::new(String::new());
+    let visiting_name = RwSignal::new(String::new());
+    let visiting_phone = RwSignal::new(String::new());
+    let resident_consent = RwSignal::new(String::new());
+    let visiting_consent = RwSignal::new(String::new());
+    let reasons = RwSignal::new(Vec::<RiskReason>::new());
+    let is_self = move || source.get() == "self";
+    let suggestion = move || suggest(&reasons.get(), is_self());
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let parent = |name: RwSignal<String>, phone: RwSignal<String>| ParentDetails {
+            full_name: name.get(),
+            phone: phone.get(),
+            email: String::new(),
+            address: String::new(),
+        };
+        let optional = |s: RwSignal<String>| Some(s.get()).filter(|t| !t.trim().is_empty());
+        let referral = NewReferral {
+            reference: reference.get(),
+            source: choice(source.get()).unwrap_or(ReferralSource::Solicitor),
+            law: choice(law.get()).unwrap_or(Law::Private),
+            funding: choice(funding.get()).unwrap_or(Funding::Private),
+            court_orders: court_orders.get(),
+            pending_proceedings: String::new(),
+            reasons: reasons.get(),
+            children: vec![ChildDetails {
+                first_name: child_first.get(),
+                last_name: child_last.get(),
+                date_of_birth: child_born.get(),
+            }],
+            resident: parent(resident_name, resident_phone),
+            visiting: parent(visiting_name, visiting_phone),
+            resident_consent_on: optional(resident_consent),
+            visiting_consent_on: optional(visiting_consent),
+        };
+        record.dispatch(RecordReferral { referral });
+    };
+    let options = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(v, t)| (v.to_string(), t.to_string()))
+            .collect::<Vec<_>>()
+    };
+
+    view! {
+        <section class="card" id="new-referral">
+            <h2>"New referral"</h2>
+            <form class="stack" on:submit=submit>
+                <TextField id="ref-reference" label="Case reference" value=reference placeholder="FAM-0002" />
+                <SelectField id="ref-source" label="Referred by" value=source options=options(&[
+                    ("solicitor", "Solicitor"), ("social_worker", "Social worker"), ("mediator", "Family mediator"),
+                    ("cafcass", "Cafcass"), ("court_order", "Court order"), ("self", "Self-referral (both parents)"),
+                ]) />
+                <SelectField id="ref-law" label="Law" value=law options=options(&[("private", "Private law"), ("public", "Public law")]) />
+                <SelectField id="ref-funding" label="Funding" value=funding options=options(&[("private", "Parents pay"), ("cafcass", "Funded through Cafcass")]) />
+                <TextField id="ref-orders" label="Court orders and proceedings" value=court_orders />
+                <fieldset class="stack">
+                    <legend>"Child"</legend>
+                    <TextField id="ref-child-first" label="First name" value=child_first />
+                    <TextField id="ref-child-last" label="Last name" value=child_last />
+                    <TextField id="ref-child-born" label="Date of birth" value=child_born kind="date" />
+                </fieldset>
+                <fieldset class="stack">
+                    <legend>"Resident parent (staff only)"</legend>
+                    <TextField id="ref-resident-name" label="Full name" value=resident_name />
+                    <TextField id="ref-resident-phone" label="Phone" value=resident_phone kind="tel" />
+                </fieldset>
+                <fieldset class="stack">
+                    <legend>"Visiting parent (staff only)"</legend>
+                    <TextField id="ref-visiting-name" label="Full name" value=visiting_name />
+                    <TextField id="ref-visiting-phone" label="Phone" value=visiting_phone kind="tel" />
+                </fieldset>
+                <Show when=is_self>
+                    <fieldset class="stack">
+                        <legend>"Both parents' consent"</legend>
+                        <TextField id="ref-resident-consent" label="Resident parent signed on" value=resident_consent kind="date" />
+                        <TextField id="ref-visiting-consent" label="Visiting parent signed on" value=visiting_consent kind="date" />
+                    </fieldset>
+                </Show>
+                <fieldset class="stack reasons">
+                    <legend>"Reasons for referral (risk guide)"</legend>
+                    {GUIDE.iter().map(|row| {
+                        let reason = row.reason;
+                        let id = format!("reason-{}", reason_name(reason));
+                        let label_for = id.clone();
+                        view! {
+                            <label class="check" for=label_for>
+                                <input
+                                    id=id
+                                    type="checkbox"
+                                    prop:checked=move || reasons.get().contains(&reason)
+                                    on:change=move |_| reasons.update(|list| {
+                                        if let Some(at) = list.iter().position(|r| *r == reason) {
+                                            list.remove(at);
+                                        } else {
+                                            list.push(reason);
+                                        }
+                                    })
+                                />
+                                <span>{row.label}</span>
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <div class="suggestion" role="status">
+                    {move || {
+                        let s = suggestion();
+                        let headline = s.service.headline();
+                        view! {
+                            <strong>{headline}</strong>
+                            <ul>{s.conditions.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+                        }
+                    }}
+                </div>
+                {action_error(record.value())}
+                <Show when=move || matches!(record.value().get(), Some(Ok(_)))>
+                    <p class="ok-note" role="status">"Referral recorded."</p>
+                </Show>
+                <button type="submit" class="button primary">"Record referral"</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}

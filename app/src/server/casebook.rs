@@ -1,0 +1,229 @@
+//! What the coordinator reads: the list of cases, one case in full, the
+//! week's bookings, and the rooms and workers to choose from.
+
+use sqlx::Row;
+
+use super::{Db, ledger};
+use crate::domain::attendance::Attendance;
+use crate::domain::london_time::{age_on, london_date, parse_date};
+use crate::domain::money::{Funding, Parent};
+use crate::domain::risk::RiskReason;
+use crate::domain::schedule::{BookingKind, Service};
+use crate::error::AppError;
+use crate::model::{
+    CaseDetail, CaseRow, ChildSummary, Choice, NewPlan, ParentDetails, PlanSummary, StaffBooking,
+};
+
+pub async fn list(db: &Db) -> Result<Vec<CaseRow>, AppError> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.reference, r.status FROM cases c JOIN referrals r ON r.case_id = c.id \
+         ORDER BY r.received_at DESC, c.id DESC",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut cases = Vec::new();
+    for row in rows {
+        let id: i64 = row.try_get("id")?;
+        let names = sqlx::query(
+            "SELECT first_name FROM children WHERE case_id = $1 ORDER BY date_of_birth",
+        )
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<String, _>("first_name"))
+        .collect::<Result<Vec<_>, _>>()?;
+        cases.push(CaseRow {
+            id,
+            reference: row.try_get("reference")?,
+            status: row.try_get("status")?,
+            children: names.join(", "),
+        });
+    }
+    Ok(cases)
+}
+
+pub async fn rooms(db: &Db) -> Result<Vec<Choice>, AppError> {
+    choices(db, "SELECT id, name FROM rooms ORDER BY name").await
+}
+
+pub async fn workers(db: &Db) -> Result<Vec<Choice>, AppError> {
+    choices(
+        db,
+        "SELECT id, display_name AS name FROM users WHERE role = 'worker' ORDER BY display_name",
+    )
+    .await
+}
+
+async fn choices(db: &Db, sql: &str) -> Result<Vec<Choice>, AppError> {
+    let rows = sqlx::query(sql).fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Choice {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+            })
+        })
+        .collect()
+}
+
+/// Bookings (live and cancelled) starting in [from, to), oldest first.
+pub async fn bookings_between(
+    db: &Db,
+    from_ms: i64,
+    to_ms: i64,
+    case_id: Option<i64>,
+) -> Result<Vec<StaffBooking>, AppError> {
+    let rows = sqlx::query(
+        "SELECT b.id, c.reference, b.kind, b.starts_at, b.ends_at, b.visiting_arrives_at, b.visiting_leaves_at, \
+         r.name AS room, b.cancelled_at, b.attendance \
+         FROM bookings b JOIN cases c ON c.id = b.case_id JOIN rooms r ON r.id = b.room_id \
+         WHERE b.starts_at >= $1 AND b.starts_at < $2 AND ($3 = 0 OR b.case_id = $3) \
+         ORDER BY b.starts_at, b.id",
+    )
+    .bind(from_ms)
+    .bind(to_ms)
+    .bind(case_id.unwrap_or(0))
+    .fetch_all(&db.pool)
+    .await?;
+    let mut bookings = Vec::new();
+    for row in rows {
+        let id: i64 = row.try_get("id")?;
+        let workers = sqlx::query(
+            "SELECT u.display_name FROM booking_workers w JOIN users u ON u.id = w.user_id \
+             WHERE w.booking_id = $1 ORDER BY u.display_name",
+        )
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<String, _>("display_name"))
+        .collect::<Result<Vec<_>, _>>()?;
+        let kind: String = row.try_get("kind")?;
+        let attendance: Option<String> = row.try_get("attendance")?;
+        bookings.push(StaffBooking {
+            id,
+            case_reference: row.try_get("reference")?,
+            kind: BookingKind::parse(&kind)
+                .ok_or_else(|| super::failure::internal("unknown booking kind"))?,
+            starts_ms: row.try_get("starts_at")?,
+            ends_ms: row.try_get("ends_at")?,
+            visiting_arrives_ms: row.try_get("visiting_arrives_at")?,
+            visiting_leaves_ms: row.try_get("visiting_leaves_at")?,
+            room: row.try_get("room")?,
+            workers,
+            cancelled: row.try_get::<Option<i64>, _>("cancelled_at")?.is_some(),
+            attendance: attendance.as_deref().and_then(Attendance::parse),
+        });
+    }
+    Ok(bookings)
+}
+
+pub async fn detail(db: &Db, case_id: i64, now_ms: i64) -> Result<CaseDetail, AppError> {
+    let row = sqlx::query(
+        "SELECT c.reference, r.id AS referral_id, r.status, r.decision_note, r.source, r.law, r.funding, \
+         r.court_orders, r.pending_proceedings \
+         FROM cases c JOIN referrals r ON r.case_id = c.id WHERE c.id = $1",
+    )
+    .bind(case_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or_else(|| AppError::not_found("Case"))?;
+    let referral_id: i64 = row.try_get("referral_id")?;
+    let reasons = sqlx::query("SELECT reason FROM referral_reasons WHERE referral_id = $1")
+        .bind(referral_id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .filter_map(|r| r.try_get::<String, _>("reason").ok())
+        .filter_map(|name| {
+            serde_json::from_value::<RiskReason>(serde_json::Value::String(name)).ok()
+        })
+        .collect();
+    let today = london_date(now_ms);
+    let children = sqlx::query(
+        "SELECT first_name, date_of_birth FROM children WHERE case_id = $1 ORDER BY date_of_birth",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        let born: String = r.try_get("date_of_birth")?;
+        let born = parse_date("date_of_birth", &born)
+            .map_err(|_| super::failure::internal("bad date of birth"))?;
+        Ok(ChildSummary {
+            first_name: r.try_get("first_name")?,
+            age_years: age_on(born, today),
+        })
+    })
+    .collect::<Result<Vec<_>, AppError>>()?;
+    let mut resident = None;
+    let mut visiting = None;
+    for r in sqlx::query(
+        "SELECT side, full_name, phone, email, address FROM case_parents WHERE case_id = $1",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?
+    {
+        let details = ParentDetails {
+            full_name: r.try_get("full_name")?,
+            phone: r.try_get("phone")?,
+            email: r.try_get("email")?,
+            address: r.try_get("address")?,
+        };
+        match Parent::parse(&r.try_get::<String, _>("side")?) {
+            Some(Parent::Resident) => resident = Some(details),
+            Some(Parent::Visiting) => visiting = Some(details),
+            None => {}
+        }
+    }
+    let plan = sqlx::query(
+        "SELECT id, service, every_days, duration_min, sessions_planned, ground_rules, who_may_attend, \
+         resident_agreed_on, visiting_agreed_on FROM contact_plans WHERE case_id = $1 \
+         ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .bind(case_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .map(|p| -> Result<PlanSummary, AppError> {
+        let service: String = p.try_get("service")?;
+        Ok(PlanSummary {
+            id: p.try_get("id")?,
+            plan: NewPlan {
+                service: Service::parse(&service).ok_or_else(|| super::failure::internal("unknown service"))?,
+                every_days: p.try_get("every_days")?,
+                duration_min: p.try_get("duration_min")?,
+                sessions_planned: p.try_get("sessions_planned")?,
+                ground_rules: p.try_get("ground_rules")?,
+                who_may_attend: p.try_get("who_may_attend")?,
+            },
+            resident_agreed_on: p.try_get("resident_agreed_on")?,
+            visiting_agreed_on: p.try_get("visiting_agreed_on")?,
+        })
+    })
+    .transpose()?;
+    let funding: String = row.try_get("funding")?;
+    let missing = || super::failure::internal("case without both parents");
+    Ok(CaseDetail {
+        id: case_id,
+        reference: row.try_get("reference")?,
+        status: row.try_get("status")?,
+        decision_note: row.try_get("decision_note")?,
+        source: row.try_get("source")?,
+        law: row.try_get("law")?,
+        funding: Funding::parse(&funding)
+            .ok_or_else(|| super::failure::internal("unknown funding"))?,
+        court_orders: row.try_get("court_orders")?,
+        pending_proceedings: row.try_get("pending_proceedings")?,
+        reasons,
+        children,
+        resident: resident.ok_or_else(missing)?,
+        visiting: visiting.ok_or_else(missing)?,
+        plan,
+        bookings: bookings_between(db, i64::MIN, i64::MAX, Some(case_id)).await?,
+        resident_statement: ledger::statement(db, case_id, Parent::Resident).await?,
+        visiting_statement: ledger::statement(db, case_id, Parent::Visiting).await?,
+    })
+}

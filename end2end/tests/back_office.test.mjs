@@ -1,0 +1,159 @@
+// The coordinator takes a referral through to a booked series of six on a
+// phone; the visiting parent sees "awaiting payment", the coordinator records
+// the payment, the parent sees "confirmed", then cancels the first session
+// less than 48 hours ahead and sees the fee kept on the statement.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, SCREENSHOTS } from "./support.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** London wall-clock now, as minutes since an arbitrary epoch plus a date formatter. */
+function londonNow() {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+    }).formatToParts(new Date()).map((p) => [p.type, p.value]),
+  );
+  return new Date(Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute));
+}
+
+/** The first session slot, London time, between 1 and 47 hours from now, on an open day, away from the demo family's Saturday 10:00. */
+function slotWithin48Hours() {
+  const now = londonNow();
+  for (let dayOffset = 0; dayOffset <= 2; dayOffset++) {
+    for (const [hour, minute] of [[9, 30], [16, 0]]) {
+      const slot = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + dayOffset, hour, minute));
+      const hoursAhead = (slot - now) / 3_600_000;
+      const weekday = slot.getUTCDay();
+      if (weekday === 0 || (weekday === 6 && hour === 9)) continue;
+      if (hoursAhead >= 1 && hoursAhead <= 47) {
+        return { date: slot.toISOString().slice(0, 10), time: `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}` };
+      }
+    }
+  }
+  throw new Error("no slot found");
+}
+
+async function visitingParentBookings(page) {
+  await signIn(page, "fam200.visiting", "fam200-visiting-pass");
+  await page.waitForURL("**/parent");
+  await hydrated(page);
+  const bookings = page.locator("li.booking");
+  await bookings.first().waitFor();
+  return bookings;
+}
+
+test("a referral becomes a booked series of six, paid for, and one late cancellation", async () => {
+  const { context, page, problems } = await phonePage(browser);
+  try {
+    await signIn(page, "coordinator");
+    await page.waitForURL("**/coordinator");
+    await page.getByRole("link", { name: "Cases, referrals and bookings" }).click();
+    await page.waitForURL("**/coordinator/cases");
+    await hydrated(page);
+
+    // The referral.
+    await page.getByLabel("Case reference").fill("FAM-0200");
+    await page.getByLabel("Referred by").selectOption("solicitor");
+    await page.getByLabel("First name").fill("Ella");
+    await page.getByLabel("Last name").fill("Stone");
+    await page.getByLabel("Date of birth").fill("2019-02-11");
+    await page.locator("#ref-resident-name").fill("Kim Stone");
+    await page.locator("#ref-visiting-name").fill("Lee Stone");
+    await page.getByLabel("Fear of abduction, no real evidence").check();
+    await page.getByRole("status").filter({ hasText: "supported contact" }).waitFor();
+    await page.getByLabel("Actual abduction").check();
+    await page.getByRole("status").filter({ hasText: "supervised contact" }).waitFor();
+    await assertPhoneFriendly(page);
+    await page.getByRole("button", { name: "Record referral" }).click();
+    await page.getByRole("status").filter({ hasText: "Referral recorded" }).waitFor();
+    await page.getByRole("link", { name: "FAM-0200" }).click();
+    await page.waitForURL("**/coordinator/cases/*");
+    await hydrated(page);
+
+    // Accept, plan, agreements.
+    await page.getByRole("button", { name: "Accept referral" }).click();
+    await page.getByRole("button", { name: "Save plan" }).click();
+    await page.getByLabel("Signed on").fill("2026-11-20");
+    await page.getByRole("button", { name: "Resident parent signed" }).click();
+    await page.getByText("Resident parent's agreement: signed").waitFor();
+    await page.getByLabel("Signed on").fill("2026-11-21");
+    await page.getByRole("button", { name: "Visiting parent signed" }).click();
+    await page.getByText("Visiting parent's agreement: signed").waitFor();
+
+    // A series of six.
+    const slot = slotWithin48Hours();
+    await page.getByLabel("First session on").fill(slot.date);
+    await page.getByLabel("Starting at").fill(slot.time);
+    await page.getByLabel("Room").selectOption({ label: "Green room" });
+    await page.getByLabel("Contact worker", { exact: true }).selectOption({ label: "Priya Shah" });
+    await page.getByLabel("Second contact worker").selectOption({ label: "Tom Barker" });
+    await page.getByRole("button", { name: "Book", exact: true }).click();
+    await page.locator("li.booking").nth(5).waitFor();
+    assert.equal(await page.locator("li.booking").count(), 6);
+    await assertPhoneFriendly(page);
+    await page.screenshot({ path: `${SCREENSHOTS}coordinator-case.png`, fullPage: true });
+
+    // An account for the visiting parent, linked to the case.
+    await page.goto("/coordinator");
+    await hydrated(page);
+    const form = page.locator("#new-account");
+    await form.getByLabel("Full name").fill("Lee Stone");
+    await form.getByLabel("Username").fill("fam200.visiting");
+    await form.getByLabel("Role").selectOption("parent");
+    await form.getByLabel("Temporary password").fill("fam200-visiting-pass");
+    await form.getByLabel("Case reference (optional)").fill("FAM-0200");
+    await form.getByLabel("Parent is the").selectOption("visiting_parent");
+    await form.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("status").filter({ hasText: "Account created" }).waitFor();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL("**/sign-in");
+
+    // The parent sees "awaiting payment".
+    let bookings = await visitingParentBookings(page);
+    assert.equal(await bookings.count(), 6);
+    assert.equal(await bookings.nth(0).locator(".badge").textContent(), "Awaiting payment");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL("**/sign-in");
+
+    // The coordinator records £319: registration, deposit, first session.
+    await signIn(page, "coordinator");
+    await page.waitForURL("**/coordinator");
+    await page.goto("/coordinator/cases");
+    await page.getByRole("link", { name: "FAM-0200" }).click();
+    await page.waitForURL("**/coordinator/cases/*");
+    await hydrated(page);
+    await page.getByLabel("Paid by").selectOption("visiting");
+    await page.getByLabel("Amount (£)").fill("319.00");
+    await page.getByLabel("Paid on").fill("2026-11-26");
+    await page.getByRole("button", { name: "Record payment" }).click();
+    await page.getByText("visiting parent owes £495.00").waitFor();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL("**/sign-in");
+
+    // The parent sees "confirmed", then cancels it less than 48 hours ahead.
+    bookings = await visitingParentBookings(page);
+    const first = bookings.nth(0);
+    assert.equal(await first.locator(".badge").textContent(), "Confirmed");
+    await first.getByRole("button", { name: "Cancel this session…" }).click();
+    const dialog = first.getByRole("alertdialog");
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /lose the session fee of £99\.00/);
+    await dialog.getByRole("button", { name: "Yes, cancel it" }).click();
+    await first.locator(".badge", { hasText: "Cancelled" }).waitFor();
+    await page.locator(".statement").getByText("kept after a late cancellation").waitFor();
+    await page.locator(".statement").getByText("You owe £495.00").waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}parent-statement-forfeit.png`, fullPage: true });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
