@@ -56,6 +56,10 @@ install_browser() {
 
 build_release() {
   say "Building the app (release: server and WebAssembly bundle)"
+  # Another checkout sharing the target folder may have left its own binary
+  # at target/release/contact-centre; touching the binary's entry point makes
+  # cargo link this checkout's again (seconds, not a rebuild).
+  touch "$ROOT/server/src/main.rs"
   (cd "$ROOT" && cargo leptos build --release)
 }
 

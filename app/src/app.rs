@@ -84,6 +84,11 @@ pub fn App() -> impl IntoView {
                         view=pages::case::CasePage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("/coordinator/calendar")
+                        view=pages::calendar::CalendarPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/worker") view=pages::worker::WorkerHome ssr=SsrMode::Async />
                     <Route path=path!("/parent") view=pages::parent::ParentHome ssr=SsrMode::Async />
                     <Route

@@ -134,6 +134,9 @@ pub struct Statement {
 pub struct FamilyAccount {
     pub reference: String,
     pub side: crate::domain::money::Parent,
+    /// The current plan's ground rules and who may attend, and the date this
+    /// parent signed them, if a plan exists.
+    pub rules: Option<AgreedRules>,
     pub bookings: Vec<ParentBooking>,
     pub statement: Statement,
 }
@@ -208,4 +211,23 @@ pub struct CaseDetail {
 pub struct Choice {
     pub id: i64,
     pub name: String,
+}
+
+/// One week of the centre's calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Week {
+    /// The Monday, YYYY-MM-DD, and the Mondays before and after.
+    pub monday: String,
+    pub previous: String,
+    pub next: String,
+    /// Monday to Saturday: the day ("Mon 30 Nov 2026") and its bookings.
+    pub days: Vec<(String, Vec<StaffBooking>)>,
+}
+
+/// The rules of a contact plan as one parent agreed to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgreedRules {
+    pub ground_rules: String,
+    pub who_may_attend: String,
+    pub signed_on: Option<String>,
 }

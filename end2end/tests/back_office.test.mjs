@@ -102,6 +102,12 @@ test("a referral becomes a booked series of six, paid for, and one late cancella
     await assertPhoneFriendly(page);
     await page.screenshot({ path: `${SCREENSHOTS}coordinator-case.png`, fullPage: true });
 
+    // The week calendar shows the first session on its day.
+    await page.goto(`/coordinator/calendar?week=${slot.date}`);
+    await page.locator(".slot", { hasText: "FAM-0200" }).first().waitFor();
+    await assertPhoneFriendly(page);
+    await page.screenshot({ path: `${SCREENSHOTS}coordinator-calendar.png`, fullPage: true });
+
     // An account for the visiting parent, linked to the case.
     await page.goto("/coordinator");
     await hydrated(page);

@@ -58,6 +58,7 @@ test("the resident parent sees the start and end times, never the other parent's
     assert.ok(!text.includes("09:45") && !text.includes("11:10"), "no visiting-parent times on the page");
     assert.ok(!text.includes("Ryan"), "no word of the other parent");
     await page.locator(".statement").getByText("You owe £220.00").waitFor();
+    await page.locator(".rules").getByText("No talk of the court case", { exact: false }).waitFor();
     await assertPhoneFriendly(page);
     await page.screenshot({ path: `${SCREENSHOTS}parent-statement-resident.png`, fullPage: true });
   } finally {

@@ -337,4 +337,21 @@ both_databases! {
         referrals::decide(&app.db, case, false, "Outside our area", 1, now_ms()).await.unwrap();
         assert_eq!(referrals::decide(&app.db, case, true, "", 1, now_ms()).await.unwrap_err().status(), 409);
     }
+
+    async fn the_week_calendar_puts_each_booking_on_its_day(app: TestApp) {
+        use app::server::casebook;
+        let first = saturday_ten_next_week();
+        let saturday = london_from_ms(first).date();
+        let week = casebook::week(&app.db, Some(&saturday.format("%Y-%m-%d").to_string()), now_ms()).await.unwrap();
+        assert_eq!(week.days.len(), 6, "Monday to Saturday");
+        assert!(week.days[0].0.starts_with("Mon"));
+        let (day, bookings) = &week.days[5];
+        assert!(day.starts_with("Sat"));
+        assert_eq!(bookings.len(), 1, "the demo family's session");
+        assert_eq!(bookings[0].case_reference, "FAM-0001");
+        assert_eq!(bookings[0].workers, ["Priya Shah", "Tom Barker"]);
+        assert!(week.days[..5].iter().all(|(_, b)| b.is_empty()));
+        let bad = casebook::week(&app.db, Some("next week"), now_ms()).await.unwrap_err();
+        assert_eq!(bad.field(), Some("week_of"));
+    }
 }

@@ -163,17 +163,12 @@ pub async fn booking_choices()
     Ok((casebook::rooms(&db).await?, casebook::workers(&db).await?))
 }
 
-/// Every booking in the seven days from `from_ms`.
+/// The week (Monday to Saturday, London) holding `week_of` (YYYY-MM-DD), or
+/// this week; each day with its bookings.
 #[server(endpoint = "week_bookings")]
-pub async fn week_bookings(from_ms: i64) -> Result<Vec<crate::model::StaffBooking>, AppError> {
+pub async fn week_bookings(week_of: Option<String>) -> Result<crate::model::Week, AppError> {
     use crate::domain::role::Role;
-    use crate::server::{casebook, require, state};
+    use crate::server::{casebook, now_ms, require, state};
     require(&[Role::Coordinator]).await?;
-    casebook::bookings_between(
-        &state()?.db,
-        from_ms,
-        from_ms.saturating_add(7 * 86_400_000),
-        None,
-    )
-    .await
+    casebook::week(&state()?.db, week_of.as_deref(), now_ms()).await
 }

@@ -11,7 +11,7 @@ use crate::model::{CancellationPreview, FamilyAccount};
 #[server(endpoint = "my_family_accounts")]
 pub async fn my_family_accounts() -> Result<Vec<FamilyAccount>, AppError> {
     use crate::domain::role::Role;
-    use crate::server::{cases, ledger, require, state};
+    use crate::server::{cases, ledger, plans, require, state};
     let user = require(&[Role::Parent]).await?;
     let db = state()?.db;
     let mut accounts = Vec::new();
@@ -22,6 +22,7 @@ pub async fn my_family_accounts() -> Result<Vec<FamilyAccount>, AppError> {
         accounts.push(FamilyAccount {
             reference,
             side,
+            rules: plans::agreed_rules(&db, case_id, side).await?,
             bookings: ledger::parent_bookings(&db, case_id, side).await?,
             statement: ledger::statement(&db, case_id, side).await?,
         });

@@ -16,7 +16,10 @@ pub fn CoordinatorHome() -> impl IntoView {
                 <section class="card">
                     <h1>"Centre"</h1>
                     <p>"Signed in as " <strong>{user.display_name}</strong> "."</p>
-                    <a class="button primary" href="/coordinator/cases">"Cases, referrals and bookings"</a>
+                    <div class="stack">
+                        <a class="button primary" href="/coordinator/cases">"Cases, referrals and bookings"</a>
+                        <a class="button secondary" href="/coordinator/calendar">"Week calendar"</a>
+                    </div>
                 </section>
                 <Accounts />
             }

@@ -1,3 +1,5 @@
+/// `/coordinator/calendar`: the centre's week.
+pub mod calendar;
 /// `/coordinator/cases/:id`: one case from referral to payments.
 pub mod case;
 /// A list of cases with their children, shared by the parent and referrer pages.

@@ -80,6 +80,14 @@ fn FamilyAccountView(account: FamilyAccount, cancel: ServerAction<CancelMyBookin
             </ul>
         </section>
         <StatementView statement=account.statement />
+        {account.rules.map(|rules| view! {
+            <section class="card rules">
+                <h2>"The rules you agreed to"</h2>
+                {rules.signed_on.map(|date| view! { <p class="hint">{format!("You signed them on {date}.")}</p> })}
+                <p>{rules.ground_rules}</p>
+                <p><strong>"Who may attend: "</strong>{rules.who_may_attend}</p>
+            </section>
+        })}
     }
     .into_any()
 }

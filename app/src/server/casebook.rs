@@ -119,6 +119,40 @@ pub async fn bookings_between(
     Ok(bookings)
 }
 
+/// Monday to Saturday of the week holding `week_of` (or today), London time.
+pub async fn week(
+    db: &Db,
+    week_of: Option<&str>,
+    now_ms: i64,
+) -> Result<crate::model::Week, AppError> {
+    use chrono::{Datelike, Duration, NaiveTime};
+    let day = match week_of {
+        Some(text) => parse_date("week_of", text)?,
+        None => london_date(now_ms),
+    };
+    let monday = day - Duration::days(day.weekday().num_days_from_monday() as i64);
+    let midnight = NaiveTime::MIN;
+    let mut days = Vec::new();
+    for offset in 0..6 {
+        let date = monday + Duration::days(offset);
+        let from = crate::domain::london_time::ms_from_london(date.and_time(midnight));
+        let to = crate::domain::london_time::ms_from_london(
+            (date + Duration::days(1)).and_time(midnight),
+        );
+        days.push((
+            date.format("%a %-d %b %Y").to_string(),
+            bookings_between(db, from, to, None).await?,
+        ));
+    }
+    let iso = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    Ok(crate::model::Week {
+        monday: iso(monday),
+        previous: iso(monday - Duration::days(7)),
+        next: iso(monday + Duration::days(7)),
+        days,
+    })
+}
+
 pub async fn detail(db: &Db, case_id: i64, now_ms: i64) -> Result<CaseDetail, AppError> {
     let row = sqlx::query(
         "SELECT c.reference, r.id AS referral_id, r.status, r.decision_note, r.source, r.law, r.funding, \

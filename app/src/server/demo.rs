@@ -99,7 +99,7 @@ pub async fn seed_if_empty(db: &Db, now_ms: i64) -> Result<bool, AppError> {
             ground_rules:
                 "No talk of the court case. Gifts agreed with staff first. English spoken."
                     .to_owned(),
-            who_may_attend: "Ryan Collins only.".to_owned(),
+            who_may_attend: "The visiting parent only; no other relatives or friends.".to_owned(),
         },
         coordinator,
         now_ms,

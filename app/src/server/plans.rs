@@ -166,3 +166,28 @@ pub async fn current_signed_plan(db: &Db, case_id: i64) -> Result<Option<Current
         created_at: row.try_get("created_at")?,
     }))
 }
+
+/// The latest plan's rules, with the date the given parent signed them.
+pub async fn agreed_rules(
+    db: &Db,
+    case_id: i64,
+    parent: Parent,
+) -> Result<Option<crate::model::AgreedRules>, AppError> {
+    let row = sqlx::query(
+        "SELECT ground_rules, who_may_attend, resident_agreed_on, visiting_agreed_on FROM contact_plans \
+         WHERE case_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .bind(case_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let signed_column = match parent {
+        Parent::Resident => "resident_agreed_on",
+        Parent::Visiting => "visiting_agreed_on",
+    };
+    Ok(Some(crate::model::AgreedRules {
+        ground_rules: row.try_get("ground_rules")?,
+        who_may_attend: row.try_get("who_may_attend")?,
+        signed_on: row.try_get(signed_column)?,
+    }))
+}
