@@ -4,7 +4,7 @@
 //! Written out here (rather than shipping a time-zone database to every
 //! phone) and tested at both changes.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 use crate::error::AppError;
 
@@ -63,21 +63,52 @@ pub fn london_date(utc_ms: i64) -> NaiveDate {
     london_from_ms(utc_ms).date()
 }
 
+// Dates and times are formatted and parsed by hand rather than with chrono's
+// format strings: those pull a general formatter into every phone's bundle.
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// "Thu 26 Nov 2026".
+pub fn format_day(date: NaiveDate) -> String {
+    format!(
+        "{} {} {} {}",
+        WEEKDAYS[date.weekday().num_days_from_monday() as usize],
+        date.day(),
+        MONTHS[date.month0() as usize],
+        date.year()
+    )
+}
+
+/// "09:05".
+pub fn format_time(time: NaiveTime) -> String {
+    format!("{:02}:{:02}", time.hour(), time.minute())
+}
+
+/// "2026-11-26".
+pub fn format_iso_date(date: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+}
+
 /// "Thu 26 Nov 2026, 19:33" in London time.
 pub fn format_london(utc_ms: i64) -> String {
-    london_from_ms(utc_ms)
-        .format("%a %-d %b %Y, %H:%M")
-        .to_string()
+    let local = london_from_ms(utc_ms);
+    format!(
+        "{}, {}",
+        format_day(local.date()),
+        format_time(local.time())
+    )
 }
 
 /// "Sat 5 Dec 2026" in London.
 pub fn format_london_day(utc_ms: i64) -> String {
-    london_from_ms(utc_ms).format("%a %-d %b %Y").to_string()
+    format_day(london_from_ms(utc_ms).date())
 }
 
 /// "09:45" in London.
 pub fn format_london_time(utc_ms: i64) -> String {
-    london_from_ms(utc_ms).format("%H:%M").to_string()
+    format_time(london_from_ms(utc_ms).time())
 }
 
 /// Whole years between a date of birth and a day.
@@ -91,12 +122,35 @@ pub fn age_on(date_of_birth: NaiveDate, day: NaiveDate) -> u32 {
 
 /// A calendar date typed as YYYY-MM-DD.
 pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+    let invalid = || {
         AppError::invalid(
             field,
             "Enter the date as YYYY-MM-DD, for example 2019-04-23.",
         )
-    })
+    };
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let [year, month, day] = parts[..] else {
+        return Err(invalid());
+    };
+    let digits =
+        |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(year, 4) && digits(month, 2) && digits(day, 2)) {
+        return Err(invalid());
+    }
+    let number = |part: &str| part.parse::<u32>().map_err(|_| invalid());
+    NaiveDate::from_ymd_opt(number(year)? as i32, number(month)?, number(day)?).ok_or_else(invalid)
+}
+
+/// A time of day typed as HH:MM.
+pub fn parse_time(field: &str, text: &str) -> Result<NaiveTime, AppError> {
+    let invalid = || AppError::invalid(field, "Enter the time as HH:MM, for example 10:00.");
+    let (hour, minute) = text.trim().split_once(':').ok_or_else(invalid)?;
+    if hour.len() != 2 || minute.len() != 2 {
+        return Err(invalid());
+    }
+    let hour: u32 = hour.parse().map_err(|_| invalid())?;
+    let minute: u32 = minute.parse().map_err(|_| invalid())?;
+    NaiveTime::from_hms_opt(hour, minute, 0).ok_or_else(invalid)
 }
 
 #[cfg(test)]
@@ -190,7 +244,25 @@ mod tests {
     }
 
     #[test]
+    fn times_are_typed_as_hours_and_minutes() {
+        assert_eq!(format_time(parse_time("time", "09:05").unwrap()), "09:05");
+        for bad in ["9:05", "25:00", "10:60", "ten", ""] {
+            assert_eq!(
+                parse_time("time", bad).unwrap_err().field(),
+                Some("time"),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
     fn dates_must_be_written_year_first() {
+        assert_eq!(
+            format_iso_date(parse_date("d", "2019-04-23").unwrap()),
+            "2019-04-23"
+        );
+        assert!(parse_date("d", "2019-02-30").is_err());
+        assert!(parse_date("d", "2019-4-23").is_err());
         assert!(parse_date("date_of_birth", "2019-04-23").is_ok());
         let error = parse_date("date_of_birth", "23/04/2019").unwrap_err();
         assert_eq!(error.field(), Some("date_of_birth"));

@@ -214,8 +214,8 @@ pub fn check_centre_hours(span: (i64, i64), hours: &CentreHours) -> Result<(), A
             "start",
             format!(
                 "The centre is open {} to {}: arrivals and departures must fall within those hours.",
-                hours.opens.format("%H:%M"),
-                hours.closes.format("%H:%M")
+                super::london_time::format_time(hours.opens),
+                super::london_time::format_time(hours.closes)
             ),
         ));
     }

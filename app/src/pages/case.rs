@@ -1,4 +1,3 @@
-use chrono::{NaiveDate, NaiveTime};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -9,7 +8,9 @@ use crate::api::centre::{
 use crate::components::error_note::{ErrorNote, action_error};
 use crate::components::fields::{SelectField, TextField};
 use crate::components::role_gate::RoleGate;
-use crate::domain::london_time::{format_london_day, format_london_time, ms_from_london};
+use crate::domain::london_time::{
+    format_london_day, format_london_time, ms_from_london, parse_date, parse_time,
+};
 use crate::domain::money::parse_pounds;
 use crate::domain::risk::suggest;
 use crate::domain::role::Role;
@@ -255,14 +256,14 @@ fn BookingForm(case_id: i64, actions: Actions) -> AnyView {
     let local_error = RwSignal::new(None::<AppError>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let date = NaiveDate::parse_from_str(&day.get(), "%Y-%m-%d");
-        let at = NaiveTime::parse_from_str(&time.get(), "%H:%M");
-        let (Ok(date), Ok(at)) = (date, at) else {
-            local_error.set(Some(AppError::invalid(
-                "start",
-                "Choose the first session's date and time.",
-            )));
-            return;
+        let start = parse_date("start", &day.get())
+            .and_then(|date| Ok(date.and_time(parse_time("start", &time.get())?)));
+        let start = match start {
+            Ok(start) => start,
+            Err(error) => {
+                local_error.set(Some(error));
+                return;
+            }
         };
         local_error.set(None);
         let workers = [first_worker.get(), second_worker.get()]
@@ -275,7 +276,7 @@ fn BookingForm(case_id: i64, actions: Actions) -> AnyView {
                 kind: BookingKind::Session,
                 parent_side: None,
                 room_id: room.get().parse().unwrap_or(0),
-                first_start_ms: ms_from_london(date.and_time(at)),
+                first_start_ms: ms_from_london(start),
                 duration_min: 60,
                 count: count.get().trim().parse().unwrap_or(0),
                 every_days: 7,

@@ -144,7 +144,7 @@ pub async fn week(
             bookings_between(db, from, to, None).await?,
         ));
     }
-    let iso = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let iso = crate::domain::london_time::format_iso_date;
     Ok(crate::model::Week {
         monday: iso(monday),
         previous: iso(monday - Duration::days(7)),
