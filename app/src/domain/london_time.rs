@@ -153,18 +153,16 @@ pub fn parse_time(field: &str, text: &str) -> Result<NaiveTime, AppError> {
     NaiveTime::from_hms_opt(hour, minute, 0).ok_or_else(invalid)
 }
 
-/// Milliseconds for a UTC time written "YYYY-MM-DD HH:MM", for tests.
-#[cfg(test)]
-pub(crate) fn utc_ms(text: &str) -> i64 {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
-        .unwrap()
-        .and_utc()
-        .timestamp_millis()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn utc_ms(text: &str) -> i64 {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
+            .unwrap()
+            .and_utc()
+            .timestamp_millis()
+    }
 
     #[test]
     fn summer_time_starts_at_one_in_the_morning_utc_on_the_last_sunday_of_march() {

@@ -301,7 +301,14 @@ pub fn find_clash(proposed: &Slot, existing: &[Slot]) -> Option<Clash> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::london_time::utc_ms;
+    use chrono::NaiveDateTime;
+
+    fn utc_ms(text: &str) -> i64 {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
+            .unwrap()
+            .and_utc()
+            .timestamp_millis()
+    }
 
     #[test]
     fn the_visiting_parent_comes_first_and_leaves_last() {

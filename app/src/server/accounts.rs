@@ -68,7 +68,7 @@ async fn throwaway_hash() -> Result<String, AppError> {
     Ok(THROWAWAY.get_or_init(|| hash).clone())
 }
 
-pub(super) fn user_from_row(row: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError> {
+fn user_from_row(row: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError> {
     let role_text: String = row.try_get("role")?;
     let role = Role::parse(&role_text)
         .ok_or_else(|| super::failure::internal(format!("unknown role {role_text:?} in users")))?;

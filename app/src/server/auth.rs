@@ -11,8 +11,10 @@ use leptos_axum::ResponseOptions;
 use rand::RngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
+use sqlx::Row;
 
 use super::{Db, SecureCookies};
+use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::model::CurrentUser;
 
@@ -72,7 +74,16 @@ pub async fn user_for_token(
     .bind(now_ms)
     .fetch_optional(&db.pool)
     .await?;
-    row.as_ref().map(super::accounts::user_from_row).transpose()
+    let Some(row) = row else { return Ok(None) };
+    let role_text: String = row.try_get("role")?;
+    let role = Role::parse(&role_text)
+        .ok_or_else(|| super::failure::internal(format!("unknown role {role_text:?}")))?;
+    Ok(Some(CurrentUser {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        role,
+    }))
 }
 
 /// The session token from the request's cookies, if any.

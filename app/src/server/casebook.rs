@@ -69,21 +69,19 @@ async fn choices(db: &Db, sql: &str) -> Result<Vec<Choice>, AppError> {
 
 /// A contact worker's bookings that have not ended and are not cancelled.
 pub async fn for_worker(db: &Db, user_id: i64, now_ms: i64) -> Result<Vec<StaffBooking>, AppError> {
-    // No booking lasts a day, so one that started more than a day ago has ended.
-    let from = now_ms - 24 * 3_600_000;
-    let mine = bookings_between(db, from, i64::MAX, Only::Worker(user_id)).await?;
-    Ok(mine
-        .into_iter()
-        .filter(|b| !b.cancelled && b.ends_ms > now_ms)
-        .collect())
-}
-
-/// Which bookings a span query returns.
-#[derive(Debug, Clone, Copy)]
-pub enum Only {
-    All,
-    Case(i64),
-    Worker(i64),
+    let ids: Vec<i64> = sqlx::query(
+        "SELECT b.id FROM bookings b JOIN booking_workers w ON w.booking_id = b.id \
+         WHERE w.user_id = $1 AND b.cancelled_at IS NULL AND b.ends_at > $2",
+    )
+    .bind(user_id)
+    .bind(now_ms)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|row| row.try_get("id"))
+    .collect::<Result<_, _>>()?;
+    let all = bookings_between(db, now_ms - 24 * 3_600_000, i64::MAX, None).await?;
+    Ok(all.into_iter().filter(|b| ids.contains(&b.id)).collect())
 }
 
 /// Bookings (live and cancelled) starting in [from, to), oldest first.
@@ -91,25 +89,18 @@ pub async fn bookings_between(
     db: &Db,
     from_ms: i64,
     to_ms: i64,
-    only: Only,
+    case_id: Option<i64>,
 ) -> Result<Vec<StaffBooking>, AppError> {
-    let (case_id, worker_id) = match only {
-        Only::All => (0, 0),
-        Only::Case(id) => (id, 0),
-        Only::Worker(id) => (0, id),
-    };
     let rows = sqlx::query(
         "SELECT b.id, c.reference, b.kind, b.starts_at, b.ends_at, b.visiting_arrives_at, b.visiting_leaves_at, \
          r.name AS room, b.cancelled_at, b.attendance \
          FROM bookings b JOIN cases c ON c.id = b.case_id JOIN rooms r ON r.id = b.room_id \
          WHERE b.starts_at >= $1 AND b.starts_at < $2 AND ($3 = 0 OR b.case_id = $3) \
-         AND ($4 = 0 OR EXISTS (SELECT 1 FROM booking_workers w WHERE w.booking_id = b.id AND w.user_id = $4)) \
          ORDER BY b.starts_at, b.id",
     )
     .bind(from_ms)
     .bind(to_ms)
-    .bind(case_id)
-    .bind(worker_id)
+    .bind(case_id.unwrap_or(0))
     .fetch_all(&db.pool)
     .await?;
     let mut bookings = Vec::new();
@@ -167,7 +158,7 @@ pub async fn week(
         );
         days.push((
             date.format("%a %-d %b %Y").to_string(),
-            bookings_between(db, from, to, Only::All).await?,
+            bookings_between(db, from, to, None).await?,
         ));
     }
     let iso = crate::domain::london_time::format_iso_date;
@@ -282,7 +273,7 @@ pub async fn detail(db: &Db, case_id: i64, now_ms: i64) -> Result<CaseDetail, Ap
         resident: resident.ok_or_else(missing)?,
         visiting: visiting.ok_or_else(missing)?,
         plan,
-        bookings: bookings_between(db, i64::MIN, i64::MAX, Only::Case(case_id)).await?,
+        bookings: bookings_between(db, i64::MIN, i64::MAX, Some(case_id)).await?,
         resident_statement: ledger::statement(db, case_id, Parent::Resident).await?,
         visiting_statement: ledger::statement(db, case_id, Parent::Visiting).await?,
     })
