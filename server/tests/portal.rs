@@ -148,34 +148,3 @@ both_databases! {
         assert_eq!(statement.json()["balance"], 5 * 9_900);
     }
 }
-
-mod workers {
-    use super::*;
-
-    both_databases! {
-        async fn a_worker_sees_the_sessions_they_supervise_and_nothing_private(app: TestApp) {
-            let worker = app.sign_in_demo("worker1").await;
-            let reply = app.call("my_sessions", &[], Some(&worker)).await;
-            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-            let sessions = reply.json();
-            assert_eq!(sessions.as_array().unwrap().len(), 6);
-            assert_eq!(sessions[0]["case_reference"], "FAM-0001");
-            assert_eq!(sessions[0]["workers"], serde_json::json!(["Priya Shah", "Tom Barker"]));
-            assert!(!reply.body.contains("07700"), "no phone numbers");
-
-            let coordinator = app.sign_in_demo("coordinator").await;
-            let created = app
-                .call(
-                    "create_account",
-                    &[("username", "new.worker"), ("display_name", "New Worker"), ("role", "worker"), ("password", "long-enough-pass")],
-                    Some(&coordinator),
-                )
-                .await;
-            assert_eq!(created.status, StatusCode::OK);
-            let other = app.sign_in("new.worker", "long-enough-pass").await;
-            assert_eq!(app.call("my_sessions", &[], Some(&other)).await.body, "[]");
-            let parent = app.sign_in_demo("visiting").await;
-            assert_eq!(app.call("my_sessions", &[], Some(&parent)).await.status, StatusCode::FORBIDDEN);
-        }
-    }
-}

@@ -9,7 +9,5 @@ pub mod accounts;
 pub mod centre;
 /// The parent portal: own bookings, statement, cancelling.
 pub mod portal;
-/// Contact workers: the sessions they supervise.
-pub mod worker;
 
 pub use accounts::*;

@@ -67,23 +67,6 @@ async fn choices(db: &Db, sql: &str) -> Result<Vec<Choice>, AppError> {
         .collect()
 }
 
-/// A contact worker's bookings that have not ended and are not cancelled.
-pub async fn for_worker(db: &Db, user_id: i64, now_ms: i64) -> Result<Vec<StaffBooking>, AppError> {
-    let ids: Vec<i64> = sqlx::query(
-        "SELECT b.id FROM bookings b JOIN booking_workers w ON w.booking_id = b.id \
-         WHERE w.user_id = $1 AND b.cancelled_at IS NULL AND b.ends_at > $2",
-    )
-    .bind(user_id)
-    .bind(now_ms)
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|row| row.try_get("id"))
-    .collect::<Result<_, _>>()?;
-    let all = bookings_between(db, now_ms - 24 * 3_600_000, i64::MAX, None).await?;
-    Ok(all.into_iter().filter(|b| ids.contains(&b.id)).collect())
-}
-
 /// Bookings (live and cancelled) starting in [from, to), oldest first.
 pub async fn bookings_between(
     db: &Db,
