@@ -76,6 +76,9 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 set +e
+# Session-mode specs start and stop servers of their own with these.
+export E2E_SERVER_BIN="$CARGO_TARGET_DIR/release/contact-centre"
+export E2E_SITE_ROOT="$ROOT/target/site"
 (cd "$ROOT/end2end" && E2E_BASE_URL="http://127.0.0.1:$PORT" node --test --test-concurrency=1 --test-reporter=spec tests/ 2>&1) | tee "$LOGS/e2e.log"
 e2e_status=${PIPESTATUS[0]}
 set -e

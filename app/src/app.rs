@@ -5,9 +5,11 @@ use leptos_router::{SsrMode, path};
 
 use crate::api::{SignIn, SignOut, fetch_current_user};
 use crate::components::header::Header;
+use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::model::CurrentUser;
 use crate::pages;
+use crate::sync::SyncState;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -23,6 +25,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
+                // The service worker breaks hot reload: release builds only.
+                {(!cfg!(debug_assertions)).then(|| view! { <script src="/sw-register.js" defer></script> })}
                 <MetaTags />
             </head>
             <body>
@@ -59,6 +63,25 @@ pub fn App() -> impl IntoView {
         sign_in,
         sign_out,
     });
+    let sync = SyncState::new();
+    provide_context(sync);
+    // In the browser: a signed-in worker's phone syncs; signing out stops it
+    // and removes the worker's data from the phone.
+    Effect::new(move |_| {
+        if let Some(Ok(Some(me))) = user.get()
+            && me.role == Role::Worker
+        {
+            sync.start();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            sync.stop();
+            leptos::task::spawn_local(async move {
+                let _ = crate::device::forget_everything().await;
+            });
+        }
+    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/contact-centre.css" />
@@ -89,7 +112,17 @@ pub fn App() -> impl IntoView {
                         view=pages::calendar::CalendarPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("/coordinator/sessions/:id")
+                        view=pages::session_record::SessionRecordPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/worker") view=pages::worker::WorkerHome ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/worker/sessions/:id")
+                        view=pages::session::SessionPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/parent") view=pages::parent::ParentHome ssr=SsrMode::Async />
                     <Route
                         path=path!("/referrer")

@@ -44,6 +44,9 @@ pub enum AppError {
     /// The browser could not reach the server (offline, server down).
     #[error("Could not reach the server. Check the connection and try again.")]
     Unreachable,
+    /// The phone's own storage (IndexedDB) failed. Never sent by the server.
+    #[error("{message}")]
+    Phone { message: String },
 }
 
 impl AppError {
@@ -59,6 +62,7 @@ impl AppError {
             AppError::RateLimited { .. } => 429,
             AppError::Internal { .. } => 500,
             AppError::Unreachable => 503,
+            AppError::Phone { .. } => 500,
         }
     }
 
@@ -80,6 +84,11 @@ impl AppError {
         AppError::Conflict {
             message: message.into(),
         }
+    }
+
+    /// The phone's storage failed; `message` says how.
+    pub fn phone(message: String) -> Self {
+        AppError::Phone { message }
     }
 
     /// The field this error is about, if it is about one.

@@ -8,6 +8,8 @@ pub mod api;
 pub mod app;
 /// Small reusable pieces of UI.
 pub mod components;
+/// The phone's own storage (IndexedDB) for session mode.
+pub mod device;
 /// Pure rules: roles, validation, sign-in limits, London time. No I/O.
 pub mod domain;
 /// The one error type that crosses the wire.
@@ -18,6 +20,8 @@ pub mod model;
 pub mod pages;
 /// What differs between server and browser, behind one facade.
 pub mod platform;
+/// Syncing the phone's queued entries: status and loop.
+pub mod sync;
 
 /// Server-only code (database, hashing, sessions), fenced here once.
 #[cfg(feature = "ssr")]

@@ -231,3 +231,90 @@ pub struct AgreedRules {
     pub who_may_attend: String,
     pub signed_on: Option<String>,
 }
+
+/// A child as a contact worker needs to know them: first name and age only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildFirstName {
+    pub first_name: String,
+    pub age: u32,
+}
+
+/// A worker booked on a session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Colleague {
+    pub id: i64,
+    pub name: String,
+}
+
+/// One session as the worker's phone keeps it for offline use: what the
+/// worker needs in the room and nothing more (no addresses, no phone numbers,
+/// no parents' names).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkerSession {
+    pub booking_id: i64,
+    pub case_reference: String,
+    pub children: Vec<ChildFirstName>,
+    pub service: crate::domain::schedule::Service,
+    pub kind: crate::domain::schedule::BookingKind,
+    pub room: String,
+    pub visiting_arrives_ms: i64,
+    pub starts_ms: i64,
+    pub ends_ms: i64,
+    pub visiting_leaves_ms: i64,
+    pub workers: Vec<Colleague>,
+    pub ground_rules: String,
+    pub who_may_attend: String,
+    /// The reasons for referral, as the risk guide words them.
+    pub risk_flags: Vec<String>,
+    pub cancelled: bool,
+}
+
+/// The worker's sessions from the start of today, as fetched for the phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkerSessions {
+    pub me: Colleague,
+    pub fetched_ms: i64,
+    pub sessions: Vec<WorkerSession>,
+}
+
+/// A batch of queued entries from one phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncBatch {
+    /// The phone's clock when it sent the batch: with the server's clock on
+    /// receipt, this gives the phone's clock offset.
+    pub sent_ms: i64,
+    pub items: Vec<crate::domain::sync_queue::QueuedItem<crate::domain::session_log::SessionEntry>>,
+}
+
+/// The server's answer to a batch: one outcome per item, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncReply {
+    pub server_ms: i64,
+    pub outcomes: Vec<crate::domain::sync_queue::ItemOutcome>,
+}
+
+/// Every stored entry of one session, from every worker, with names: the
+/// phone and the coordinator merge them with `session_log::merge`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggedSession {
+    pub booking_id: i64,
+    pub case_reference: String,
+    pub service: crate::domain::schedule::Service,
+    pub starts_ms: i64,
+    pub ends_ms: i64,
+    pub room: String,
+    pub workers: Vec<Colleague>,
+    pub entries: Vec<crate::domain::session_log::LoggedEntry>,
+    /// Each entry's receipt time on the server, by id order of `entries`.
+    pub received_ms: Vec<i64>,
+}
+
+/// A safeguarding concern as it reaches the coordinator's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConcernAlert {
+    pub booking_id: i64,
+    pub case_reference: String,
+    pub author: String,
+    pub at_ms: i64,
+    pub text: String,
+}

@@ -26,13 +26,13 @@ export async function launch() {
   });
 }
 
-export async function phonePage(browser) {
+export async function phonePage(browser, baseURL = BASE_URL) {
   const context = await browser.newContext({
     viewport: PHONE,
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
-    baseURL: BASE_URL,
+    baseURL,
   });
   const page = await context.newPage();
   const problems = [];
@@ -85,4 +85,84 @@ export async function assertPhoneFriendly(page) {
   assert.ok(layout.scrollWidth <= layout.innerWidth, `page scrolls sideways: ${layout.scrollWidth} > ${layout.innerWidth}`);
   assert.deepEqual(layout.tooSmall, [], "touch targets under 44px");
   assert.ok(layout.smallestFont >= 14, `text as small as ${layout.smallestFont}px`);
+}
+
+/**
+ * A server of the spec's own, which it can stop and start again on the same
+ * port and data folder (the same origin for the browser, the same database):
+ * the honest way to take the network away, service worker included.
+ */
+export async function ownServer() {
+  const { spawn } = await import("node:child_process");
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const net = await import("node:net");
+  const bin = process.env.E2E_SERVER_BIN ?? `${process.env.HOME}/.cache/contact-centre/target/release/contact-centre`;
+  const siteRoot = process.env.E2E_SITE_ROOT ?? new URL("../../target/site", import.meta.url).pathname;
+  const port = await new Promise((resolve) => {
+    const probe = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+  const data = mkdtempSync(join(tmpdir(), "ccc-e2e-"));
+  const url = `http://127.0.0.1:${port}`;
+  let child = null;
+  const server = {
+    url,
+    async start() {
+      child = spawn(bin, [], {
+        env: {
+          ...process.env,
+          LEPTOS_ENV: "PROD",
+          LEPTOS_SITE_ROOT: siteRoot,
+          CCC_DEMO: "true",
+          CCC_DATA_DIR: data,
+          CCC_ADDR: `127.0.0.1:${port}`,
+          CCC_LOG: "warn",
+        },
+        stdio: ["ignore", "inherit", "inherit"],
+      });
+      for (let i = 0; i < 200; i++) {
+        try {
+          const reply = await fetch(`${url}/sign-in`);
+          if (reply.ok) return;
+        } catch {
+          // not listening yet
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`the server on ${url} did not start`);
+    },
+    async stop() {
+      if (!child) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      await exited;
+      child = null;
+    },
+  };
+  await server.start();
+  return server;
+}
+
+/** Waits until the service worker controls the page and has kept `path`. */
+export async function keptForOffline(page, path) {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(async (wanted) => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith("pages-") && (await (await caches.open(name)).match(wanted))) return true;
+    }
+    return false;
+  }, path, { timeout: 20_000, polling: 200 });
+}
+
+/** The number the sync bar shows as not yet synced, once it equals `expected`. */
+export async function waitForUnsynced(page, expected, timeout = 20_000) {
+  await page.waitForFunction(
+    (n) => document.querySelector("[data-testid=unsynced]")?.textContent.trim() === String(n),
+    expected,
+    { timeout },
+  );
 }

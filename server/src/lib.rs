@@ -6,6 +6,8 @@
 pub mod config;
 /// Refuses cross-site writes and gives server-function errors their status.
 pub mod guard;
+/// `/sw.js`: the service worker, versioned from the built assets.
+pub mod service_worker;
 /// Start-up: database, demo data or first-coordinator hint, serving.
 pub mod startup;
 
@@ -44,7 +46,18 @@ pub fn app_state(db: Db, leptos_options: LeptosOptions, secure_cookies: SecureCo
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let worker_script = service_worker::script_for(
+        std::path::Path::new(options.site_root.as_ref()),
+        options.site_pkg_dir.as_ref(),
+    );
     Router::new()
+        .route(
+            "/sw.js",
+            axum::routing::get(move || {
+                let script = worker_script.clone();
+                async move { service_worker::response(script) }
+            }),
+        )
         .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(guard::server_function_guard))

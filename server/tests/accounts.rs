@@ -71,7 +71,7 @@ both_databases! {
     async fn a_parent_is_linked_to_a_case_and_sees_only_it(app: TestApp) {
         let coordinator = app.sign_in_demo("coordinator").await;
         // A second family, and a parent linked to it.
-        let case_id = app::server::cases::create(&app.db, "FAM-0002", 0).await.unwrap();
+        let case_id = app::server::cases::create(&app.db, "FAM-0009", 0).await.unwrap();
         app::server::cases::add_child(&app.db, case_id, "Ava", "Stone", "2020-01-10").await.unwrap();
         let reply = app
             .call(
@@ -81,7 +81,7 @@ both_databases! {
                     ("display_name", "Other Parent"),
                     ("role", "parent"),
                     ("password", "long-enough-pass"),
-                    ("case_reference", "fam-0002"),
+                    ("case_reference", "fam-0009"),
                     ("relation", "visiting_parent"),
                 ],
                 Some(&coordinator),
@@ -92,13 +92,13 @@ both_databases! {
         let other = app.sign_in("other.parent", "long-enough-pass").await;
         let theirs = app.call("my_cases", &[], Some(&other)).await.json();
         assert_eq!(theirs.as_array().unwrap().len(), 1);
-        assert_eq!(theirs[0]["reference"], "FAM-0002");
+        assert_eq!(theirs[0]["reference"], "FAM-0009");
         assert_eq!(theirs[0]["relation"], "visiting_parent");
         assert_eq!(theirs[0]["children"][0]["first_name"], "Ava");
 
         let demo_parent = app.sign_in_demo("resident").await;
         let mine = app.call("my_cases", &[], Some(&demo_parent)).await;
-        assert!(!mine.body.contains("FAM-0002"));
+        assert!(!mine.body.contains("FAM-0009"));
         assert!(!mine.body.contains("Ava"));
         let mine = mine.json();
         assert_eq!(mine[0]["reference"], "FAM-0001");

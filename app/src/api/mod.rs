@@ -9,5 +9,7 @@ pub mod accounts;
 pub mod centre;
 /// The parent portal: own bookings, statement, cancelling.
 pub mod portal;
+/// Session mode: a worker's sessions, syncing entries, a session's log.
+pub mod worker;
 
 pub use accounts::*;

@@ -6,3 +6,7 @@ pub mod fields;
 pub mod header;
 /// Lets a page through only for the right role; sends others on.
 pub mod role_gate;
+/// The sync status every worker page shows.
+pub mod sync_bar;
+/// A session's merged record in time order; sight-and-sound coverage.
+pub mod timeline;

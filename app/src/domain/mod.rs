@@ -17,6 +17,8 @@ pub mod risk;
 pub mod role;
 /// Booking rules: staggered times, centre hours, weekly series, clashes.
 pub mod schedule;
+/// What a worker records in a session; one merged record; sight-and-sound coverage.
+pub mod session_log;
 /// Slowing down repeated failed sign-ins.
 pub mod sign_in_limit;
 /// The phone's queue of entries waiting to reach the server (session mode).

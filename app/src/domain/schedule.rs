@@ -41,6 +41,15 @@ impl Service {
         .find(|s| s.as_str() == text)
     }
 
+    pub fn label(self) -> &'static str {
+        match self {
+            Service::Supervised => "Supervised",
+            Service::Supported => "Supported",
+            Service::Handover => "Handover",
+            Service::Indirect => "Indirect",
+        }
+    }
+
     /// Supervised contact has two workers in the room.
     pub fn workers_needed(self) -> usize {
         match self {

@@ -48,6 +48,9 @@ fn WeekView() -> AnyView {
                                                 "Visiting parent {}–{}",
                                                 format_london_time(b.visiting_arrives_ms), format_london_time(b.visiting_leaves_ms),
                                             )}</span>
+                                            {(!b.cancelled).then(|| view! {
+                                                <a class="button secondary small" href=format!("/coordinator/sessions/{}", b.id)>"Session record"</a>
+                                            })}
                                         </li>
                                     }).collect_view()}
                                 </ul>

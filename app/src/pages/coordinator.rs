@@ -1,9 +1,11 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
+use crate::api::worker::recent_concerns;
 use crate::api::{CreateAccount, ResetPassword, list_accounts};
 use crate::components::error_note::{ErrorNote, action_error};
 use crate::components::role_gate::RoleGate;
+use crate::domain::london_time::{format_london_day, format_london_time};
 use crate::domain::role::Role;
 use crate::domain::validate::MIN_PASSWORD_CHARS;
 use crate::model::AccountSummary;
@@ -21,10 +23,50 @@ pub fn CoordinatorHome() -> impl IntoView {
                         <a class="button secondary" href="/coordinator/calendar">"Week calendar"</a>
                     </div>
                 </section>
+                <Concerns />
                 <Accounts />
             }
         } />
     }
+}
+
+/// Safeguarding concerns from workers' phones, as soon as they sync.
+#[component]
+fn Concerns() -> AnyView {
+    let tick = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        let _ = set_interval_with_handle(
+            move || tick.update(|t| *t += 1),
+            std::time::Duration::from_secs(30),
+        );
+    });
+    let concerns = Resource::new(move || tick.get(), |_| recent_concerns());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match concerns.await {
+                    Ok(list) if list.is_empty() => ().into_any(),
+                    Ok(list) => view! {
+                        <section class="card concerns" role="alert">
+                            <h2>{format!("Safeguarding concerns ({})", list.len())}</h2>
+                            <ul class="list">
+                                {list.into_iter().map(|c| view! {
+                                    <li class="list-item">
+                                        <a href=format!("/coordinator/sessions/{}", c.booking_id)>
+                                            {format!("{} {} · {} · {}", format_london_day(c.at_ms), format_london_time(c.at_ms), c.case_reference, c.author)}
+                                        </a>
+                                        <span class="line-text">{c.text}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
 }
 
 #[component]

@@ -16,6 +16,10 @@ pub mod not_found;
 pub mod parent;
 /// `/referrer`: the referrer's cases.
 pub mod referrer;
+/// `/worker/sessions/:id`: session mode on the worker's phone.
+pub mod session;
+/// `/coordinator/sessions/:id`: a session's merged record.
+pub mod session_record;
 /// `/sign-in`.
 pub mod sign_in;
 /// `/worker`: the contact worker's sessions.

@@ -1,21 +1,138 @@
+//! `/worker`: the contact worker's sessions from today, read from the phone
+//! (IndexedDB) so the list opens with no signal, and refreshed from the
+//! server whenever there is one. The server-rendered page holds no session
+//! data; the list appears once the phone's copy is read, so the page
+//! hydrates the same way online and offline.
+
 use leptos::prelude::*;
 
+use crate::api::worker::my_sessions;
 use crate::components::role_gate::RoleGate;
+use crate::components::sync_bar::SyncBar;
+use crate::device;
+use crate::domain::london_time::{format_london_day, format_london_time};
 use crate::domain::role::Role;
+use crate::model::{WorkerSession, WorkerSessions};
+use crate::sync::use_sync;
 
 #[component]
 pub fn WorkerHome() -> impl IntoView {
-    view! {
-        <RoleGate role=Role::Worker children=|user| {
-            view! {
-                <section class="card">
-                    <h1>"Your sessions"</h1>
-                    <p>"Signed in as " <strong>{user.display_name}</strong> "."</p>
-                    <p class="empty">
-                        "No sessions are booked for you yet. They appear here as soon as the coordinator books them."
-                    </p>
-                </section>
+    view! { <RoleGate role=Role::Worker children=|_user| view! { <SyncBar /> <SessionList /> } /> }
+}
+
+/// Reads the phone's copy, then refreshes it from the server when online
+/// (on opening, and whenever the network comes back). `None` while the
+/// phone's copy is being read.
+pub fn phone_sessions() -> (
+    ReadSignal<Option<Result<WorkerSessions, String>>>,
+    ReadSignal<bool>,
+) {
+    let sync = use_sync();
+    let (sessions, set_sessions) = signal(None::<Result<WorkerSessions, String>>);
+    let (refreshing, set_refreshing) = signal(false);
+    Effect::new(move |_| {
+        let online = sync.online.get();
+        leptos::task::spawn_local(async move {
+            let stored = device::load_sessions().await;
+            let have_copy = matches!(stored, Ok(Some(_)));
+            match stored {
+                Ok(Some(list)) => set_sessions.set(Some(Ok(list))),
+                Ok(None) => {}
+                Err(trouble) => set_sessions.set(Some(Err(trouble))),
             }
-        } />
+            if !online || !device::is_online() || refreshing.get_untracked() {
+                if !have_copy {
+                    set_sessions.set(Some(Err(
+                        "This phone has no copy of your sessions yet. Connect once to fetch them."
+                            .into(),
+                    )));
+                }
+                return;
+            }
+            set_refreshing.set(true);
+            match my_sessions().await {
+                Ok(fresh) => {
+                    if let Err(trouble) = device::save_sessions(&fresh).await {
+                        sync.error.set(Some(trouble));
+                    }
+                    // Keep each session's page for offline use, and the list's.
+                    let mut pages: Vec<String> = fresh
+                        .sessions
+                        .iter()
+                        .map(|s| format!("/worker/sessions/{}", s.booking_id))
+                        .collect();
+                    pages.push("/worker".to_owned());
+                    device::warm_pages(&pages);
+                    set_sessions.set(Some(Ok(fresh)));
+                }
+                Err(error) if !have_copy => set_sessions.set(Some(Err(error.to_string()))),
+                Err(_) => {}
+            }
+            set_refreshing.set(false);
+        });
+    });
+    (sessions, refreshing)
+}
+
+#[component]
+fn SessionList() -> AnyView {
+    let (sessions, _) = phone_sessions();
+    view! {
+        <section class="card">
+            <h1>"Your sessions"</h1>
+            {move || match sessions.get() {
+                None => view! { <p class="loading">"Opening your sessions on this phone…"</p> }.into_any(),
+                Some(Err(trouble)) => view! { <p class="error-note" role="alert">{trouble}</p> }.into_any(),
+                Some(Ok(mine)) if mine.sessions.is_empty() => view! {
+                    <p class="empty">"No sessions are booked for you in the next two weeks."</p>
+                }.into_any(),
+                Some(Ok(mine)) => {
+                    let me = mine.me.id;
+                    view! {
+                        <p class="hint">{format!("Fetched {} {}.", format_london_day(mine.fetched_ms), format_london_time(mine.fetched_ms))}</p>
+                        <ul class="list sessions">
+                            {mine.sessions.into_iter().map(|s| session_item(s, me)).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </section>
     }
+    .into_any()
+}
+
+fn session_item(session: WorkerSession, me: i64) -> AnyView {
+    let others: Vec<String> = session
+        .workers
+        .iter()
+        .filter(|w| w.id != me)
+        .map(|w| w.name.clone())
+        .collect();
+    let children: Vec<String> = session
+        .children
+        .iter()
+        .map(|c| format!("{} ({})", c.first_name, c.age))
+        .collect();
+    view! {
+        <li class="list-item session-item">
+            <a class="session-link" href=format!("/worker/sessions/{}", session.booking_id)>
+                <span class="booking-head">
+                    <span class="booking-day">{format_london_day(session.starts_ms)}</span>
+                    <span class="badge badge-muted">{session.case_reference.clone()}</span>
+                    {session.cancelled.then(|| view! { <span class="badge badge-danger">"Cancelled"</span> })}
+                </span>
+                <span class="booking-times">{format!(
+                    "Child {}–{} · visiting parent {}–{}",
+                    format_london_time(session.starts_ms), format_london_time(session.ends_ms),
+                    format_london_time(session.visiting_arrives_ms), format_london_time(session.visiting_leaves_ms),
+                )}</span>
+                <span class="booking-kind">{format!(
+                    "{} {} · {} · {}{}",
+                    session.service.label(), session.kind.label().to_lowercase(), session.room, children.join(", "),
+                    if others.is_empty() { String::new() } else { format!(" · with {}", others.join(" and ")) },
+                )}</span>
+            </a>
+        </li>
+    }
+    .into_any()
 }

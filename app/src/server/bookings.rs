@@ -377,3 +377,45 @@ pub async fn case_and_start(db: &Db, booking_id: i64) -> Result<Option<(i64, i64
         .map(|row| Ok::<_, sqlx::Error>((row.try_get("case_id")?, row.try_get("starts_at")?)))
         .transpose()?)
 }
+
+/// Writes one supervised session with the centre's staggering, without the
+/// booking rules (hours, clashes): for the demo's session-in-progress only.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_demo_session(
+    db: &Db,
+    case_id: i64,
+    plan_id: i64,
+    room_id: i64,
+    starts_ms: i64,
+    ends_ms: i64,
+    worker_ids: &[i64],
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let times = stagger(starts_ms, ends_ms, &settings::stagger(db).await?)?;
+    let mut tx = db.pool.begin().await?;
+    let row = sqlx::query(
+        "INSERT INTO bookings (case_id, plan_id, kind, room_id, starts_at, ends_at, \
+         visiting_arrives_at, visiting_leaves_at, created_at) \
+         VALUES ($1, $2, 'session', $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(plan_id)
+    .bind(room_id)
+    .bind(starts_ms)
+    .bind(ends_ms)
+    .bind(times.visiting_arrives_ms)
+    .bind(times.visiting_leaves_ms)
+    .bind(now_ms)
+    .fetch_one(&mut *tx)
+    .await?;
+    let booking_id: i64 = row.try_get("id")?;
+    for worker in worker_ids {
+        sqlx::query("INSERT INTO booking_workers (booking_id, user_id) VALUES ($1, $2)")
+            .bind(booking_id)
+            .bind(*worker)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -143,5 +143,92 @@ pub async fn seed_if_empty(db: &Db, now_ms: i64) -> Result<bool, AppError> {
         now_ms,
     )
     .await?;
+    session_today(db, &ids, blue_room, now_ms).await?;
     Ok(true)
+}
+
+/// The second demo family, Cafcass-funded, with a supervised session
+/// starting now (rounded down to the quarter hour), so that session mode
+/// can be tried the moment the demo starts, whatever the day or hour. It is
+/// written directly, as demo data: the centre's booking rules (opening
+/// hours, booking ahead) would refuse a session at an arbitrary hour.
+pub const TODAY_CASE: &str = "FAM-0002";
+
+async fn session_today(db: &Db, ids: &[i64], room_id: i64, now_ms: i64) -> Result<(), AppError> {
+    let coordinator = ids[0];
+    let case_id = referrals::record(
+        db,
+        &NewReferral {
+            reference: TODAY_CASE.to_owned(),
+            source: ReferralSource::Cafcass,
+            law: Law::Private,
+            funding: Funding::Cafcass,
+            court_orders: "Child arrangements order (interim)".to_owned(),
+            pending_proceedings: String::new(),
+            reasons: vec![RiskReason::FearOfAbduction],
+            children: vec![ChildDetails {
+                first_name: "Ava".to_owned(),
+                last_name: "Hughes".to_owned(),
+                date_of_birth: "2019-03-02".to_owned(),
+            }],
+            resident: ParentDetails {
+                full_name: "Sam Hughes".to_owned(),
+                phone: "07700 900333".to_owned(),
+                email: String::new(),
+                address: String::new(),
+            },
+            visiting: ParentDetails {
+                full_name: "Chris Hughes".to_owned(),
+                phone: "07700 900444".to_owned(),
+                email: String::new(),
+                address: String::new(),
+            },
+            resident_consent_on: None,
+            visiting_consent_on: None,
+        },
+        now_ms,
+    )
+    .await?;
+    referrals::decide(
+        db,
+        case_id,
+        true,
+        "Supervised, with a safety plan",
+        coordinator,
+        now_ms,
+    )
+    .await?;
+    let plan_id = plans::create(
+        db,
+        case_id,
+        &NewPlan {
+            service: Service::Supervised,
+            every_days: 7,
+            duration_min: 60,
+            sessions_planned: 6,
+            ground_rules: "Stay in the room. No phones. No promises about living arrangements."
+                .to_owned(),
+            who_may_attend: "The visiting parent only.".to_owned(),
+        },
+        coordinator,
+        now_ms,
+    )
+    .await?;
+    let today = london_date(now_ms).format("%Y-%m-%d").to_string();
+    plans::record_agreement(db, plan_id, Parent::Resident, &today).await?;
+    plans::record_agreement(db, plan_id, Parent::Visiting, &today).await?;
+    const QUARTER_MS: i64 = 15 * 60_000;
+    let starts = now_ms - now_ms.rem_euclid(QUARTER_MS);
+    let ends = starts + 60 * 60_000;
+    bookings::insert_demo_session(
+        db,
+        case_id,
+        plan_id,
+        room_id,
+        starts,
+        ends,
+        &[ids[1], ids[2]],
+        now_ms,
+    )
+    .await
 }

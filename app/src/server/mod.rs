@@ -30,6 +30,8 @@ pub mod plans;
 pub mod portal;
 /// Referrals: the case, children, parents' details, reasons; the decision.
 pub mod referrals;
+/// Session mode: a worker's sessions, storing synced entries once, reading them.
+pub mod sessions;
 /// Centre settings (prices, staggering, hours) and rooms.
 pub mod settings;
 

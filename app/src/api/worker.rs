@@ -1,0 +1,51 @@
+//! Session mode: what a contact worker's phone fetches and sends, and the
+//! coordinator's view of what arrived. Parents and referrers get none of it.
+
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+use crate::error::AppError;
+use crate::model::{ConcernAlert, LoggedSession, SyncBatch, SyncReply, WorkerSessions};
+
+/// The signed-in worker's sessions from today for two weeks, for the phone
+/// to keep offline.
+#[server(endpoint = "my_sessions")]
+pub async fn my_sessions() -> Result<WorkerSessions, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{now_ms, require, sessions, state};
+    let user = require(&[Role::Worker]).await?;
+    sessions::for_worker(&state()?.db, &user, now_ms()).await
+}
+
+/// Stores a batch of the phone's queued entries, each exactly once, and says
+/// what became of each one.
+#[server(endpoint = "sync_entries", input = Json)]
+pub async fn sync_entries(batch: SyncBatch) -> Result<SyncReply, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{now_ms, require, sessions, state};
+    let user = require(&[Role::Worker]).await?;
+    sessions::ingest(&state()?.db, user.id, &batch, now_ms()).await
+}
+
+/// Every entry of one session, from every worker: for a worker booked on it,
+/// or a coordinator.
+#[server(endpoint = "session_log")]
+pub async fn session_log(booking_id: i64) -> Result<LoggedSession, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{require, sessions, state};
+    let user = require(&[Role::Worker, Role::Coordinator]).await?;
+    let db = &state()?.db;
+    if user.role == Role::Worker && !sessions::is_booked(db, booking_id, user.id).await? {
+        return Err(AppError::not_found("That session"));
+    }
+    sessions::log(db, booking_id).await
+}
+
+/// Safeguarding concerns synced in the last two weeks, newest first.
+#[server(endpoint = "recent_concerns")]
+pub async fn recent_concerns() -> Result<Vec<ConcernAlert>, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{now_ms, require, sessions, state};
+    require(&[Role::Coordinator]).await?;
+    sessions::concerns_since(&state()?.db, now_ms() - 14 * 24 * 3_600_000).await
+}

@@ -1,0 +1,67 @@
+//! The server build's stand-in: there is no phone storage on the server.
+//! Nothing calls these there (they are reached only from browser effects);
+//! they exist so that pages compile once for both builds.
+
+use super::{Queued, SyncMemo};
+use crate::domain::sync_queue::ItemOutcome;
+use crate::model::{LoggedSession, WorkerSessions};
+
+const NO_PHONE: &str = "Phone storage exists only in the browser.";
+
+pub fn now_ms() -> i64 {
+    0
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::nil().to_string()
+}
+
+pub async fn save_sessions(_: &WorkerSessions) -> Result<(), String> {
+    Err(NO_PHONE.into())
+}
+
+pub async fn load_sessions() -> Result<Option<WorkerSessions>, String> {
+    Err(NO_PHONE.into())
+}
+
+pub async fn queue_entry(_: &Queued) -> Result<(), String> {
+    Err(NO_PHONE.into())
+}
+
+pub async fn load_queue() -> Result<Vec<Queued>, String> {
+    Err(NO_PHONE.into())
+}
+
+pub async fn apply_outcomes(_: &[ItemOutcome]) -> Result<(), String> {
+    Err(NO_PHONE.into())
+}
+
+pub async fn save_log(_: &LoggedSession) -> Result<(), String> {
+    Err(NO_PHONE.into())
+}
+
+pub async fn load_log(_: i64) -> Result<Option<LoggedSession>, String> {
+    Err(NO_PHONE.into())
+}
+
+pub async fn save_memo(_: &SyncMemo) -> Result<(), String> {
+    Err(NO_PHONE.into())
+}
+
+pub async fn load_memo() -> Result<SyncMemo, String> {
+    Err(NO_PHONE.into())
+}
+
+pub async fn forget_everything() -> Result<(), String> {
+    Err(NO_PHONE.into())
+}
+
+pub fn mark_saved() {}
+
+pub async fn pause(_: u32) {}
+
+pub fn is_online() -> bool {
+    true
+}
+
+pub fn warm_pages(_: &[String]) {}

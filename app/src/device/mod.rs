@@ -1,0 +1,34 @@
+//! The phone's own storage for session mode: the worker's sessions, the
+//! queue of entries not yet on the server, each session's last known log
+//! and the sync status, kept in IndexedDB so that they survive a reload, a
+//! closed browser and a locked phone. Also the few messages pages send to
+//! the service worker.
+//!
+//! The browser build uses IndexedDB (`indexed_db`); the server build has no
+//! phone, and gets functions that say so (`absent`). Effects, the only
+//! callers, never run on the server. This is the one place that fence stands.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::session_log::SessionEntry;
+use crate::domain::sync_queue::QueuedItem;
+
+/// One queued entry, as kept on the phone.
+pub type Queued = QueuedItem<SessionEntry>;
+
+/// What the phone remembers of syncing between page loads.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncMemo {
+    /// The phone's clock at the last sync the server acknowledged.
+    pub last_sync_ms: Option<i64>,
+}
+
+#[cfg(feature = "hydrate")]
+mod indexed_db;
+#[cfg(feature = "hydrate")]
+pub use indexed_db::*;
+
+#[cfg(not(feature = "hydrate"))]
+mod absent;
+#[cfg(not(feature = "hydrate"))]
+pub use absent::*;

@@ -1,0 +1,730 @@
+//! What a contact worker records during a session, and the rules that turn
+//! the entries of both workers into one record: what each entry may say,
+//! which entries a supported session allows, the merged timeline with
+//! corrections kept as history, attendance times, and who held sight and
+//! sound of the child for every minute.
+//!
+//! Pure logic: the phone queues entries (`sync_queue`), the server stores
+//! them, and both call these functions to check and to show them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::schedule::Service;
+
+/// The longest an observation's text may be, in characters.
+pub const MAX_TEXT_CHARS: usize = 4_000;
+
+/// How far an entry's time may lie outside the booked session: workers log
+/// arrivals before the start and a late note after the end, but an entry a
+/// day away is a mistake (usually a wrong clock) and is refused.
+pub const SLACK_MS: i64 = 3 * 3_600_000;
+
+/// What an observation is about. The worker chooses one before typing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Arrival,
+    Greeting,
+    Play,
+    Conversation,
+    CareTask,
+    PhysicalContact,
+    GroundRules,
+    Distress,
+    SafeguardingConcern,
+    Departure,
+}
+
+impl Category {
+    pub const ALL: [Category; 10] = [
+        Category::Arrival,
+        Category::Greeting,
+        Category::Play,
+        Category::Conversation,
+        Category::CareTask,
+        Category::PhysicalContact,
+        Category::GroundRules,
+        Category::Distress,
+        Category::SafeguardingConcern,
+        Category::Departure,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Arrival => "Arrival",
+            Category::Greeting => "Greeting",
+            Category::Play => "Play",
+            Category::Conversation => "Conversation",
+            Category::CareTask => "Care task",
+            Category::PhysicalContact => "Physical contact",
+            Category::GroundRules => "Ground rules",
+            Category::Distress => "Distress",
+            Category::SafeguardingConcern => "Safeguarding concern",
+            Category::Departure => "Departure",
+        }
+    }
+
+    /// Phrases a worker can pick instead of typing, one hand on the phone.
+    pub fn quick_phrases(self) -> &'static [&'static str] {
+        match self {
+            Category::Arrival => &["Arrived on time", "Arrived late", "Child came in happily"],
+            Category::Greeting => &[
+                "Warm greeting",
+                "Hug on greeting",
+                "Child hesitant at first",
+            ],
+            Category::Play => &["Played together calmly", "Board game", "Drawing together"],
+            Category::Conversation => &[
+                "Talked about school",
+                "Talked about friends",
+                "Child chatted freely",
+            ],
+            Category::CareTask => &["Snack shared", "Nappy change", "Toilet trip with worker"],
+            Category::PhysicalContact => &[
+                "Appropriate cuddle",
+                "Held hands",
+                "Contact stopped by worker",
+            ],
+            Category::GroundRules => &[
+                "Reminded of ground rules",
+                "Whispering stopped",
+                "Phone use stopped",
+            ],
+            Category::Distress => &[
+                "Child upset, settled quickly",
+                "Child asked to leave",
+                "Parent upset",
+            ],
+            Category::SafeguardingConcern => &[
+                "Inappropriate remark",
+                "Attempt to pass a note",
+                "Session stopped",
+            ],
+            Category::Departure => &["Calm goodbye", "Child reluctant to leave", "Left on time"],
+        }
+    }
+
+    /// Safeguarding concerns reach the coordinator first, whatever the service.
+    pub fn is_safeguarding(self) -> bool {
+        self == Category::SafeguardingConcern
+    }
+}
+
+/// Whose arrival or departure an attendance entry records, in the order the
+/// staggered times bring them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    VisitingParent,
+    Child,
+}
+
+impl Party {
+    pub fn label(self) -> &'static str {
+        match self {
+            Party::VisitingParent => "Visiting parent",
+            Party::Child => "Child",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Movement {
+    Arrived,
+    Left,
+}
+
+/// One attendance moment, in the order of the staggered times.
+pub const MOVEMENTS: [(Party, Movement); 4] = [
+    (Party::VisitingParent, Movement::Arrived),
+    (Party::Child, Movement::Arrived),
+    (Party::Child, Movement::Left),
+    (Party::VisitingParent, Movement::Left),
+];
+
+pub fn movement_label(party: Party, movement: Movement) -> String {
+    match movement {
+        Movement::Arrived => format!("{} arrived", party.label()),
+        Movement::Left => format!("{} left", party.label()),
+    }
+}
+
+/// What one entry records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EntryKind {
+    Started,
+    Ended,
+    /// An arrival or departure. A later entry for the same moment corrects it.
+    Attendance {
+        party: Party,
+        movement: Movement,
+    },
+    Observation {
+        category: Category,
+        text: String,
+    },
+    /// New wording for an earlier observation; the earlier text stays as history.
+    Correction {
+        of: String,
+        text: String,
+    },
+    /// Sight and sound of the child passes to this worker (a user id).
+    SightAndSound {
+        holder: i64,
+    },
+}
+
+impl EntryKind {
+    /// The short name stored beside the entry, for queries.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            EntryKind::Started => "started",
+            EntryKind::Ended => "ended",
+            EntryKind::Attendance { .. } => "attendance",
+            EntryKind::Observation { .. } => "observation",
+            EntryKind::Correction { .. } => "correction",
+            EntryKind::SightAndSound { .. } => "sight_and_sound",
+        }
+    }
+
+    pub fn is_safeguarding(&self) -> bool {
+        matches!(self, EntryKind::Observation { category, .. } if category.is_safeguarding())
+    }
+}
+
+/// One entry as the phone queues it and the server receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionEntry {
+    pub booking_id: i64,
+    /// When it happened, by the phone's clock: for an observation, when the
+    /// worker began the entry; for attendance, the time they chose.
+    pub at_ms: i64,
+    pub kind: EntryKind,
+}
+
+/// What the server knows of a session when it checks an entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionFacts {
+    pub service: Service,
+    pub starts_ms: i64,
+    pub ends_ms: i64,
+    pub cancelled: bool,
+    /// The workers booked to supervise it.
+    pub workers: Vec<i64>,
+}
+
+/// Checks one entry against its session and its author. Returns the reason
+/// for refusing it, in words the worker can act on.
+pub fn check_entry(
+    entry: &SessionEntry,
+    session: &SessionFacts,
+    author: i64,
+) -> Result<(), String> {
+    if session.cancelled {
+        return Err("This session was cancelled, so nothing more can be recorded for it.".into());
+    }
+    if !session.workers.contains(&author) {
+        return Err("You are not booked to supervise this session.".into());
+    }
+    if entry.at_ms < session.starts_ms - SLACK_MS || entry.at_ms > session.ends_ms + SLACK_MS {
+        return Err(
+            "The time of this entry is far from the session's time. Check the phone's clock and the time you chose."
+                .into(),
+        );
+    }
+    let supported = session.service != Service::Supervised;
+    match &entry.kind {
+        EntryKind::Observation { category, text } => {
+            check_text(text)?;
+            if supported && !category.is_safeguarding() {
+                return Err(
+                    "Supported sessions record attendance only (and safeguarding concerns), not notes."
+                        .into(),
+                );
+            }
+        }
+        EntryKind::Correction { of, text } => {
+            check_text(text)?;
+            if of.trim().is_empty() {
+                return Err("A correction must say which entry it corrects.".into());
+            }
+        }
+        EntryKind::SightAndSound { holder } => {
+            if supported {
+                return Err("Sight and sound is recorded for supervised sessions only.".into());
+            }
+            if !session.workers.contains(holder) {
+                return Err(
+                    "Sight and sound can pass only to a worker booked for this session.".into(),
+                );
+            }
+        }
+        EntryKind::Started | EntryKind::Ended | EntryKind::Attendance { .. } => {}
+    }
+    Ok(())
+}
+
+fn check_text(text: &str) -> Result<(), String> {
+    let length = text.trim().chars().count();
+    if length == 0 {
+        return Err(
+            "The observation is empty. Type what you saw and heard, or pick a phrase.".into(),
+        );
+    }
+    if length > MAX_TEXT_CHARS {
+        return Err(format!(
+            "The observation is {length} characters long; the most is {MAX_TEXT_CHARS}. Split it into two entries."
+        ));
+    }
+    Ok(())
+}
+
+/// An entry as stored, with its author: the input of the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggedEntry {
+    pub id: String,
+    pub author: i64,
+    pub at_ms: i64,
+    /// When the phone saved it (its clock); orders corrections of one entry.
+    pub saved_ms: i64,
+    pub kind: EntryKind,
+}
+
+/// One observation in the record, with its wording history (oldest first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObservationLine {
+    pub id: String,
+    pub author: i64,
+    pub at_ms: i64,
+    pub category: Category,
+    /// The current wording.
+    pub text: String,
+    /// Earlier wordings, kept, never overwritten.
+    pub history: Vec<String>,
+}
+
+/// A span of time and who held sight and sound in it (`None`: nobody, a gap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holding {
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub holder: Option<i64>,
+}
+
+/// The merged record of one session from every worker's entries.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub started_ms: Option<i64>,
+    pub ended_ms: Option<i64>,
+    /// The latest time recorded for each attendance moment, in staggered order.
+    pub attendance: Vec<(Party, Movement, i64)>,
+    /// Observations in time order.
+    pub observations: Vec<ObservationLine>,
+    /// Handovers in time order: (when, to whom).
+    pub handovers: Vec<(i64, i64)>,
+}
+
+impl Record {
+    /// Who holds sight and sound now: the last handover's worker.
+    pub fn holder(&self) -> Option<i64> {
+        self.handovers.last().map(|(_, holder)| *holder)
+    }
+
+    pub fn safeguarding_concerns(&self) -> usize {
+        self.observations
+            .iter()
+            .filter(|line| line.category.is_safeguarding())
+            .count()
+    }
+
+    pub fn attendance_at(&self, party: Party, movement: Movement) -> Option<i64> {
+        self.attendance
+            .iter()
+            .find(|(p, m, _)| *p == party && *m == movement)
+            .map(|(_, _, at)| *at)
+    }
+}
+
+/// Merges entries from any number of workers into one record. The order the
+/// entries arrive in does not matter: everything is ordered by time (then by
+/// id, so that the result is the same on every phone and on the server).
+pub fn merge(entries: &[LoggedEntry]) -> Record {
+    let mut sorted: Vec<&LoggedEntry> = entries.iter().collect();
+    sorted.sort_by(|a, b| (a.at_ms, &a.id).cmp(&(b.at_ms, &b.id)));
+    let mut record = Record::default();
+    let mut attendance: Vec<(Party, Movement, i64, i64)> = Vec::new();
+    for entry in &sorted {
+        match &entry.kind {
+            EntryKind::Started => {
+                record.started_ms = Some(
+                    record
+                        .started_ms
+                        .map_or(entry.at_ms, |s| s.min(entry.at_ms)),
+                );
+            }
+            EntryKind::Ended => {
+                record.ended_ms = Some(record.ended_ms.map_or(entry.at_ms, |e| e.max(entry.at_ms)));
+            }
+            EntryKind::Attendance { party, movement } => {
+                // The most recently saved time for a moment wins: that is how a
+                // worker corrects a tap made at the wrong moment.
+                match attendance
+                    .iter_mut()
+                    .find(|(p, m, _, _)| p == party && m == movement)
+                {
+                    Some(slot) if slot.3 <= entry.saved_ms => {
+                        slot.2 = entry.at_ms;
+                        slot.3 = entry.saved_ms;
+                    }
+                    Some(_) => {}
+                    None => attendance.push((*party, *movement, entry.at_ms, entry.saved_ms)),
+                }
+            }
+            EntryKind::Observation { category, text } => {
+                record.observations.push(ObservationLine {
+                    id: entry.id.clone(),
+                    author: entry.author,
+                    at_ms: entry.at_ms,
+                    category: *category,
+                    text: text.clone(),
+                    history: Vec::new(),
+                })
+            }
+            EntryKind::Correction { .. } => {}
+            EntryKind::SightAndSound { holder } => record.handovers.push((entry.at_ms, *holder)),
+        }
+    }
+    // Corrections apply in the order they were saved, whatever their `at_ms`.
+    let mut corrections: Vec<&LoggedEntry> = sorted
+        .iter()
+        .copied()
+        .filter(|e| matches!(e.kind, EntryKind::Correction { .. }))
+        .collect();
+    corrections.sort_by(|a, b| (a.saved_ms, &a.id).cmp(&(b.saved_ms, &b.id)));
+    for correction in corrections {
+        if let EntryKind::Correction { of, text } = &correction.kind
+            && let Some(line) = record.observations.iter_mut().find(|line| &line.id == of)
+        {
+            let earlier = std::mem::replace(&mut line.text, text.clone());
+            line.history.push(earlier);
+        }
+    }
+    for (party, movement) in MOVEMENTS {
+        if let Some((_, _, at, _)) = attendance
+            .iter()
+            .find(|(p, m, _, _)| *p == party && *m == movement)
+        {
+            record.attendance.push((party, movement, *at));
+        }
+    }
+    record
+}
+
+/// Who held sight and sound from `from_ms` to `to_ms`, as spans. Time before
+/// the first handover, or the whole span when there was none, is a gap.
+/// Handovers outside the span still count for who held it when it began.
+pub fn coverage(from_ms: i64, to_ms: i64, handovers: &[(i64, i64)]) -> Vec<Holding> {
+    if to_ms <= from_ms {
+        return Vec::new();
+    }
+    let mut spans: Vec<Holding> = Vec::new();
+    let mut holder = handovers
+        .iter()
+        .rfind(|(at, _)| *at <= from_ms)
+        .map(|(_, who)| *who);
+    let mut since = from_ms;
+    for (at, who) in handovers
+        .iter()
+        .filter(|(at, _)| *at > from_ms && *at < to_ms)
+    {
+        if Some(*who) != holder {
+            spans.push(Holding {
+                from_ms: since,
+                to_ms: *at,
+                holder,
+            });
+            since = *at;
+            holder = Some(*who);
+        }
+    }
+    spans.push(Holding {
+        from_ms: since,
+        to_ms,
+        holder,
+    });
+    spans
+}
+
+/// The gaps in sight and sound, in whole minutes (rounded up: a gap of a few
+/// seconds still shows as a minute nobody held it).
+pub fn gap_minutes(spans: &[Holding]) -> i64 {
+    spans
+        .iter()
+        .filter(|span| span.holder.is_none())
+        .map(|span| (span.to_ms - span.from_ms + 59_999) / 60_000)
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIN: i64 = 60_000;
+    const START: i64 = 1_800_000_000_000;
+
+    fn facts(service: Service) -> SessionFacts {
+        SessionFacts {
+            service,
+            starts_ms: START,
+            ends_ms: START + 60 * MIN,
+            cancelled: false,
+            workers: vec![7, 8],
+        }
+    }
+
+    fn entry(kind: EntryKind) -> SessionEntry {
+        SessionEntry {
+            booking_id: 1,
+            at_ms: START + 5 * MIN,
+            kind,
+        }
+    }
+
+    fn note(text: &str) -> EntryKind {
+        EntryKind::Observation {
+            category: Category::Play,
+            text: text.into(),
+        }
+    }
+
+    fn logged(id: &str, author: i64, at_min: i64, saved_min: i64, kind: EntryKind) -> LoggedEntry {
+        LoggedEntry {
+            id: id.into(),
+            author,
+            at_ms: START + at_min * MIN,
+            saved_ms: START + saved_min * MIN,
+            kind,
+        }
+    }
+
+    #[test]
+    fn a_booked_worker_may_log_a_note_in_a_supervised_session() {
+        assert_eq!(
+            check_entry(
+                &entry(note("Played with bricks")),
+                &facts(Service::Supervised),
+                7
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn refusals_say_why() {
+        let supervised = facts(Service::Supervised);
+        let err = check_entry(&entry(note("x")), &supervised, 9).unwrap_err();
+        assert!(err.contains("not booked"), "{err}");
+        let err = check_entry(&entry(note("   ")), &supervised, 7).unwrap_err();
+        assert!(err.contains("empty"), "{err}");
+        let long = "a".repeat(MAX_TEXT_CHARS + 1);
+        assert!(
+            check_entry(&entry(note(&long)), &supervised, 7)
+                .unwrap_err()
+                .contains("characters")
+        );
+        let cancelled = SessionFacts {
+            cancelled: true,
+            ..supervised.clone()
+        };
+        assert!(
+            check_entry(&entry(note("x")), &cancelled, 7)
+                .unwrap_err()
+                .contains("cancelled")
+        );
+        let far = SessionEntry {
+            at_ms: START - SLACK_MS - 1,
+            ..entry(note("x"))
+        };
+        assert!(
+            check_entry(&far, &supervised, 7)
+                .unwrap_err()
+                .contains("clock")
+        );
+        let to_stranger = entry(EntryKind::SightAndSound { holder: 99 });
+        assert!(check_entry(&to_stranger, &supervised, 7).is_err());
+        assert_eq!(
+            check_entry(
+                &entry(EntryKind::SightAndSound { holder: 8 }),
+                &supervised,
+                7
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn supported_sessions_take_attendance_and_safeguarding_only() {
+        let supported = facts(Service::Supported);
+        assert!(
+            check_entry(&entry(note("Played")), &supported, 7)
+                .unwrap_err()
+                .contains("attendance only")
+        );
+        let concern = EntryKind::Observation {
+            category: Category::SafeguardingConcern,
+            text: "Raised voice".into(),
+        };
+        assert_eq!(check_entry(&entry(concern), &supported, 7), Ok(()));
+        let arrived = EntryKind::Attendance {
+            party: Party::Child,
+            movement: Movement::Arrived,
+        };
+        assert_eq!(check_entry(&entry(arrived), &supported, 7), Ok(()));
+        assert!(
+            check_entry(
+                &entry(EntryKind::SightAndSound { holder: 7 }),
+                &supported,
+                7
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn two_workers_entries_merge_into_one_timeline_by_time() {
+        let tom = vec![
+            logged("b", 8, 10, 10, note("Tom's note")),
+            logged("d", 8, 30, 30, note("Later")),
+        ];
+        let priya = vec![
+            logged("a", 7, 5, 40, note("Priya's early note")),
+            logged("c", 7, 20, 20, note("Middle")),
+        ];
+        let mut all = tom.clone();
+        all.extend(priya.clone());
+        let mut reversed = priya;
+        reversed.extend(tom);
+        reversed.reverse();
+        let texts: Vec<String> = merge(&all)
+            .observations
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(
+            texts,
+            ["Priya's early note", "Tom's note", "Middle", "Later"]
+        );
+        assert_eq!(
+            merge(&all),
+            merge(&reversed),
+            "arrival order does not matter"
+        );
+    }
+
+    #[test]
+    fn a_correction_keeps_the_earlier_wording() {
+        let entries = vec![
+            logged("a", 7, 5, 5, note("Played with bricks")),
+            logged(
+                "b",
+                7,
+                6,
+                9,
+                EntryKind::Correction {
+                    of: "a".into(),
+                    text: "Played with blocks".into(),
+                },
+            ),
+            logged(
+                "c",
+                7,
+                6,
+                12,
+                EntryKind::Correction {
+                    of: "a".into(),
+                    text: "Built a tower with blocks".into(),
+                },
+            ),
+        ];
+        let record = merge(&entries);
+        assert_eq!(record.observations.len(), 1);
+        assert_eq!(record.observations[0].text, "Built a tower with blocks");
+        assert_eq!(
+            record.observations[0].history,
+            ["Played with bricks", "Played with blocks"]
+        );
+    }
+
+    #[test]
+    fn the_latest_saved_attendance_time_wins_and_moments_keep_staggered_order() {
+        let child_in = EntryKind::Attendance {
+            party: Party::Child,
+            movement: Movement::Arrived,
+        };
+        let parent_in = EntryKind::Attendance {
+            party: Party::VisitingParent,
+            movement: Movement::Arrived,
+        };
+        let entries = vec![
+            logged("a", 7, 3, 3, child_in.clone()),
+            logged("b", 7, 1, 8, child_in),
+            logged("c", 8, -15, -15, parent_in),
+        ];
+        let record = merge(&entries);
+        assert_eq!(
+            record.attendance,
+            [
+                (Party::VisitingParent, Movement::Arrived, START - 15 * MIN),
+                (Party::Child, Movement::Arrived, START + MIN)
+            ]
+        );
+    }
+
+    #[test]
+    fn sight_and_sound_coverage_shows_holders_and_gaps() {
+        let handovers = [
+            (START + 2 * MIN, 7),
+            (START + 30 * MIN, 8),
+            (START + 40 * MIN, 8),
+        ];
+        let spans = coverage(START, START + 60 * MIN, &handovers);
+        assert_eq!(
+            spans,
+            [
+                Holding {
+                    from_ms: START,
+                    to_ms: START + 2 * MIN,
+                    holder: None
+                },
+                Holding {
+                    from_ms: START + 2 * MIN,
+                    to_ms: START + 30 * MIN,
+                    holder: Some(7)
+                },
+                Holding {
+                    from_ms: START + 30 * MIN,
+                    to_ms: START + 60 * MIN,
+                    holder: Some(8)
+                },
+            ]
+        );
+        assert_eq!(gap_minutes(&spans), 2);
+        let held_from_before = coverage(START, START + 60 * MIN, &[(START - MIN, 7)]);
+        assert_eq!(
+            held_from_before,
+            [Holding {
+                from_ms: START,
+                to_ms: START + 60 * MIN,
+                holder: Some(7)
+            }]
+        );
+        assert_eq!(gap_minutes(&held_from_before), 0);
+        assert_eq!(
+            gap_minutes(&coverage(START, START + 90_000, &[])),
+            2,
+            "a part minute counts"
+        );
+    }
+}

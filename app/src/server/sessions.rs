@@ -1,0 +1,447 @@
+//! Session mode on the server: the worker's sessions for the phone, storing
+//! queued entries exactly once, and reading a session's entries back.
+//!
+//! Ingest rules: every item is checked on its own (a bad item is reported
+//! and the rest are stored); the good ones are written in one transaction
+//! with `ON CONFLICT (id) DO NOTHING`, so a replayed batch stores nothing
+//! twice; an id already stored by the same author is acknowledged again.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::Row;
+
+use super::{Db, failure};
+use crate::domain::london_time::{age_on, london_date, ms_from_london, parse_date};
+use crate::domain::risk::RiskReason;
+use crate::domain::schedule::{BookingKind, Service};
+use crate::domain::session_log::{EntryKind, LoggedEntry, SessionEntry, SessionFacts, check_entry};
+use crate::domain::sync_queue::{ItemOutcome, QueuedItem};
+use crate::error::AppError;
+use crate::model::{
+    ChildFirstName, Colleague, ConcernAlert, CurrentUser, LoggedSession, SyncBatch, SyncReply,
+    WorkerSession, WorkerSessions,
+};
+
+/// The most items one batch may carry; the phone sends fewer.
+pub const MAX_BATCH: usize = 500;
+/// How far ahead the phone keeps sessions.
+const AHEAD_MS: i64 = 14 * 24 * 3_600_000;
+/// Rows per INSERT statement (10 values each, well inside both databases' limits).
+const ROWS_PER_INSERT: usize = 100;
+
+/// The worker's sessions from the start of today (London) for two weeks,
+/// cancelled ones included so that the phone learns of a cancellation.
+pub async fn for_worker(
+    db: &Db,
+    me: &CurrentUser,
+    now_ms: i64,
+) -> Result<WorkerSessions, AppError> {
+    let today = london_date(now_ms);
+    let from_ms = ms_from_london(today.and_hms_opt(0, 0, 0).unwrap_or_default());
+    let rows = sqlx::query(
+        "SELECT b.id, b.case_id, c.reference, b.kind, b.starts_at, b.ends_at, b.visiting_arrives_at, \
+         b.visiting_leaves_at, r.name AS room, b.cancelled_at, \
+         p.service, p.ground_rules, p.who_may_attend \
+         FROM bookings b JOIN booking_workers w ON w.booking_id = b.id \
+         JOIN cases c ON c.id = b.case_id JOIN rooms r ON r.id = b.room_id \
+         LEFT JOIN contact_plans p ON p.id = b.plan_id \
+         WHERE w.user_id = $1 AND b.starts_at >= $2 AND b.starts_at < $3 \
+         ORDER BY b.starts_at, b.id",
+    )
+    .bind(me.id)
+    .bind(from_ms)
+    .bind(now_ms + AHEAD_MS)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut sessions = Vec::new();
+    for row in rows {
+        let booking_id: i64 = row.try_get("id")?;
+        let case_id: i64 = row.try_get("case_id")?;
+        let kind: String = row.try_get("kind")?;
+        let service: Option<String> = row.try_get("service")?;
+        sessions.push(WorkerSession {
+            booking_id,
+            case_reference: row.try_get("reference")?,
+            children: children(db, case_id, today).await?,
+            service: service
+                .as_deref()
+                .and_then(Service::parse)
+                .unwrap_or(Service::Supervised),
+            kind: BookingKind::parse(&kind)
+                .ok_or_else(|| failure::internal("unknown booking kind"))?,
+            room: row.try_get("room")?,
+            visiting_arrives_ms: row.try_get("visiting_arrives_at")?,
+            starts_ms: row.try_get("starts_at")?,
+            ends_ms: row.try_get("ends_at")?,
+            visiting_leaves_ms: row.try_get("visiting_leaves_at")?,
+            workers: workers_of(db, booking_id).await?,
+            ground_rules: row
+                .try_get::<Option<String>, _>("ground_rules")?
+                .unwrap_or_default(),
+            who_may_attend: row
+                .try_get::<Option<String>, _>("who_may_attend")?
+                .unwrap_or_default(),
+            risk_flags: risk_flags(db, case_id).await?,
+            cancelled: row.try_get::<Option<i64>, _>("cancelled_at")?.is_some(),
+        });
+    }
+    Ok(WorkerSessions {
+        me: Colleague {
+            id: me.id,
+            name: me.display_name.clone(),
+        },
+        fetched_ms: now_ms,
+        sessions,
+    })
+}
+
+async fn children(
+    db: &Db,
+    case_id: i64,
+    today: chrono::NaiveDate,
+) -> Result<Vec<ChildFirstName>, AppError> {
+    let rows = sqlx::query(
+        "SELECT first_name, date_of_birth FROM children WHERE case_id = $1 ORDER BY date_of_birth",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let born: String = row.try_get("date_of_birth")?;
+            Ok(ChildFirstName {
+                first_name: row.try_get("first_name")?,
+                age: age_on(parse_date("date_of_birth", &born)?, today),
+            })
+        })
+        .collect()
+}
+
+async fn workers_of(db: &Db, booking_id: i64) -> Result<Vec<Colleague>, AppError> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.display_name FROM booking_workers w JOIN users u ON u.id = w.user_id \
+         WHERE w.booking_id = $1 ORDER BY u.display_name",
+    )
+    .bind(booking_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Colleague {
+                id: row.try_get("id")?,
+                name: row.try_get("display_name")?,
+            })
+        })
+        .collect()
+}
+
+async fn risk_flags(db: &Db, case_id: i64) -> Result<Vec<String>, AppError> {
+    let rows = sqlx::query(
+        "SELECT rr.reason FROM referral_reasons rr JOIN referrals f ON f.id = rr.referral_id \
+         WHERE f.case_id = $1 ORDER BY rr.reason",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|row| row.try_get::<String, _>("reason").ok())
+        .filter_map(|name| {
+            serde_json::from_value::<RiskReason>(serde_json::Value::String(name)).ok()
+        })
+        .map(|reason| reason.row().label.to_owned())
+        .collect())
+}
+
+/// What an entry is checked against; `None` when there is no such booking.
+pub async fn facts(db: &Db, booking_id: i64) -> Result<Option<SessionFacts>, AppError> {
+    let Some(row) = sqlx::query(
+        "SELECT b.starts_at, b.ends_at, b.cancelled_at, p.service FROM bookings b \
+         LEFT JOIN contact_plans p ON p.id = b.plan_id WHERE b.id = $1",
+    )
+    .bind(booking_id)
+    .fetch_optional(&db.pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let service: Option<String> = row.try_get("service")?;
+    let workers = sqlx::query("SELECT user_id FROM booking_workers WHERE booking_id = $1")
+        .bind(booking_id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<i64, _>("user_id"))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(SessionFacts {
+        service: service
+            .as_deref()
+            .and_then(Service::parse)
+            .unwrap_or(Service::Supervised),
+        starts_ms: row.try_get("starts_at")?,
+        ends_ms: row.try_get("ends_at")?,
+        cancelled: row.try_get::<Option<i64>, _>("cancelled_at")?.is_some(),
+        workers,
+    }))
+}
+
+/// Stores a batch from `author`'s phone. Every item gets an outcome, in order.
+pub async fn ingest(
+    db: &Db,
+    author: i64,
+    batch: &SyncBatch,
+    now_ms: i64,
+) -> Result<SyncReply, AppError> {
+    if batch.items.len() > MAX_BATCH {
+        return Err(AppError::invalid(
+            "items",
+            format!(
+                "A batch carries at most {MAX_BATCH} entries; this one had {}.",
+                batch.items.len()
+            ),
+        ));
+    }
+    let offset_ms = now_ms - batch.sent_ms;
+    let mut facts_by_booking: HashMap<i64, Option<SessionFacts>> = HashMap::new();
+    let mut outcomes: Vec<Option<ItemOutcome>> = vec![None; batch.items.len()];
+    let mut good: Vec<(usize, &QueuedItem<SessionEntry>, String)> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut good_observations: HashSet<&str> = HashSet::new();
+    for (at, item) in batch.items.iter().enumerate() {
+        let booking_id = item.payload.booking_id;
+        if let std::collections::hash_map::Entry::Vacant(slot) = facts_by_booking.entry(booking_id)
+        {
+            slot.insert(facts(db, booking_id).await?);
+        }
+        let verdict = match (
+            uuid::Uuid::parse_str(&item.id),
+            &facts_by_booking[&booking_id],
+        ) {
+            (Err(_), _) => Err("This entry's id is not a valid UUID.".to_owned()),
+            _ if !seen.insert(item.id.as_str()) => {
+                Err("This entry appears twice in one batch.".to_owned())
+            }
+            (Ok(_), None) => Err("This session does not exist.".to_owned()),
+            (Ok(_), Some(session)) => check_entry(&item.payload, session, author),
+        };
+        let verdict = match (verdict, &item.payload.kind) {
+            (Ok(()), EntryKind::Correction { of, .. })
+                if !good_observations.contains(of.as_str()) =>
+            {
+                correctable(db, of, author, booking_id).await?
+            }
+            (verdict, _) => verdict,
+        };
+        match verdict {
+            Ok(()) => {
+                if matches!(item.payload.kind, EntryKind::Observation { .. }) {
+                    good_observations.insert(item.id.as_str());
+                }
+                let body = serde_json::to_string(&item.payload.kind)
+                    .map_err(|e| failure::internal(format!("entry to JSON: {e}")))?;
+                good.push((at, item, body));
+            }
+            Err(reason) => {
+                outcomes[at] = Some(ItemOutcome::Rejected {
+                    id: item.id.clone(),
+                    reason,
+                })
+            }
+        }
+    }
+
+    let mut tx = db.pool.begin().await?;
+    let mut stored: HashSet<String> = HashSet::new();
+    for chunk in good.chunks(ROWS_PER_INSERT) {
+        let mut sql = String::from(
+            "INSERT INTO session_entries (id, booking_id, author_id, kind, safeguarding, at_ms, saved_ms, \
+             received_ms, clock_offset_ms, body) VALUES ",
+        );
+        for row in 0..chunk.len() {
+            let base = row * 10;
+            if row > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            sql.push_str(
+                &(1..=10)
+                    .map(|n| format!("${}", base + n))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+            sql.push(')');
+        }
+        sql.push_str(" ON CONFLICT (id) DO NOTHING RETURNING id");
+        let mut query = sqlx::query(&sql);
+        for (_, item, body) in chunk {
+            query = query
+                .bind(item.id.clone())
+                .bind(item.payload.booking_id)
+                .bind(author)
+                .bind(item.payload.kind.as_str())
+                .bind(i32::from(item.payload.kind.is_safeguarding()))
+                .bind(item.payload.at_ms)
+                .bind(item.device_ms)
+                .bind(now_ms)
+                .bind(offset_ms)
+                .bind(body.clone());
+        }
+        for row in query.fetch_all(&mut *tx).await? {
+            stored.insert(row.try_get("id")?);
+        }
+    }
+    // Ids not stored now were stored before: by this author (a replay, fine)
+    // or, far less likely, by someone else (refused, never overwritten).
+    let mut earlier_authors: HashMap<String, i64> = HashMap::new();
+    for (_, item, _) in good
+        .iter()
+        .filter(|(_, item, _)| !stored.contains(&item.id))
+    {
+        if let Some(row) = sqlx::query("SELECT author_id FROM session_entries WHERE id = $1")
+            .bind(item.id.clone())
+            .fetch_optional(&mut *tx)
+            .await?
+        {
+            earlier_authors.insert(item.id.clone(), row.try_get("author_id")?);
+        }
+    }
+    tx.commit().await?;
+
+    for (at, item, _) in &good {
+        let id = item.id.clone();
+        outcomes[*at] = Some(if stored.contains(&id) {
+            ItemOutcome::Stored { id }
+        } else if earlier_authors.get(&id) == Some(&author) {
+            ItemOutcome::AlreadyStored { id }
+        } else {
+            ItemOutcome::Rejected {
+                id,
+                reason: "Another entry already has this id.".into(),
+            }
+        });
+    }
+    Ok(SyncReply {
+        server_ms: now_ms,
+        outcomes: outcomes.into_iter().flatten().collect(),
+    })
+}
+
+/// Whether `author` may correct the stored entry `of` in `booking_id`.
+async fn correctable(
+    db: &Db,
+    of: &str,
+    author: i64,
+    booking_id: i64,
+) -> Result<Result<(), String>, AppError> {
+    let row = sqlx::query("SELECT booking_id, author_id, kind FROM session_entries WHERE id = $1")
+        .bind(of.to_owned())
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some(row) = row else {
+        return Ok(Err(
+            "This corrects an entry the server does not have. Sync the entry itself first.".into(),
+        ));
+    };
+    let (booking, by, kind): (i64, i64, String) = (
+        row.try_get("booking_id")?,
+        row.try_get("author_id")?,
+        row.try_get("kind")?,
+    );
+    Ok(if booking != booking_id || kind != "observation" {
+        Err("Only an observation of the same session can be corrected.".into())
+    } else if by != author {
+        Err("Only the worker who wrote an observation can correct it.".into())
+    } else {
+        Ok(())
+    })
+}
+
+/// Whether `user` is booked on the session.
+pub async fn is_booked(db: &Db, booking_id: i64, user_id: i64) -> Result<bool, AppError> {
+    Ok(
+        sqlx::query("SELECT 1 AS yes FROM booking_workers WHERE booking_id = $1 AND user_id = $2")
+            .bind(booking_id)
+            .bind(user_id)
+            .fetch_optional(&db.pool)
+            .await?
+            .is_some(),
+    )
+}
+
+/// Everything stored for one session, from every worker, oldest first.
+pub async fn log(db: &Db, booking_id: i64) -> Result<LoggedSession, AppError> {
+    let booking = sqlx::query(
+        "SELECT c.reference, b.starts_at, b.ends_at, r.name AS room, p.service FROM bookings b \
+         JOIN cases c ON c.id = b.case_id JOIN rooms r ON r.id = b.room_id \
+         LEFT JOIN contact_plans p ON p.id = b.plan_id WHERE b.id = $1",
+    )
+    .bind(booking_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or_else(|| AppError::not_found("That session"))?;
+    let rows = sqlx::query(
+        "SELECT id, author_id, at_ms, saved_ms, received_ms, body FROM session_entries \
+         WHERE booking_id = $1 ORDER BY at_ms, id",
+    )
+    .bind(booking_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut entries = Vec::with_capacity(rows.len());
+    let mut received_ms = Vec::with_capacity(rows.len());
+    for row in rows {
+        let body: String = row.try_get("body")?;
+        entries.push(LoggedEntry {
+            id: row.try_get("id")?,
+            author: row.try_get("author_id")?,
+            at_ms: row.try_get("at_ms")?,
+            saved_ms: row.try_get("saved_ms")?,
+            kind: serde_json::from_str(&body)
+                .map_err(|e| failure::internal(format!("stored entry: {e}")))?,
+        });
+        received_ms.push(row.try_get("received_ms")?);
+    }
+    let service: Option<String> = booking.try_get("service")?;
+    Ok(LoggedSession {
+        booking_id,
+        case_reference: booking.try_get("reference")?,
+        service: service
+            .as_deref()
+            .and_then(Service::parse)
+            .unwrap_or(Service::Supervised),
+        starts_ms: booking.try_get("starts_at")?,
+        ends_ms: booking.try_get("ends_at")?,
+        room: booking.try_get("room")?,
+        workers: workers_of(db, booking_id).await?,
+        entries,
+        received_ms,
+    })
+}
+
+/// Safeguarding concerns received since `since_ms`, newest first.
+pub async fn concerns_since(db: &Db, since_ms: i64) -> Result<Vec<ConcernAlert>, AppError> {
+    let rows = sqlx::query(
+        "SELECT e.booking_id, c.reference, u.display_name, e.at_ms, e.body FROM session_entries e \
+         JOIN bookings b ON b.id = e.booking_id JOIN cases c ON c.id = b.case_id \
+         JOIN users u ON u.id = e.author_id \
+         WHERE e.safeguarding = 1 AND e.received_ms >= $1 ORDER BY e.at_ms DESC LIMIT 50",
+    )
+    .bind(since_ms)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let body: String = row.try_get("body")?;
+            let text = match serde_json::from_str::<EntryKind>(&body) {
+                Ok(EntryKind::Observation { text, .. }) => text,
+                _ => String::new(),
+            };
+            Ok(ConcernAlert {
+                booking_id: row.try_get("booking_id")?,
+                case_reference: row.try_get("reference")?,
+                author: row.try_get("display_name")?,
+                at_ms: row.try_get("at_ms")?,
+                text,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,197 @@
+//! The phone's side of syncing: a status every worker page shows (entries
+//! not yet synced, the last successful sync, any error, online or not) and
+//! the loop that pushes queued entries to the server.
+//!
+//! When it syncs: at start, when the browser comes back online, when the
+//! worker taps "Sync now", after each new entry while online, and on a timer
+//! that backs off after failures (`sync_queue::retry_delay_ms`). An entry
+//! leaves the phone only when the server has acknowledged it; refused
+//! entries stay, with the reason, until the worker sees them.
+
+use leptos::prelude::*;
+
+use crate::device;
+use crate::domain::sync_queue::{SyncQueue, retry_delay_ms};
+use crate::error::AppError;
+use crate::model::SyncBatch;
+
+/// Entries per request: small enough for a poor line, large enough that a
+/// thousand entries sync in a few round trips.
+pub const BATCH: usize = 250;
+/// How often the loop looks again when nothing is wrong.
+const IDLE_MS: u64 = 30_000;
+
+/// What every worker page shows about syncing. Provided once at the root.
+#[derive(Clone, Copy)]
+pub struct SyncState {
+    pub online: RwSignal<bool>,
+    pub unsynced: RwSignal<usize>,
+    /// Entries the server refused, still on the phone.
+    pub refused: RwSignal<usize>,
+    pub last_sync_ms: RwSignal<Option<i64>>,
+    pub error: RwSignal<Option<String>>,
+    pub syncing: RwSignal<bool>,
+    /// Bumped whenever the phone's data changes (an entry saved, a sync
+    /// done), so pages read IndexedDB again.
+    pub changed: RwSignal<u64>,
+    /// Set to ask the loop to sync now rather than at its next turn.
+    wake: RwSignal<bool>,
+    started: RwSignal<bool>,
+    stopped: RwSignal<bool>,
+}
+
+impl SyncState {
+    pub fn new() -> Self {
+        SyncState {
+            online: RwSignal::new(true),
+            unsynced: RwSignal::new(0),
+            refused: RwSignal::new(0),
+            last_sync_ms: RwSignal::new(None),
+            error: RwSignal::new(None),
+            syncing: RwSignal::new(false),
+            changed: RwSignal::new(0),
+            wake: RwSignal::new(false),
+            started: RwSignal::new(false),
+            stopped: RwSignal::new(false),
+        }
+    }
+
+    /// Asks for a sync as soon as possible.
+    pub fn sync_now(&self) {
+        self.wake.set(true);
+    }
+
+    /// Tells pages that the phone's data changed, and syncs if online.
+    pub fn note_change(&self) {
+        self.changed.update(|n| *n += 1);
+        self.wake.set(true);
+    }
+
+    /// Re-reads the counts from the phone's queue.
+    pub async fn recount(&self) {
+        match device::load_queue().await {
+            Ok(items) => {
+                self.refused
+                    .set(items.iter().filter(|i| i.rejected.is_some()).count());
+                self.unsynced.set(items.len());
+            }
+            Err(trouble) => self.error.set(Some(trouble)),
+        }
+    }
+
+    /// Starts the loop (once per page load; browser only).
+    pub fn start(self) {
+        if self.started.get_untracked() {
+            return;
+        }
+        self.started.set(true);
+        self.stopped.set(false);
+        self.online.set(device::is_online());
+        let _ = window_event_listener(leptos::ev::online, move |_| {
+            self.online.set(true);
+            self.wake.set(true);
+        });
+        let _ = window_event_listener(leptos::ev::offline, move |_| self.online.set(false));
+        leptos::task::spawn_local(async move {
+            if let Ok(memo) = device::load_memo().await {
+                self.last_sync_ms.set(memo.last_sync_ms);
+            }
+            self.recount().await;
+            self.run().await;
+        });
+    }
+
+    /// Stops the loop (at sign-out).
+    pub fn stop(&self) {
+        self.stopped.set(true);
+        self.started.set(false);
+    }
+
+    async fn run(self) {
+        let mut failures: u32 = 0;
+        let mut waited_ms: u64 = u64::MAX;
+        loop {
+            if self.stopped.get_untracked() {
+                return;
+            }
+            let due = if failures > 0 {
+                retry_delay_ms(failures)
+            } else {
+                IDLE_MS
+            };
+            let woken = self.wake.get_untracked();
+            // With no network, waiting costs nothing and trying costs battery;
+            // the `online` event wakes the loop when the network returns.
+            if !self.online.get_untracked() {
+                self.wake.set(false);
+            } else if woken || waited_ms >= due {
+                self.wake.set(false);
+                waited_ms = 0;
+                if woken
+                    || self.unsynced.get_untracked() > self.refused.get_untracked()
+                    || failures > 0
+                {
+                    match self.push_all().await {
+                        Ok(()) => failures = 0,
+                        Err(_) => failures = failures.saturating_add(1),
+                    }
+                }
+            }
+            device::pause(250).await;
+            waited_ms = waited_ms.saturating_add(250);
+        }
+    }
+
+    /// Sends everything that can be sent, batch by batch, until the queue
+    /// holds only refused entries. Records the outcome in the status.
+    pub async fn push_all(&self) -> Result<(), AppError> {
+        self.syncing.set(true);
+        let outcome = self.push_batches().await;
+        self.syncing.set(false);
+        self.recount().await;
+        match &outcome {
+            Ok(()) => {
+                let now = device::now_ms();
+                self.last_sync_ms.set(Some(now));
+                self.error.set(None);
+                let _ = device::save_memo(&device::SyncMemo {
+                    last_sync_ms: Some(now),
+                })
+                .await;
+            }
+            Err(error) => self.error.set(Some(error.to_string())),
+        }
+        self.changed.update(|n| *n += 1);
+        outcome
+    }
+
+    async fn push_batches(&self) -> Result<(), AppError> {
+        loop {
+            let items = device::load_queue().await.map_err(AppError::phone)?;
+            let queue = SyncQueue::from_items(items);
+            let batch = queue.next_batch(BATCH);
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let reply = crate::api::worker::sync_entries(SyncBatch {
+                sent_ms: device::now_ms(),
+                items: batch,
+            })
+            .await?;
+            device::apply_outcomes(&reply.outcomes)
+                .await
+                .map_err(AppError::phone)?;
+            self.recount().await;
+        }
+    }
+}
+
+impl Default for SyncState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub fn use_sync() -> SyncState {
+    expect_context::<SyncState>()
+}

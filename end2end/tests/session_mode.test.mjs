@@ -1,0 +1,206 @@
+// Session mode on a phone with no signal: the worker's page and entries live
+// in IndexedDB and the service worker's cache, and reach the server exactly
+// once when it is back. Each spec runs its own server, which it stops to take
+// the network away (service worker included) and starts again.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  launch,
+  phonePage,
+  signIn,
+  hydrated,
+  assertPhoneFriendly,
+  ownServer,
+  keptForOffline,
+  waitForUnsynced,
+  SCREENSHOTS,
+} from "./support.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Signs in as worker1 and opens the demo's session in progress (FAM-0002). */
+async function openTodaysSession(page) {
+  await signIn(page, "worker1");
+  await page.waitForURL("**/worker");
+  const link = page.locator("a.session-link", { hasText: "FAM-0002" });
+  await link.waitFor();
+  const path = await link.getAttribute("href");
+  await keptForOffline(page, path);
+  await link.click();
+  await page.waitForURL(`**${path}`);
+  await page.getByRole("heading", { name: /FAM-0002/ }).waitFor();
+  return path;
+}
+
+/** Logs one observation through the form, as a worker would. */
+async function logObservation(page, category, text) {
+  await page.getByRole("group", { name: "Category" }).getByRole("button", { name: category, exact: true }).click();
+  await page.getByLabel("What happened").fill(text);
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  // "Saved" appears only once IndexedDB has committed the entry.
+  await page.getByRole("status").filter({ hasText: "Saved on this phone" }).waitFor();
+  await page.waitForFunction(() => document.querySelector("textarea")?.value === "");
+}
+
+async function goOffline(context, server) {
+  await server.stop();
+  await context.setOffline(true);
+}
+
+async function goOnline(context, server) {
+  await server.start();
+  await context.setOffline(false);
+}
+
+/** The observation lines of a record page, in the order shown. */
+async function timelineLines(page) {
+  return page.locator("[data-testid=timeline] .timeline-line").evaluateAll((lines) =>
+    lines.map((line) => ({
+      time: line.querySelector(".line-time").textContent.trim(),
+      what: line.querySelector(".line-what").textContent.trim(),
+      text: line.querySelector(".line-text")?.textContent.trim() ?? "",
+    })),
+  );
+}
+
+test("a worker records a session offline, across a reload and a closed page, and it all syncs once", async () => {
+  const server = await ownServer();
+  const { context, page } = await phonePage(browser, server.url);
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  try {
+    const path = await openTodaysSession(page);
+
+    await goOffline(context, server);
+    await page.reload();
+    await hydrated(page);
+    await page.getByRole("button", { name: "Start session" }).waitFor();
+    await page.locator(".dot.offline").waitFor();
+
+    await page.getByRole("button", { name: "Start session" }).click();
+    await page.getByText(/^Session started \d\d:\d\d$/).waitFor();
+    await page.getByText("Nobody holds sight and sound").waitFor();
+    const categories = ["Greeting", "Play", "Conversation", "Care task", "Physical contact"];
+    for (let n = 1; n <= 20; n++) {
+      await logObservation(page, categories[n % categories.length], `Observation number ${n}`);
+      if (n === 5) {
+        await page.getByRole("button", { name: "Hand to Tom Barker" }).click();
+        await page.getByText("Sight and sound: Tom Barker").waitFor();
+      }
+      if (n === 12) {
+        await page.getByRole("button", { name: "I take sight and sound" }).click();
+        await page.getByText("Sight and sound: Priya Shah (you)").waitFor();
+      }
+    }
+    // The start, 20 observations and 2 handovers: 23 entries, all on the phone.
+    await waitForUnsynced(page, 23);
+    await assertPhoneFriendly(page);
+    await page.screenshot({ path: `${SCREENSHOTS}session-offline.png`, fullPage: true });
+
+    // Close the page and open the session again, still with no network.
+    await page.close();
+    const again = await context.newPage();
+    again.on("pageerror", (error) => errors.push(error.message));
+    await again.goto(path);
+    await hydrated(again);
+    await waitForUnsynced(again, 23);
+    const offlineLines = await timelineLines(again);
+    assert.equal(offlineLines.filter((l) => l.text.startsWith("Observation number")).length, 20);
+    assert.ok(offlineLines.every((l) => /^\d\d:\d\d$/.test(l.time)), "every line shows HH:MM");
+
+    await goOnline(context, server);
+    await waitForUnsynced(again, 0);
+    await again.getByTestId("last-sync").filter({ hasText: /Last synced \d\d:\d\d/ }).waitFor();
+    assert.deepEqual(errors, []);
+
+    // The coordinator sees every entry, in order, with its time.
+    const coordinator = await phonePage(browser, server.url);
+    try {
+      await signIn(coordinator.page, "coordinator");
+      await coordinator.page.waitForURL("**/coordinator");
+      const id = path.split("/").pop();
+      await coordinator.page.goto(`/coordinator/sessions/${id}`);
+      await coordinator.page.getByText("23 entries synced so far.").waitFor();
+      const lines = await timelineLines(coordinator.page);
+      const numbers = lines
+        .filter((l) => l.text.startsWith("Observation number"))
+        .map((l) => Number(l.text.replace("Observation number ", "")));
+      assert.deepEqual(numbers, Array.from({ length: 20 }, (_, i) => i + 1), "all 20, in the order logged");
+      assert.equal(lines.filter((l) => l.what.startsWith("Sight and sound to")).length, 2);
+      assert.equal(lines[0].what, "Session started");
+      const minutes = lines.map((l) => l.time);
+      assert.deepEqual([...minutes].sort(), minutes, "times never go backwards");
+      await coordinator.page.getByTestId("coverage").getByText(/Tom Barker/).waitFor();
+      await assertPhoneFriendly(coordinator.page);
+      await coordinator.page.screenshot({ path: `${SCREENSHOTS}session-record-coordinator.png`, fullPage: true });
+    } finally {
+      await coordinator.context.close();
+    }
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test("the server stops while the phone is syncing: nothing is lost and nothing is stored twice", async () => {
+  const server = await ownServer();
+  const { context, page } = await phonePage(browser, server.url);
+  try {
+    const path = await openTodaysSession(page);
+    await context.setOffline(true);
+    await page.locator(".dot.offline").waitFor();
+    for (let n = 1; n <= 12; n++) {
+      await logObservation(page, "Play", `Entry ${n} before the outage`);
+    }
+    await waitForUnsynced(page, 12);
+
+    // The server stores the batch, then dies before the phone hears back.
+    let killed = false;
+    await context.route("**/api/sync_entries", async (route) => {
+      const reply = await route.fetch();
+      assert.equal(reply.status(), 200);
+      await server.stop();
+      killed = true;
+      await route.abort("connectionreset");
+    });
+    await context.setOffline(false);
+    for (let i = 0; i < 200 && !killed; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(killed, "the phone tried to sync once the network was back");
+    await page.locator(".sync-error").filter({ hasText: "Could not reach the server" }).waitFor();
+    // Not acknowledged, so still on the phone, and the page says so.
+    await waitForUnsynced(page, 12);
+    await page.screenshot({ path: `${SCREENSHOTS}session-sync-failed.png`, fullPage: true });
+
+    await context.unroute("**/api/sync_entries");
+    await server.start();
+    await page.getByRole("button", { name: "Sync now" }).click();
+    await waitForUnsynced(page, 0);
+    await page.locator(".sync-error").waitFor({ state: "detached" });
+
+    // Exactly twelve on the server, each once.
+    const id = Number(path.split("/").pop());
+    const coordinator = await phonePage(browser, server.url);
+    try {
+      await signIn(coordinator.page, "coordinator");
+      await coordinator.page.waitForURL("**/coordinator");
+      const reply = await coordinator.page.request.post("/api/session_log", { form: { booking_id: String(id) } });
+      assert.equal(reply.status(), 200);
+      const log = await reply.json();
+      const texts = log.entries.map((e) => e.kind.text);
+      assert.equal(texts.length, 12);
+      assert.equal(new Set(log.entries.map((e) => e.id)).size, 12);
+      assert.deepEqual(texts, Array.from({ length: 12 }, (_, i) => `Entry ${i + 1} before the outage`));
+    } finally {
+      await coordinator.context.close();
+    }
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});

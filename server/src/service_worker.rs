@@ -1,0 +1,93 @@
+//! `/sw.js`: the service worker script, versioned from the built assets.
+//! Its cache names carry a hash of every file under the site's `pkg/`
+//! folder, so a new build is a new service worker, which replaces the old
+//! caches when it takes over.
+
+use std::path::Path;
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use sha2::{Digest, Sha256};
+
+const TEMPLATE: &str = include_str!("sw.js");
+
+/// Files from `public/` the app shell needs offline, beside the bundle.
+const SHELL_FILES: [&str; 4] = [
+    "/manifest.webmanifest",
+    "/icons/icon-192.png",
+    "/icons/icon-512.png",
+    "/sw-register.js",
+];
+
+/// The script for a site root: the bundle's files (and the shell's) are
+/// listed for caching, and their contents decide the version.
+pub fn script_for(site_root: &Path, pkg_dir: &str) -> String {
+    let mut assets: Vec<(String, Vec<u8>)> = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(site_root.join(pkg_dir)) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Ok(bytes) = std::fs::read(entry.path()) {
+                assets.push((format!("/{pkg_dir}/{name}"), bytes));
+            }
+        }
+    }
+    for path in SHELL_FILES {
+        if let Ok(bytes) = std::fs::read(site_root.join(path.trim_start_matches('/'))) {
+            assets.push((path.to_owned(), bytes));
+        }
+    }
+    assets.sort();
+    script(&assets)
+}
+
+/// The script for these assets (path, contents).
+pub fn script(assets: &[(String, Vec<u8>)]) -> String {
+    let mut hash = Sha256::new();
+    for (path, bytes) in assets {
+        hash.update(path.as_bytes());
+        hash.update((bytes.len() as u64).to_le_bytes());
+        hash.update(bytes);
+    }
+    let version = hex::encode(&hash.finalize()[..8]);
+    let paths: Vec<&str> = assets.iter().map(|(path, _)| path.as_str()).collect();
+    let list = serde_json::to_string(&paths).unwrap_or_else(|_| "[]".into());
+    TEMPLATE
+        .replace("__VERSION__", &version)
+        .replace("__ASSETS__", &list)
+}
+
+/// Serves a prepared script. Never cached by the browser's HTTP cache, so
+/// that the browser notices a new version on its next check.
+pub fn response(script: String) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        script,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version_of(script: &str) -> &str {
+        let start = script.find("const VERSION = \"").expect("version line") + 17;
+        &script[start..start + 16]
+    }
+
+    #[test]
+    fn the_version_follows_the_assets() {
+        let one = script(&[("/pkg/app.wasm".into(), b"build one".to_vec())]);
+        let same = script(&[("/pkg/app.wasm".into(), b"build one".to_vec())]);
+        let two = script(&[("/pkg/app.wasm".into(), b"build two".to_vec())]);
+        assert_eq!(version_of(&one), version_of(&same));
+        assert_ne!(version_of(&one), version_of(&two));
+        assert!(
+            one.contains(r#"const ASSETS = ["/pkg/app.wasm"];"#),
+            "{one}"
+        );
+        assert!(!one.contains("__"), "every placeholder is filled");
+    }
+}
