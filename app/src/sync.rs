@@ -61,10 +61,12 @@ impl SyncState {
         self.wake.set(true);
     }
 
-    /// Tells pages that the phone's data changed, and syncs if online.
-    pub fn note_change(&self) {
+    /// Tells pages that the phone's data changed, counts the queue again,
+    /// and syncs if online.
+    pub fn note_change(self) {
         self.changed.update(|n| *n += 1);
         self.wake.set(true);
+        leptos::task::spawn_local(async move { self.recount().await });
     }
 
     /// Re-reads the counts from the phone's queue.
