@@ -12,9 +12,12 @@ if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 fi
 
-build_release
+# The bench first: `cargo bench` also builds the server binary (into the
+# same release folder, without cargo-leptos's settings); build_release then
+# relinks the real one.
 say "Server ingest"
 (cd "$ROOT" && cargo bench -p server --bench ingest 2>/dev/null | grep -E '^ingest')
+build_release
 
 say "Offline save and sync in Chromium"
 export E2E_SERVER_BIN="$CARGO_TARGET_DIR/release/contact-centre"

@@ -61,12 +61,11 @@ impl SyncState {
         self.wake.set(true);
     }
 
-    /// Tells pages that the phone's data changed, counts the queue again,
-    /// and syncs if online.
-    pub fn note_change(self) {
-        self.changed.update(|n| *n += 1);
+    /// Notes one more entry saved on the phone (the page that saved it
+    /// shows it already), and syncs soon if online.
+    pub fn note_saved(self) {
+        self.unsynced.update(|n| *n += 1);
         self.wake.set(true);
-        leptos::task::spawn_local(async move { self.recount().await });
     }
 
     /// Re-reads the counts from the phone's queue.
@@ -168,22 +167,29 @@ impl SyncState {
     }
 
     async fn push_batches(&self) -> Result<(), AppError> {
+        // Read the queue once, send it batch by batch, then read it again
+        // for anything saved meanwhile.
         loop {
             let items = device::load_queue().await.map_err(AppError::phone)?;
-            let queue = SyncQueue::from_items(items);
-            let batch = queue.next_batch(BATCH);
+            let mut queue = SyncQueue::from_items(items);
+            let mut batch = queue.next_batch(BATCH);
             if batch.is_empty() {
                 return Ok(());
             }
-            let reply = crate::api::worker::sync_entries(SyncBatch {
-                sent_ms: device::now_ms(),
-                items: batch,
-            })
-            .await?;
-            device::apply_outcomes(&reply.outcomes)
-                .await
-                .map_err(AppError::phone)?;
-            self.recount().await;
+            while !batch.is_empty() {
+                let reply = crate::api::worker::sync_entries(SyncBatch {
+                    sent_ms: device::now_ms(),
+                    items: batch,
+                })
+                .await?;
+                device::apply_outcomes(&reply.outcomes)
+                    .await
+                    .map_err(AppError::phone)?;
+                queue.apply(&reply.outcomes);
+                self.refused.set(queue.rejected().count());
+                self.unsynced.set(queue.unsynced());
+                batch = queue.next_batch(BATCH);
+            }
         }
     }
 }

@@ -160,6 +160,16 @@ test("the server stops while the phone is syncing: nothing is lost and nothing i
     }
     await waitForUnsynced(page, 12);
 
+    // Signing out now would take the entries off the phone: it asks first.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    const warning = page.getByRole("alertdialog", { name: "Entries not synced" });
+    await warning.getByText("12 entries are only on this phone").waitFor();
+    await assertPhoneFriendly(page);
+    await page.screenshot({ path: `${SCREENSHOTS}session-sign-out-warning.png` });
+    await warning.getByRole("button", { name: "Stay signed in" }).click();
+    await warning.waitFor({ state: "detached" });
+    assert.ok(page.url().endsWith(path), "still on the session page");
+
     // The server stores the batch, then dies before the phone hears back.
     let killed = false;
     await context.route("**/api/sync_entries", async (route) => {
@@ -199,6 +209,38 @@ test("the server stops while the phone is syncing: nothing is lost and nothing i
     } finally {
       await coordinator.context.close();
     }
+
+    // Everything synced, so signing out goes straight through, and leaves
+    // nothing of the worker's on the phone.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL("**/sign-in");
+    const phoneHolds = () => page.evaluate(async () => {
+      const db = await new Promise((resolve, reject) => {
+        const open = indexedDB.open("contact-centre");
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const counts = {};
+      for (const name of ["sessions", "queue", "logs", "memo"]) {
+        counts[name] = await new Promise((resolve) => {
+          const request = db.transaction(name).objectStore(name).count();
+          request.onsuccess = () => resolve(request.result);
+        });
+      }
+      db.close();
+      const kept = [];
+      for (const name of await caches.keys()) {
+        if (name.startsWith("pages-")) kept.push(...(await (await caches.open(name)).keys()).map((r) => r.url));
+      }
+      return { counts, kept };
+    });
+    let left = await phoneHolds();
+    for (let i = 0; i < 50 && (left.kept.length || Object.values(left.counts).some((n) => n)); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      left = await phoneHolds();
+    }
+    assert.deepEqual(left.counts, { sessions: 0, queue: 0, logs: 0, memo: 0 }, "the phone keeps nothing after sign-out");
+    assert.deepEqual(left.kept, [], "no kept pages either");
   } finally {
     await context.close();
     await server.stop();

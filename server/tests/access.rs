@@ -197,5 +197,9 @@ both_databases! {
 
         let missing = app.get_page("/no-such-page", None).await;
         assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        // The not-found page still knows who is signed in (its header says so).
+        let missing = app.get_page("/favicon.ico", Some(&worker)).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert!(missing.body.contains("Priya Shah"), "{}", missing.body);
     }
 }

@@ -10,7 +10,7 @@ pub fn SyncBar() -> impl IntoView {
     let sync = use_sync();
     view! {
         <section class="sync-bar" aria-live="polite" data-testid="sync-bar">
-            <div class="sync-line">
+            <div class="sync-status">
                 <span class=move || if sync.online.get() { "dot online" } else { "dot offline" }>
                     {move || if sync.online.get() { "Online" } else { "Offline" }}
                 </span>
@@ -18,23 +18,21 @@ pub fn SyncBar() -> impl IntoView {
                     {move || sync.unsynced.get().to_string()}
                 </span>
                 <span>" not yet synced"</span>
-            </div>
-            <div class="sync-line">
-                <span class="hint" data-testid="last-sync">
+                <span class="sync-when" data-testid="last-sync">
                     {move || match sync.last_sync_ms.get() {
                         Some(at) => format!("Last synced {}", format_london_time(at)),
                         None => "Not synced yet on this phone".to_owned(),
                     }}
                 </span>
-                <button
+            </div>
+            <button
                     type="button"
-                    class="button secondary small"
+                    class="button secondary small sync-now"
                     disabled=move || sync.syncing.get()
                     on:click=move |_| sync.sync_now()
                 >
                     {move || if sync.syncing.get() { "Syncing…" } else { "Sync now" }}
                 </button>
-            </div>
             {move || {
                 (sync.refused.get() > 0)
                     .then(|| {

@@ -158,6 +158,7 @@ fn session_view(
     let writer = Writer {
         booking_id: session.booking_id,
         sync,
+        local,
     };
     let times = [
         ("Visiting parent arrives", session.visiting_arrives_ms),
@@ -188,12 +189,9 @@ fn session_view(
             })}
         </section>
         {start_and_end(record, writer)}
-        {attendance(record, writer, session.starts_ms)}
-        {supervised.then(|| sight_and_sound(record, writer, session.workers.clone(), me_id))}
-        {supervised.then(|| view! {
-            <Coverage record=Signal::from(record) workers=session.workers.clone() until_ms=Signal::derive(device::now_ms) />
-        })}
+        {refused(local)}
         {observation_form(writer, supervised)}
+        {attendance(record, writer, session.starts_ms)}
         <Timeline
             record=Signal::from(record)
             workers=session.workers.clone()
@@ -201,7 +199,12 @@ fn session_view(
             me=me_id
             on_correct=Callback::new(move |(of, text, at): (String, String, i64)| writer.tap(EntryKind::Correction { of, text }, at))
         />
-        {refused(local)}
+        {supervised.then(|| view! {
+            <Coverage record=Signal::from(record) workers=session.workers.clone() until_ms=Signal::derive(device::now_ms) />
+        })}
+        // Last in the page and stuck to the bottom of the screen: always in
+        // view, under the thumb.
+        {supervised.then(|| sight_and_sound(record, writer, session.workers.clone(), me_id))}
     }
     .into_any()
 }
@@ -211,6 +214,9 @@ fn session_view(
 struct Writer {
     booking_id: i64,
     sync: SyncState,
+    /// The page's copy of this session's entries, to show a saved entry at
+    /// once without reading the whole queue back.
+    local: RwSignal<Option<Local>>,
 }
 
 impl Writer {
@@ -231,9 +237,14 @@ impl Writer {
             let outcome = device::queue_entry(&item).await;
             if outcome.is_ok() {
                 device::mark_saved();
-                self.sync.note_change();
+                let saved_ms = item.device_ms;
+                self.local
+                    .update(|local| local.get_or_insert_with(Local::default).queued.push(item));
+                self.sync.note_saved();
+                done(Ok(saved_ms));
+            } else if let Err(trouble) = outcome {
+                done(Err(trouble));
             }
-            done(outcome.map(|()| item.device_ms));
         });
     }
 
@@ -367,7 +378,7 @@ fn sight_and_sound(
                 let holder = record.get().holder();
                 let name_of = name_of.clone();
                 view! {
-                    <p class=if holder.is_some() { "holder" } else { "holder nobody" }>
+                    <p class=if holder.is_some() { "holder" } else { "holder nobody" } data-testid="holder">
                         {match holder {
                             Some(id) => format!("Sight and sound: {}", name_of(id)),
                             None => "Nobody holds sight and sound".to_owned(),

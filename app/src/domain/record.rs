@@ -1,0 +1,316 @@
+//! Session records after the session: the 2-hour and 48-hour rules, the
+//! record's path from draft to release, and the audit trail's hash chain.
+//!
+//! The rules (DOMAIN.md): the supervising worker completes and signs the
+//! record within 2 hours of the session ending wherever possible and within
+//! 48 hours at the latest; a coordinator who is not its author checks and
+//! co-signs it before it goes to anyone. Deadlines are clock hours from the
+//! end, computed in UTC, so a change to or from summer time in between
+//! neither adds nor removes an hour.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub const HOUR_MS: i64 = 3_600_000;
+/// The worker's target: signed within 2 hours of the end.
+pub const TARGET_MS: i64 = 2 * HOUR_MS;
+/// The latest a record may be completed, signed and co-signed.
+pub const LIMIT_MS: i64 = 48 * HOUR_MS;
+/// A record waiting for co-signature is "due soon" this close to the limit.
+pub const DUE_SOON_MS: i64 = 12 * HOUR_MS;
+
+/// The two deadlines of one record, from when its session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadlines {
+    pub ended_ms: i64,
+    pub target_ms: i64,
+    pub limit_ms: i64,
+}
+
+impl Deadlines {
+    pub fn from_end(ended_ms: i64) -> Self {
+        Deadlines {
+            ended_ms,
+            target_ms: ended_ms + TARGET_MS,
+            limit_ms: ended_ms + LIMIT_MS,
+        }
+    }
+
+    /// Where an unsigned record stands at `now_ms`.
+    pub fn signing(&self, now_ms: i64) -> Timeliness {
+        if now_ms <= self.target_ms {
+            Timeliness::WithinTarget {
+                left_ms: self.target_ms - now_ms,
+            }
+        } else if now_ms <= self.limit_ms {
+            Timeliness::PastTarget {
+                left_ms: self.limit_ms - now_ms,
+            }
+        } else {
+            Timeliness::Overdue {
+                by_ms: now_ms - self.limit_ms,
+            }
+        }
+    }
+
+    /// Where a record waiting for co-signature stands at `now_ms`.
+    pub fn cosigning(&self, now_ms: i64) -> QueueMark {
+        let left = self.limit_ms - now_ms;
+        if left < 0 {
+            QueueMark::Overdue
+        } else if left <= DUE_SOON_MS {
+            QueueMark::DueSoon
+        } else {
+            QueueMark::OnTime
+        }
+    }
+}
+
+/// An unsigned record against the worker's deadlines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Timeliness {
+    /// Inside the 2-hour target.
+    WithinTarget { left_ms: i64 },
+    /// Past the 2-hour target, still inside the 48-hour limit.
+    PastTarget { left_ms: i64 },
+    /// Past the 48-hour limit.
+    Overdue { by_ms: i64 },
+}
+
+/// A record in the coordinator's co-signing queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueMark {
+    OnTime,
+    DueSoon,
+    Overdue,
+}
+
+impl QueueMark {
+    pub fn label(self) -> &'static str {
+        match self {
+            QueueMark::OnTime => "On time",
+            QueueMark::DueSoon => "Due soon",
+            QueueMark::Overdue => "Overdue",
+        }
+    }
+}
+
+/// "1 h 05 min" for a span of time.
+pub fn span_words(ms: i64) -> String {
+    let minutes = ms.max(0) / 60_000;
+    let (hours, minutes) = (minutes / 60, minutes % 60);
+    if hours == 0 {
+        format!("{minutes} min")
+    } else {
+        format!("{hours} h {minutes:02} min")
+    }
+}
+
+/// One link of the audit trail, as hashed: who did what to which record, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at_ms: i64,
+    pub actor: i64,
+    /// For example "sign", "cosign", "return", "addendum", "release", "open".
+    pub action: String,
+    /// What it was done to, for example "record:12".
+    pub subject: String,
+    pub detail: String,
+    /// The previous entry's hash (all zeros for the first).
+    pub previous: String,
+    pub hash: String,
+}
+
+/// The hash before the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The hash of an entry's content chained to the previous entry's hash.
+/// Fields are length-prefixed, so no two different entries hash alike by
+/// moving text from one field to the next.
+pub fn chain_hash(
+    previous: &str,
+    at_ms: i64,
+    actor: i64,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> String {
+    let mut hash = Sha256::new();
+    for part in [
+        previous,
+        &at_ms.to_string(),
+        &actor.to_string(),
+        action,
+        subject,
+        detail,
+    ] {
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part.as_bytes());
+    }
+    hash.finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Checks a trail in order. Returns the position of the first entry that
+/// does not follow from the one before it (changed, removed, reordered or
+/// inserted), or `None` when the whole chain holds.
+pub fn first_broken(entries: &[AuditEntry]) -> Option<usize> {
+    let mut previous = GENESIS.to_owned();
+    for (at, entry) in entries.iter().enumerate() {
+        let expected = chain_hash(
+            &previous,
+            entry.at_ms,
+            entry.actor,
+            &entry.action,
+            &entry.subject,
+            &entry.detail,
+        );
+        if entry.previous != previous || entry.hash != expected {
+            return Some(at);
+        }
+        previous = entry.hash.clone();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::london_time::ms_from_london;
+    use chrono::NaiveDate;
+
+    const MIN: i64 = 60_000;
+
+    fn london(y: i32, m: u32, d: u32, h: u32, min: u32) -> i64 {
+        ms_from_london(
+            NaiveDate::from_ymd_opt(y, m, d)
+                .unwrap()
+                .and_hms_opt(h, min, 0)
+                .unwrap(),
+        )
+    }
+
+    #[test]
+    fn the_status_at_each_edge() {
+        let end = london(2026, 6, 13, 11, 0);
+        let d = Deadlines::from_end(end);
+        assert_eq!(
+            d.signing(end + TARGET_MS - MIN),
+            Timeliness::WithinTarget { left_ms: MIN }
+        );
+        assert_eq!(
+            d.signing(end + TARGET_MS + MIN),
+            Timeliness::PastTarget {
+                left_ms: 46 * HOUR_MS - MIN
+            }
+        );
+        assert_eq!(
+            d.signing(end + LIMIT_MS - MIN),
+            Timeliness::PastTarget { left_ms: MIN }
+        );
+        assert_eq!(
+            d.signing(end + LIMIT_MS + MIN),
+            Timeliness::Overdue { by_ms: MIN }
+        );
+        assert_eq!(d.cosigning(end + LIMIT_MS - MIN), QueueMark::DueSoon);
+        assert_eq!(d.cosigning(end + LIMIT_MS + MIN), QueueMark::Overdue);
+        assert_eq!(d.cosigning(end + 2 * HOUR_MS), QueueMark::OnTime);
+    }
+
+    #[test]
+    fn deadlines_are_clock_hours_across_the_change_to_and_from_summer_time() {
+        // The clocks go back at 02:00 on Sunday 25 October 2026: 48 hours
+        // after 11:00 on Saturday is 10:00 on Monday by the wall clock.
+        let autumn = Deadlines::from_end(london(2026, 10, 24, 11, 0));
+        assert_eq!(autumn.limit_ms, london(2026, 10, 26, 10, 0));
+        // They go forward at 01:00 on Sunday 29 March 2026: 48 hours after
+        // 11:00 on Saturday is 12:00 on Monday.
+        let spring = Deadlines::from_end(london(2026, 3, 28, 11, 0));
+        assert_eq!(spring.limit_ms, london(2026, 3, 30, 12, 0));
+        // Two hours after 00:30 on the night the clocks go back is 01:30 the
+        // second time round (GMT).
+        let night = Deadlines::from_end(london(2026, 10, 25, 0, 30));
+        assert_eq!(night.target_ms - night.ended_ms, TARGET_MS);
+    }
+
+    #[test]
+    fn spans_read_as_hours_and_minutes() {
+        assert_eq!(span_words(65 * MIN), "1 h 05 min");
+        assert_eq!(span_words(59 * MIN + 59_000), "59 min");
+        assert_eq!(span_words(-5), "0 min");
+    }
+
+    fn trail() -> Vec<AuditEntry> {
+        let mut previous = GENESIS.to_owned();
+        let mut entries = Vec::new();
+        for (n, action) in ["sign", "return", "sign", "cosign", "release"]
+            .iter()
+            .enumerate()
+        {
+            let (at_ms, actor, subject, detail) = (
+                1_000 + n as i64,
+                7,
+                "record:1".to_owned(),
+                format!("step {n}"),
+            );
+            let hash = chain_hash(&previous, at_ms, actor, action, &subject, &detail);
+            entries.push(AuditEntry {
+                at_ms,
+                actor,
+                action: action.to_string(),
+                subject,
+                detail,
+                previous,
+                hash: hash.clone(),
+            });
+            previous = hash;
+        }
+        entries
+    }
+
+    #[test]
+    fn an_untouched_trail_holds() {
+        assert_eq!(first_broken(&trail()), None);
+        assert_eq!(first_broken(&[]), None);
+    }
+
+    #[test]
+    fn a_changed_removed_or_reordered_entry_is_found() {
+        let mut changed = trail();
+        changed[2].detail = "step two, rewritten".into();
+        assert_eq!(first_broken(&changed), Some(2));
+
+        let mut removed = trail();
+        removed.remove(1);
+        assert_eq!(first_broken(&removed), Some(1));
+
+        let mut reordered = trail();
+        reordered.swap(3, 4);
+        assert_eq!(first_broken(&reordered), Some(3));
+
+        // Rewriting an entry and its own hash still breaks the next link.
+        let mut rehashed = trail();
+        rehashed[1].actor = 9;
+        rehashed[1].hash = chain_hash(
+            &rehashed[1].previous,
+            rehashed[1].at_ms,
+            9,
+            "return",
+            "record:1",
+            "step 1",
+        );
+        assert_eq!(first_broken(&rehashed), Some(2));
+    }
+
+    #[test]
+    fn moving_text_between_fields_changes_the_hash() {
+        assert_ne!(
+            chain_hash(GENESIS, 1, 2, "ab", "c", ""),
+            chain_hash(GENESIS, 1, 2, "a", "bc", "")
+        );
+    }
+}
