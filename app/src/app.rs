@@ -117,6 +117,26 @@ pub fn App() -> impl IntoView {
                         view=pages::session_record::SessionRecordPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("/coordinator/records")
+                        view=pages::records::CosignQueuePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/coordinator/records/:id")
+                        view=pages::records::CoordinatorRecordPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/worker/records/:id")
+                        view=pages::records::WorkerRecordPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/referrer/records/:id")
+                        view=pages::records::ReferrerRecordPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/worker") view=pages::worker::WorkerHome ssr=SsrMode::Async />
                     <Route
                         path=path!("/worker/sessions/:id")

@@ -318,3 +318,115 @@ pub struct ConcernAlert {
     pub at_ms: i64,
     pub text: String,
 }
+
+/// Where a session record is on its way to the referrer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordStatus {
+    /// Being completed by the workers (or returned to them for amendment).
+    Draft,
+    /// Signed by the workers, waiting for a coordinator's co-signature.
+    Signed,
+    /// Co-signed and released to the case's referrer.
+    Released,
+}
+
+impl RecordStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordStatus::Draft => "draft",
+            RecordStatus::Signed => "signed",
+            RecordStatus::Released => "released",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<RecordStatus> {
+        [
+            RecordStatus::Draft,
+            RecordStatus::Signed,
+            RecordStatus::Released,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordStatus::Draft => "Draft",
+            RecordStatus::Signed => "Signed, waiting for co-signature",
+            RecordStatus::Released => "Co-signed and released",
+        }
+    }
+}
+
+/// What the workers write into a record after the session.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordText {
+    /// How the session went.
+    pub summary: String,
+    /// Why the session ended early, if it did.
+    pub ended_early: String,
+    /// Any incident.
+    pub incident: String,
+}
+
+/// A signature on one version of a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordSignature {
+    pub version: i32,
+    pub name: String,
+    pub signed_ms: i64,
+    /// The phone's clock when the worker signed.
+    pub device_ms: i64,
+    /// The text as it stood when signed (kept when a record is returned).
+    pub text: RecordText,
+}
+
+/// A correction made after signing: its own text, author and signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Addendum {
+    pub author: String,
+    pub body: String,
+    pub signed_ms: i64,
+}
+
+/// A session record in full, for the people allowed to read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRecord {
+    pub booking_id: i64,
+    pub case_reference: String,
+    pub service: crate::domain::schedule::Service,
+    pub room: String,
+    pub starts_ms: i64,
+    pub ends_ms: i64,
+    pub children: Vec<ChildFirstName>,
+    pub workers: Vec<Colleague>,
+    pub status: RecordStatus,
+    pub version: i32,
+    pub deadlines: crate::domain::record::Deadlines,
+    pub text: RecordText,
+    /// Why a supervising worker did not sign, if one did not.
+    pub unsigned_note: String,
+    /// The coordinator's comment when the record was last returned.
+    pub return_note: String,
+    pub signatures: Vec<RecordSignature>,
+    pub cosigned_by: Option<String>,
+    pub released_ms: Option<i64>,
+    pub entries: Vec<crate::domain::session_log::LoggedEntry>,
+    pub addenda: Vec<Addendum>,
+}
+
+/// One record in a list of records to act on, with its deadlines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordDue {
+    pub booking_id: i64,
+    pub case_reference: String,
+    pub starts_ms: i64,
+    pub status: RecordStatus,
+    pub deadlines: crate::domain::record::Deadlines,
+    /// Who signed it (for the co-signing queue).
+    pub signed_by: Vec<String>,
+    /// The server's clock when the list was made: what is due is judged
+    /// against it, so the page reads the same on the server and the phone.
+    pub as_of_ms: i64,
+}

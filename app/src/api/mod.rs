@@ -9,6 +9,8 @@ pub mod accounts;
 pub mod centre;
 /// The parent portal: own bookings, statement, cancelling.
 pub mod portal;
+/// Session records: signing, co-signing, returning, addenda, reading.
+pub mod records;
 /// Session mode: a worker's sessions, syncing entries, a session's log.
 pub mod worker;
 

@@ -211,6 +211,8 @@ pub struct SessionFacts {
     pub starts_ms: i64,
     pub ends_ms: i64,
     pub cancelled: bool,
+    /// The record has been signed: nothing more is added to it.
+    pub signed: bool,
     /// The workers booked to supervise it.
     pub workers: Vec<i64>,
 }
@@ -224,6 +226,12 @@ pub fn check_entry(
 ) -> Result<(), String> {
     if session.cancelled {
         return Err("This session was cancelled, so nothing more can be recorded for it.".into());
+    }
+    if session.signed {
+        return Err(
+            "This session's record has been signed, so nothing more can be added to it. Add an addendum to the record instead."
+                .into(),
+        );
     }
     if !session.workers.contains(&author) {
         return Err("You are not booked to supervise this session.".into());
@@ -480,6 +488,7 @@ mod tests {
             starts_ms: START,
             ends_ms: START + 60 * MIN,
             cancelled: false,
+            signed: false,
             workers: vec![7, 8],
         }
     }

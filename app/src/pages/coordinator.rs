@@ -1,6 +1,7 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
+use crate::api::records::cosign_queue;
 use crate::api::worker::recent_concerns;
 use crate::api::{CreateAccount, ResetPassword, list_accounts};
 use crate::components::error_note::{ErrorNote, action_error};
@@ -21,6 +22,7 @@ pub fn CoordinatorHome() -> impl IntoView {
                     <div class="stack">
                         <a class="button primary" href="/coordinator/cases">"Cases, referrals and bookings"</a>
                         <a class="button secondary" href="/coordinator/calendar">"Week calendar"</a>
+                        <CosignCount />
                     </div>
                 </section>
                 <Concerns />
@@ -28,6 +30,25 @@ pub fn CoordinatorHome() -> impl IntoView {
             }
         } />
     }
+}
+
+/// The link to the co-signing queue, with how many records wait in it.
+#[component]
+fn CosignCount() -> AnyView {
+    let queue = Resource::new(|| (), |_| cosign_queue());
+    view! {
+        <Transition fallback=|| view! { <a class="button secondary" href="/coordinator/records">"Records to co-sign"</a> }>
+            {move || Suspend::new(async move {
+                let waiting = queue.await.map(|list| list.len()).unwrap_or(0);
+                view! {
+                    <a class="button secondary" href="/coordinator/records" data-testid="cosign-count">
+                        {format!("Records to co-sign ({waiting})")}
+                    </a>
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
 }
 
 /// Safeguarding concerns from workers' phones, as soon as they sync.

@@ -14,6 +14,8 @@ pub mod landing;
 pub mod not_found;
 /// `/parent`: the parent's family and bookings.
 pub mod parent;
+/// Session records after the session: signing, co-signing, reading.
+pub mod records;
 /// `/referrer`: the referrer's cases.
 pub mod referrer;
 /// `/worker/sessions/:id`: session mode on the worker's phone.

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::components::role_gate::RoleGate;
 use crate::domain::role::Role;
 use crate::pages::case_list::CaseList;
+use crate::pages::records::ReleasedRecords;
 
 #[component]
 pub fn ReferrerHome() -> impl IntoView {
@@ -16,7 +17,7 @@ pub fn ReferrerHome() -> impl IntoView {
                 </section>
                 <section class="card">
                     <h2>"Session records"</h2>
-                    <p class="empty">"No co-signed records yet. Records of your cases appear here once the centre releases them."</p>
+                    <ReleasedRecords />
                 </section>
             }
         } />

@@ -278,6 +278,7 @@ fn start_and_end(record: Memo<Record>, writer: Writer) -> AnyView {
                     }.into_any(),
                     (Some(started), Some(ended)) => view! {
                         <p class="state">{format!("Session {}–{}", format_london_time(started), format_london_time(ended))}</p>
+                        <a class="button big" href=format!("/worker/records/{}", writer.booking_id)>"Complete and sign the record"</a>
                     }.into_any(),
                 }
             }}

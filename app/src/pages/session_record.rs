@@ -59,6 +59,7 @@ fn SessionRecord() -> AnyView {
                                     format_london_time(log.ends_ms), log.room, names.join(" and "),
                                 )}</p>
                                 <p class="hint">{format!("{} entries synced so far.", log.entries.len())}</p>
+                                <a class="button secondary" href=format!("/coordinator/records/{}", log.booking_id)>"The signed record"</a>
                                 {(concerns > 0).then(|| view! {
                                     <p class="concern-banner" role="alert">{format!(
                                         "{concerns} safeguarding concern{} recorded in this session.",

@@ -13,11 +13,12 @@ use crate::device;
 use crate::domain::london_time::{format_london_day, format_london_time};
 use crate::domain::role::Role;
 use crate::model::{WorkerSession, WorkerSessions};
+use crate::pages::records::RecordsToSign;
 use crate::sync::use_sync;
 
 #[component]
 pub fn WorkerHome() -> impl IntoView {
-    view! { <RoleGate role=Role::Worker children=|_user| view! { <SyncBar /> <SessionList /> } /> }
+    view! { <RoleGate role=Role::Worker children=|_user| view! { <SyncBar /> <RecordsToSign /> <SessionList /> } /> }
 }
 
 /// Reads the phone's copy, then refreshes it from the server when online

@@ -189,6 +189,8 @@ async fn session_today(db: &Db, ids: &[i64], room_id: i64, now_ms: i64) -> Resul
         now_ms,
     )
     .await?;
+    // The Cafcass officer of the first family has this one too.
+    cases::link(db, case_id, ids[5], CaseRelation::Referrer).await?;
     referrals::decide(
         db,
         case_id,

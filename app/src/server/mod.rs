@@ -28,6 +28,8 @@ pub mod ledger;
 pub mod plans;
 /// The parent portal's checks: a parent's side of a case, their bookings only.
 pub mod portal;
+/// Session records: signing, co-signing, returns, addenda, release, the audit trail.
+pub mod records;
 /// Referrals: the case, children, parents' details, reasons; the decision.
 pub mod referrals;
 /// Session mode: a worker's sessions, storing synced entries once, reading them.

@@ -62,7 +62,7 @@ pub async fn for_worker(
         sessions.push(WorkerSession {
             booking_id,
             case_reference: row.try_get("reference")?,
-            children: children(db, case_id, today).await?,
+            children: children_of(db, case_id, today).await?,
             service: service
                 .as_deref()
                 .and_then(Service::parse)
@@ -95,7 +95,8 @@ pub async fn for_worker(
     })
 }
 
-async fn children(
+/// A case's children by first name and age on `today`.
+pub async fn children_of(
     db: &Db,
     case_id: i64,
     today: chrono::NaiveDate,
@@ -156,8 +157,9 @@ async fn risk_flags(db: &Db, case_id: i64) -> Result<Vec<String>, AppError> {
 /// What an entry is checked against; `None` when there is no such booking.
 pub async fn facts(db: &Db, booking_id: i64) -> Result<Option<SessionFacts>, AppError> {
     let Some(row) = sqlx::query(
-        "SELECT b.starts_at, b.ends_at, b.cancelled_at, p.service FROM bookings b \
-         LEFT JOIN contact_plans p ON p.id = b.plan_id WHERE b.id = $1",
+        "SELECT b.starts_at, b.ends_at, b.cancelled_at, p.service, r.status AS record_status FROM bookings b \
+         LEFT JOIN contact_plans p ON p.id = b.plan_id \
+         LEFT JOIN session_records r ON r.booking_id = b.id WHERE b.id = $1",
     )
     .bind(booking_id)
     .fetch_optional(&db.pool)
@@ -181,6 +183,9 @@ pub async fn facts(db: &Db, booking_id: i64) -> Result<Option<SessionFacts>, App
         starts_ms: row.try_get("starts_at")?,
         ends_ms: row.try_get("ends_at")?,
         cancelled: row.try_get::<Option<i64>, _>("cancelled_at")?.is_some(),
+        signed: row
+            .try_get::<Option<String>, _>("record_status")?
+            .is_some_and(|status| status != "draft"),
         workers,
     }))
 }

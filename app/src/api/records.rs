@@ -1,0 +1,129 @@
+//! Session records after the session: a worker completes and signs, a
+//! coordinator co-signs (releasing it to the referrer) or returns it, and
+//! the referrer reads what was released for their own cases. Parents get
+//! none of it: a parent's page shows only that a session took place.
+
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+use crate::error::AppError;
+use crate::model::{RecordDue, RecordStatus, RecordText, SessionRecord};
+
+/// One record in full, for whoever may read it; a referrer's reading is
+/// noted in the audit trail.
+#[server(endpoint = "read_record")]
+pub async fn read_record(booking_id: i64) -> Result<SessionRecord, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{now_ms, records, require, state};
+    let user = require(&[Role::Worker, Role::Coordinator, Role::Referrer]).await?;
+    let db = &state()?.db;
+    if !records::may_read(db, booking_id, &user).await? {
+        return Err(AppError::not_found("That record"));
+    }
+    let record = records::read(db, booking_id, now_ms()).await?;
+    if user.role == Role::Referrer {
+        records::note_opened(db, booking_id, &user, now_ms()).await?;
+    }
+    Ok(record)
+}
+
+/// The signed-in worker's records still waiting for their signature.
+#[server(endpoint = "my_unsigned_records")]
+pub async fn my_unsigned_records() -> Result<Vec<RecordDue>, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{now_ms, records, require, state};
+    let user = require(&[Role::Worker]).await?;
+    records::unsigned_for(&state()?.db, &user, now_ms()).await
+}
+
+/// Saves the workers' text of a draft record.
+#[server(endpoint = "save_record_text", input = Json)]
+pub async fn save_record_text(booking_id: i64, text: RecordText) -> Result<(), AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{now_ms, records, require, state};
+    let user = require(&[Role::Worker]).await?;
+    records::save_text(&state()?.db, booking_id, &user, &text, now_ms()).await
+}
+
+/// Signs the record with the worker's password; `unsigned_note` says why
+/// the other worker did not sign, when they will not.
+#[server(endpoint = "sign_record")]
+pub async fn sign_record(
+    booking_id: i64,
+    password: String,
+    unsigned_note: String,
+    device_ms: i64,
+) -> Result<RecordStatus, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{now_ms, records, require, state};
+    let user = require(&[Role::Worker]).await?;
+    records::sign(
+        &state()?.db,
+        booking_id,
+        &user,
+        &password,
+        &unsigned_note,
+        device_ms,
+        now_ms(),
+    )
+    .await
+}
+
+/// Records waiting for a coordinator's co-signature, soonest limit first.
+#[server(endpoint = "cosign_queue")]
+pub async fn cosign_queue() -> Result<Vec<RecordDue>, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{now_ms, records, require, state};
+    require(&[Role::Coordinator]).await?;
+    records::waiting_for_cosignature(&state()?.db, now_ms()).await
+}
+
+/// Co-signs a signed record (not one's own), releasing it to the referrer.
+#[server(endpoint = "cosign_record")]
+pub async fn cosign_record(booking_id: i64) -> Result<(), AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{now_ms, records, require, state};
+    let user = require(&[Role::Coordinator]).await?;
+    records::cosign(&state()?.db, booking_id, &user, now_ms()).await
+}
+
+/// Returns a signed record to its workers with a comment.
+#[server(endpoint = "return_record")]
+pub async fn return_record(booking_id: i64, comment: String) -> Result<(), AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{now_ms, records, require, state};
+    let user = require(&[Role::Coordinator]).await?;
+    records::send_back(&state()?.db, booking_id, &user, &comment, now_ms()).await
+}
+
+/// Adds a signed correction to a signed record.
+#[server(endpoint = "add_addendum")]
+pub async fn add_addendum(booking_id: i64, body: String, password: String) -> Result<(), AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{now_ms, records, require, state};
+    let user = require(&[Role::Worker, Role::Coordinator]).await?;
+    let db = &state()?.db;
+    if !records::may_read(db, booking_id, &user).await? {
+        return Err(AppError::not_found("That record"));
+    }
+    records::add_addendum(db, booking_id, &user, &body, &password, now_ms()).await
+}
+
+/// Released records of the referrer's own cases.
+#[server(endpoint = "my_released_records")]
+pub async fn my_released_records() -> Result<Vec<RecordDue>, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{now_ms, records, require, state};
+    let user = require(&[Role::Referrer]).await?;
+    records::released_for(&state()?.db, &user, now_ms()).await
+}
+
+/// Checks the audit trail's hash chain: `None` when it holds, or the id of
+/// the first entry that does not follow from the one before.
+#[server(endpoint = "verify_audit_trail")]
+pub async fn verify_audit_trail() -> Result<Option<i64>, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{records, require, state};
+    require(&[Role::Coordinator]).await?;
+    records::verify_trail(&state()?.db).await
+}

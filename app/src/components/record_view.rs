@@ -1,0 +1,157 @@
+use leptos::prelude::*;
+
+use crate::components::timeline::{Coverage, Timeline};
+use crate::domain::london_time::{format_london, format_london_day, format_london_time};
+use crate::domain::record::{Timeliness, span_words};
+use crate::domain::session_log::merge;
+use crate::model::{RecordDue, RecordStatus, SessionRecord};
+
+/// A session record as read by the people allowed to: the session, the
+/// merged timeline, sight and sound, the workers' text, signatures, the
+/// co-signature and addenda. Read-only; laid out to print well.
+#[component]
+pub fn RecordView(record: SessionRecord) -> AnyView {
+    let merged = merge(&record.entries);
+    let children: Vec<String> = record
+        .children
+        .iter()
+        .map(|c| format!("{} ({})", c.first_name, c.age))
+        .collect();
+    let workers: Vec<String> = record.workers.iter().map(|w| w.name.clone()).collect();
+    let version = record.version;
+    let current: Vec<_> = record
+        .signatures
+        .iter()
+        .filter(|s| s.version == version)
+        .cloned()
+        .collect();
+    let earlier: Vec<_> = record
+        .signatures
+        .iter()
+        .filter(|s| s.version != version)
+        .cloned()
+        .collect();
+    let ends = record.ends_ms;
+    view! {
+        <article class="record">
+            <section class="card record-head">
+                <h1>{format!("Session record · {}", record.case_reference)}</h1>
+                <p class="badge-line"><span class="badge">{record.status.label()}</span></p>
+                <dl class="facts">
+                    <dt>"Date"</dt><dd>{format_london_day(record.starts_ms)}</dd>
+                    <dt>"Booked"</dt><dd>{format!("{}–{}", format_london_time(record.starts_ms), format_london_time(record.ends_ms))}</dd>
+                    <dt>"Service"</dt><dd>{record.service.label()}</dd>
+                    <dt>"Room"</dt><dd>{record.room.clone()}</dd>
+                    <dt>"Children"</dt><dd>{children.join(", ")}</dd>
+                    <dt>"Supervised by"</dt><dd>{workers.join(" and ")}</dd>
+                </dl>
+            </section>
+            <section class="card record-text">
+                <h2>"Summary"</h2>
+                <p class="prose">{non_empty(&record.text.summary, "Not written yet.")}</p>
+                {(!record.text.ended_early.is_empty()).then(|| view! { <h3>"Why the session ended early"</h3> <p class="prose">{record.text.ended_early.clone()}</p> })}
+                {(!record.text.incident.is_empty()).then(|| view! { <h3>"Incident"</h3> <p class="prose">{record.text.incident.clone()}</p> })}
+            </section>
+            <Coverage record=Signal::stored(merged.clone()) workers=record.workers.clone() until_ms=Signal::stored(ends) />
+            <Timeline record=Signal::stored(merged) workers=record.workers.clone() />
+            <section class="card signatures">
+                <h2>"Signatures"</h2>
+                <ul class="list">
+                    {current.into_iter().map(|s| view! {
+                        <li class="list-item">{format!("Signed by {} on {} (phone clock {})", s.name, format_london(s.signed_ms), format_london_time(s.device_ms))}</li>
+                    }).collect_view()}
+                    {(!record.unsigned_note.is_empty()).then(|| view! { <li class="list-item">{format!("Not signed by every worker: {}", record.unsigned_note)}</li> })}
+                    {record.cosigned_by.clone().map(|name| view! {
+                        <li class="list-item"><strong>{format!("Co-signed by {name}")}</strong>
+                        {record.released_ms.map(|at| format!(" and released on {}", format_london(at)))}</li>
+                    })}
+                </ul>
+                {(!earlier.is_empty()).then(|| view! {
+                    <details class="history">
+                        <summary>"Earlier signed versions"</summary>
+                        <ul class="list">
+                            {earlier.into_iter().map(|s| view! {
+                                <li class="list-item">
+                                    <span>{format!("Version {}, signed by {} on {}", s.version, s.name, format_london(s.signed_ms))}</span>
+                                    <span class="prose">{s.text.summary}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </details>
+                })}
+            </section>
+            {(!record.addenda.is_empty()).then(|| view! {
+                <section class="card addenda">
+                    <h2>"Addenda"</h2>
+                    <ul class="list">
+                        {record.addenda.iter().map(|a| view! {
+                            <li class="list-item">
+                                <span class="prose">{a.body.clone()}</span>
+                                <span class="hint">{format!("Signed by {} on {}", a.author, format_london(a.signed_ms))}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+        </article>
+    }
+    .into_any()
+}
+
+fn non_empty(text: &str, otherwise: &str) -> String {
+    if text.trim().is_empty() {
+        otherwise.to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
+/// One line of a list of records: the session, its status and what is due.
+pub fn due_line(due: &RecordDue, link: String, for_cosigning: bool) -> AnyView {
+    let now_ms = due.as_of_ms;
+    let (mark, class) = if for_cosigning {
+        let mark = due.deadlines.cosigning(now_ms);
+        (
+            mark.label().to_owned(),
+            format!(
+                "badge mark-{}",
+                mark.label().to_lowercase().replace(' ', "-")
+            ),
+        )
+    } else if due.status == RecordStatus::Released {
+        ("Released".to_owned(), "badge badge-ok".to_owned())
+    } else {
+        match due.deadlines.signing(now_ms) {
+            Timeliness::WithinTarget { left_ms } => (
+                format!("{} left of the 2 hours", span_words(left_ms)),
+                "badge badge-ok".to_owned(),
+            ),
+            Timeliness::PastTarget { left_ms } => (
+                format!(
+                    "Past 2 hours · {} to the 48-hour limit",
+                    span_words(left_ms)
+                ),
+                "badge badge-warn".to_owned(),
+            ),
+            Timeliness::Overdue { by_ms } => (
+                format!("Overdue by {}", span_words(by_ms)),
+                "badge badge-danger".to_owned(),
+            ),
+        }
+    };
+    view! {
+        <li class="list-item record-due" data-booking=due.booking_id.to_string()>
+            <a class="session-link" href=link>
+                <span class="booking-head">
+                    <span class="booking-day">{format!("{} {}", format_london_day(due.starts_ms), format_london_time(due.starts_ms))}</span>
+                    <span class="badge badge-muted">{due.case_reference.clone()}</span>
+                </span>
+                <span class=class>{mark}</span>
+                {for_cosigning.then(|| view! {
+                    <span class="hint">{format!("Signed by {} · co-sign by {}", due.signed_by.join(" and "), format_london(due.deadlines.limit_ms))}</span>
+                })}
+            </a>
+        </li>
+    }
+    .into_any()
+}

@@ -1,0 +1,440 @@
+//! Session records after the session, one page per role:
+//! - `/worker/records/:id`: the worker completes the record and signs it
+//!   with their password (or adds an addendum once it is signed);
+//! - `/coordinator/records`: the co-signing queue, by time left, and the
+//!   audit trail check; `/coordinator/records/:id`: co-sign or return;
+//! - `/referrer/records/:id`: a released record, printable.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::records::{
+    add_addendum, cosign_queue, cosign_record, my_released_records, my_unsigned_records,
+    read_record, return_record, save_record_text, sign_record, verify_audit_trail,
+};
+use crate::components::error_note::ErrorNote;
+use crate::components::record_view::{RecordView, due_line};
+use crate::components::role_gate::RoleGate;
+use crate::device;
+use crate::domain::london_time::format_london;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::model::{RecordDue, RecordStatus, RecordText, SessionRecord};
+
+/// The booking id in the address, if it is one.
+fn booking_id() -> Memo<Option<i64>> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    })
+}
+
+/// The record named by the address, fetched again whenever `version` moves.
+fn record_resource(version: RwSignal<u32>) -> Resource<Result<SessionRecord, AppError>> {
+    let id = booking_id();
+    Resource::new(
+        move || (id.get(), version.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => read_record(id).await,
+                None => Err(AppError::not_found("That record")),
+            }
+        },
+    )
+}
+
+/// Shows the outcome of the last step taken on a page.
+fn outcome_note(outcome: RwSignal<Option<Result<String, AppError>>>) -> impl IntoView {
+    move || {
+        outcome.get().map(|result| match result {
+            Ok(message) => view! { <p class="ok-note" role="status">{message}</p> }.into_any(),
+            Err(error) => view! { <ErrorNote error /> }.into_any(),
+        })
+    }
+}
+
+// ---- The worker ----
+
+#[component]
+pub fn WorkerRecordPage() -> impl IntoView {
+    view! { <RoleGate role=Role::Worker children=|_| view! { <WorkerRecord /> } /> }
+}
+
+#[component]
+fn WorkerRecord() -> AnyView {
+    let version = RwSignal::new(0u32);
+    let record = record_resource(version);
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match record.await {
+                    Ok(record) if record.status == RecordStatus::Draft => draft(record, version),
+                    Ok(record) => {
+                        let id = record.booking_id;
+                        view! {
+                            <a class="back" href="/worker">"‹ Your sessions"</a>
+                            <RecordView record />
+                            {addendum_form(id, version)}
+                        }
+                        .into_any()
+                    }
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+fn draft(record: SessionRecord, version: RwSignal<u32>) -> AnyView {
+    let id = record.booking_id;
+    let summary = RwSignal::new(record.text.summary.clone());
+    let ended_early = RwSignal::new(record.text.ended_early.clone());
+    let incident = RwSignal::new(record.text.incident.clone());
+    let password = RwSignal::new(String::new());
+    let unsigned_note = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<Result<String, AppError>>);
+    let text = move || RecordText {
+        summary: summary.get_untracked(),
+        ended_early: ended_early.get_untracked(),
+        incident: incident.get_untracked(),
+    };
+    let save = move |_| {
+        leptos::task::spawn_local(async move {
+            outcome.set(Some(
+                save_record_text(id, text())
+                    .await
+                    .map(|()| "Saved. Not signed yet.".to_owned()),
+            ));
+        });
+    };
+    let sign = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            let result = match save_record_text(id, text()).await {
+                Ok(()) => {
+                    sign_record(
+                        id,
+                        password.get_untracked(),
+                        unsigned_note.get_untracked(),
+                        device::now_ms(),
+                    )
+                    .await
+                }
+                Err(error) => Err(error),
+            };
+            password.set(String::new());
+            match result {
+                Ok(RecordStatus::Draft) => outcome.set(Some(Ok(
+                    "Signed by you. The record is complete once your co-worker signs too.".into(),
+                ))),
+                Ok(_) => {
+                    outcome.set(Some(Ok(
+                        "Signed. The record now waits for a coordinator's co-signature.".into(),
+                    )));
+                    version.update(|v| *v += 1);
+                }
+                Err(error) => outcome.set(Some(Err(error))),
+            }
+        });
+    };
+    let signed_by: Vec<String> = record
+        .signatures
+        .iter()
+        .filter(|s| s.version == record.version)
+        .map(|s| s.name.clone())
+        .collect();
+    let deadlines = record.deadlines;
+    view! {
+        <a class="back" href="/worker">"‹ Your sessions"</a>
+        <section class="card">
+            <h1>{format!("Record · {}", record.case_reference)}</h1>
+            <p>{format!(
+                "Sign by {} (the 2-hour target), at the latest by {}.",
+                format_london(deadlines.target_ms),
+                format_london(deadlines.limit_ms),
+            )}</p>
+            {(!record.return_note.is_empty()).then(|| view! {
+                <p class="concern-banner" role="alert">{format!("Returned for amendment: {}", record.return_note)}</p>
+            })}
+            {(!signed_by.is_empty()).then(|| view! { <p class="hint">{format!("Already signed by {}.", signed_by.join(" and "))}</p> })}
+            <label class="field"><span>"How the session went"</span>
+                <textarea rows="5" prop:value=move || summary.get() on:input=move |ev| summary.set(event_target_value(&ev))></textarea>
+            </label>
+            <label class="field"><span>"Why it ended early, if it did"</span>
+                <textarea rows="2" prop:value=move || ended_early.get() on:input=move |ev| ended_early.set(event_target_value(&ev))></textarea>
+            </label>
+            <label class="field"><span>"Any incident"</span>
+                <textarea rows="2" prop:value=move || incident.get() on:input=move |ev| incident.set(event_target_value(&ev))></textarea>
+            </label>
+            <button type="button" class="button secondary big" on:click=save>"Save without signing"</button>
+        </section>
+        <form class="card stack" on:submit=sign>
+            <h2>"Sign the record"</h2>
+            <p class="hint">"Signing locks the record: after that, a correction is an addendum."</p>
+            <label class="field"><span>"If your co-worker will not sign, say why"</span>
+                <input type="text" prop:value=move || unsigned_note.get() on:input=move |ev| unsigned_note.set(event_target_value(&ev)) />
+            </label>
+            <label class="field"><span>"Your password"</span>
+                <input type="password" autocomplete="current-password" required
+                    prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+            </label>
+            <button type="submit" class="button primary">"Sign"</button>
+            {outcome_note(outcome)}
+        </form>
+        <RecordView record />
+    }
+    .into_any()
+}
+
+fn addendum_form(booking_id: i64, version: RwSignal<u32>) -> AnyView {
+    let body = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<Result<String, AppError>>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            let result =
+                add_addendum(booking_id, body.get_untracked(), password.get_untracked()).await;
+            password.set(String::new());
+            if result.is_ok() {
+                body.set(String::new());
+                version.update(|v| *v += 1);
+            }
+            outcome.set(Some(
+                result.map(|()| "Addendum added and signed.".to_owned()),
+            ));
+        });
+    };
+    view! {
+        <form class="card stack no-print" on:submit=submit>
+            <h2>"Add an addendum"</h2>
+            <p class="hint">"The signed record does not change; a correction is added under it with your name and the time."</p>
+            <label class="field"><span>"Correction"</span>
+                <textarea rows="3" prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+            </label>
+            <label class="field"><span>"Your password"</span>
+                <input type="password" autocomplete="current-password" required
+                    prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+            </label>
+            <button type="submit" class="button primary">"Sign the addendum"</button>
+            {outcome_note(outcome)}
+        </form>
+    }
+    .into_any()
+}
+
+/// The worker's records still to sign, fetched in the browser when online
+/// (the worker's pages render no server data, so that they open offline).
+#[component]
+pub fn RecordsToSign() -> AnyView {
+    let due = RwSignal::new(None::<Vec<RecordDue>>);
+    Effect::new(move |_| {
+        if !device::is_online() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = my_unsigned_records().await {
+                due.set(Some(list));
+            }
+        });
+    });
+    view! {
+        {move || due.get().filter(|list| !list.is_empty()).map(|list| {
+            view! {
+                <section class="card records-to-sign">
+                    <h2>{format!("Records to sign ({})", list.len())}</h2>
+                    <ul class="list">
+                        {list.iter().map(|d| due_line(d, format!("/worker/records/{}", d.booking_id), false)).collect_view()}
+                    </ul>
+                </section>
+            }
+        })}
+    }
+    .into_any()
+}
+
+// ---- The coordinator ----
+
+#[component]
+pub fn CosignQueuePage() -> impl IntoView {
+    view! { <RoleGate role=Role::Coordinator children=|_| view! { <CosignQueue /> <AuditCheck /> } /> }
+}
+
+#[component]
+fn CosignQueue() -> AnyView {
+    let queue = Resource::new(|| (), |_| cosign_queue());
+    view! {
+        <section class="card">
+            <h1>"Records to co-sign"</h1>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match queue.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty">"Nothing waits for co-signature."</p> }.into_any(),
+                        Ok(list) => {
+                            view! {
+                                <ul class="list">
+                                    {list.iter().map(|d| due_line(d, format!("/coordinator/records/{}", d.booking_id), true)).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn AuditCheck() -> AnyView {
+    let outcome = RwSignal::new(None::<Result<String, AppError>>);
+    let check = move |_| {
+        leptos::task::spawn_local(async move {
+            outcome.set(Some(verify_audit_trail().await.map(|broken| match broken {
+                None => "The audit trail is intact: every entry follows from the one before.".to_owned(),
+                Some(id) => format!("The audit trail is broken at entry {id}: it, or one before it, has been changed."),
+            })));
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>"Audit trail"</h2>
+            <p class="hint">"Every signature, co-signature, return, addendum, release and referrer's reading is chained to the one before."</p>
+            <button type="button" class="button secondary" on:click=check>"Check the audit trail"</button>
+            {outcome_note(outcome)}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn CoordinatorRecordPage() -> impl IntoView {
+    view! { <RoleGate role=Role::Coordinator children=|_| view! { <CoordinatorRecord /> } /> }
+}
+
+#[component]
+fn CoordinatorRecord() -> AnyView {
+    let version = RwSignal::new(0u32);
+    let record = record_resource(version);
+    view! {
+        <a class="back" href="/coordinator/records">"‹ Records to co-sign"</a>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match record.await {
+                    Ok(record) => {
+                        let id = record.booking_id;
+                        let status = record.status;
+                        view! {
+                            {(status == RecordStatus::Signed).then(|| decide(id, version))}
+                            <RecordView record />
+                            {(status != RecordStatus::Draft).then(|| addendum_form(id, version))}
+                        }
+                        .into_any()
+                    }
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+fn decide(booking_id: i64, version: RwSignal<u32>) -> AnyView {
+    let comment = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<Result<String, AppError>>);
+    let cosign = move |_| {
+        leptos::task::spawn_local(async move {
+            let result = cosign_record(booking_id).await;
+            if result.is_ok() {
+                version.update(|v| *v += 1);
+            }
+            outcome.set(Some(
+                result.map(|()| "Co-signed and released to the referrer.".to_owned()),
+            ));
+        });
+    };
+    let send_back = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            let result = return_record(booking_id, comment.get_untracked()).await;
+            if result.is_ok() {
+                version.update(|v| *v += 1);
+            }
+            outcome.set(Some(
+                result.map(|()| "Returned to the workers with your comment.".to_owned()),
+            ));
+        });
+    };
+    view! {
+        <section class="card stack no-print">
+            <h2>"Check and co-sign"</h2>
+            <button type="button" class="button primary" on:click=cosign>"Co-sign and release"</button>
+            <form class="stack" on:submit=send_back>
+                <label class="field"><span>"Or return it to the workers: what needs amending?"</span>
+                    <textarea rows="2" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                </label>
+                <button type="submit" class="button secondary">"Return for amendment"</button>
+            </form>
+            {outcome_note(outcome)}
+        </section>
+    }
+    .into_any()
+}
+
+// ---- The referrer ----
+
+/// The referrer's released records, newest first.
+#[component]
+pub fn ReleasedRecords() -> AnyView {
+    let released = Resource::new(|| (), |_| my_released_records());
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match released.await {
+                    Ok(list) if list.is_empty() => view! {
+                        <p class="empty">"No co-signed records yet. Records of your cases appear here once the centre releases them."</p>
+                    }.into_any(),
+                    Ok(list) => {
+                        view! {
+                            <ul class="list">
+                                {list.iter().map(|d| due_line(d, format!("/referrer/records/{}", d.booking_id), false)).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn ReferrerRecordPage() -> impl IntoView {
+    view! { <RoleGate role=Role::Referrer children=|_| view! { <ReferrerRecord /> } /> }
+}
+
+#[component]
+fn ReferrerRecord() -> AnyView {
+    let record = record_resource(RwSignal::new(0));
+    view! {
+        <div class="row-actions no-print">
+            <a class="back" href="/referrer">"‹ Your cases"</a>
+            <button type="button" class="button secondary" on:click=move |_| { let _ = window().print(); }>"Print"</button>
+        </div>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match record.await {
+                    Ok(record) => view! { <RecordView record /> }.into_any(),
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}

@@ -1,0 +1,97 @@
+// A session record from the phone to the referrer: the worker signs it on a
+// phone, the coordinator returns it once and then co-signs it, and the
+// referrer reads the released record and its printable view.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, phonePage, signIn, assertPhoneFriendly, ownServer, waitForUnsynced, SCREENSHOTS } from "./support.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function signRecord(page, summary) {
+  await page.getByLabel("How the session went").fill(summary);
+  await page.getByLabel("If your co-worker will not sign, say why").fill("Tom was called to another session.");
+  await page.getByLabel("Your password").fill("contact-demo");
+  await page.getByRole("button", { name: "Sign", exact: true }).click();
+  await page.getByRole("status").filter({ hasText: "waits for a coordinator's co-signature" }).waitFor();
+}
+
+test("a worker signs on a phone, the coordinator returns it once and co-signs, the referrer reads it", async () => {
+  const server = await ownServer();
+  const worker = await phonePage(browser, server.url);
+  const coordinator = await phonePage(browser, server.url);
+  const referrer = await phonePage(browser, server.url);
+  try {
+    // The worker runs the session and ends it.
+    const page = worker.page;
+    await signIn(page, "worker1");
+    await page.waitForURL("**/worker");
+    await page.locator("a.session-link", { hasText: "FAM-0002" }).click();
+    await page.getByRole("button", { name: "Start session" }).click();
+    await page.getByRole("group", { name: "Category" }).getByRole("button", { name: "Play", exact: true }).click();
+    await page.getByLabel("What happened").fill("Ava and her dad built a marble run");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByRole("status").filter({ hasText: "Saved on this phone" }).waitFor();
+    await page.getByRole("button", { name: "End session" }).click();
+    await waitForUnsynced(page, 0);
+    await page.getByRole("link", { name: "Complete and sign the record" }).click();
+    await page.getByRole("heading", { name: "Record · FAM-0002" }).waitFor();
+    await page.getByText(/Sign by .* \(the 2-hour target\)/).waitFor();
+    await signRecord(page, "A warm, calm session.");
+    await assertPhoneFriendly(page);
+    await page.screenshot({ path: `${SCREENSHOTS}record-signed-by-worker.png`, fullPage: true });
+
+    // The coordinator sees it waiting, returns it once.
+    const desk = coordinator.page;
+    await signIn(desk, "coordinator");
+    await desk.waitForURL("**/coordinator");
+    await desk.getByTestId("cosign-count").filter({ hasText: "Records to co-sign (1)" }).waitFor();
+    await desk.getByTestId("cosign-count").click();
+    const line = desk.locator(".record-due", { hasText: "FAM-0002" });
+    await line.getByText("On time").waitFor();
+    await assertPhoneFriendly(desk);
+    await desk.screenshot({ path: `${SCREENSHOTS}records-cosign-queue.png`, fullPage: true });
+    await line.locator("a").click();
+    await desk.getByLabel("Or return it to the workers: what needs amending?").fill("Say who brought Ava and who collected her.");
+    await desk.getByRole("button", { name: "Return for amendment" }).click();
+    await desk.getByRole("status").filter({ hasText: "Returned to the workers" }).waitFor();
+
+    // The worker amends and signs again.
+    await page.reload();
+    await page.getByText("Returned for amendment: Say who brought Ava and who collected her.").waitFor();
+    await signRecord(page, "A warm, calm session. Ava's mum brought her and collected her.");
+
+    // The coordinator co-signs: the record is released.
+    await desk.reload();
+    await desk.getByRole("button", { name: "Co-sign and release" }).click();
+    await desk.getByRole("status").filter({ hasText: "Co-signed and released" }).waitFor();
+    await desk.getByText("Co-signed by Morgan Ellis").waitFor();
+    await desk.getByText("Earlier signed versions").waitFor();
+
+    // The referrer sees it among their records and opens the printable view.
+    const reader = referrer.page;
+    await signIn(reader, "referrer");
+    await reader.waitForURL("**/referrer");
+    await reader.locator(".record-due", { hasText: "FAM-0002" }).locator("a").click();
+    await reader.getByRole("heading", { name: "Session record · FAM-0002" }).waitFor();
+    await reader.getByText("Ava's mum brought her and collected her.").waitFor();
+    await reader.getByText("Ava and her dad built a marble run").waitFor();
+    await assertPhoneFriendly(reader);
+    await reader.emulateMedia({ media: "print" });
+    assert.equal(await reader.locator("header.top-bar").isVisible(), false, "the print view has no app bar");
+    assert.equal(await reader.getByRole("button", { name: "Print" }).isVisible(), false);
+    await reader.screenshot({ path: `${SCREENSHOTS}record-print-view.png`, fullPage: true });
+    const pdf = await reader.pdf({ format: "A4" });
+    assert.ok(pdf.length > 1000, "a PDF of the record");
+  } finally {
+    await worker.context.close();
+    await coordinator.context.close();
+    await referrer.context.close();
+    await server.stop();
+  }
+});

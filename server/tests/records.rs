@@ -1,0 +1,281 @@
+//! Session records through the real router: signing with a password, the
+//! co-signature that releases a record, returns, locks the database itself
+//! enforces, addenda, who may read what, and the audit trail's hash chain.
+
+mod common;
+
+use app::server::db::Backend as Dialect;
+use axum::body::Body;
+use common::{Backend, TestApp};
+use http::{Request, StatusCode};
+use serde_json::{Value, json};
+
+fn json_call(function: &str, body: Value, cookie: &str) -> Request<Body> {
+    Request::post(format!("/api/{function}"))
+        .header("content-type", "application/json")
+        .header("cookie", cookie)
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn id(n: u32) -> String {
+    format!("0190b000-0000-7000-8000-{n:012}")
+}
+
+/// The demo's session in progress (FAM-0002): its booking id and start.
+async fn todays_session(app: &TestApp, worker: &str) -> (i64, i64) {
+    let mine = app.call("my_sessions", &[], Some(worker)).await.json();
+    let session = mine["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["case_reference"] == "FAM-0002")
+        .unwrap()
+        .clone();
+    (
+        session["booking_id"].as_i64().unwrap(),
+        session["starts_ms"].as_i64().unwrap(),
+    )
+}
+
+/// Syncs entries from a phone; returns the outcomes.
+async fn sync(app: &TestApp, worker: &str, items: Vec<(u32, i64, i64, Value)>) -> Value {
+    let items: Vec<Value> = items
+        .into_iter()
+        .map(|(n, booking, at, kind)| {
+            json!({ "id": id(n), "device_ms": at, "rejected": null, "payload": { "booking_id": booking, "at_ms": at, "kind": kind } })
+        })
+        .collect();
+    let reply = app
+        .send(json_call(
+            "sync_entries",
+            json!({ "batch": { "sent_ms": 0, "items": items } }),
+            worker,
+        ))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.json()["outcomes"].clone()
+}
+
+/// A session that has been run and ended on Priya's phone.
+async fn ended_session(app: &TestApp) -> (i64, String, String) {
+    let priya = app.sign_in_demo("worker1").await;
+    let tom = app.sign_in_demo("worker2").await;
+    let (booking, start) = todays_session(app, &priya).await;
+    sync(app, &priya, vec![
+        (1, booking, start, json!({ "type": "started" })),
+        (2, booking, start + 60_000, json!({ "type": "observation", "category": "play", "text": "Ava and her dad played cards" })),
+        (3, booking, start + 50 * 60_000, json!({ "type": "ended" })),
+    ])
+    .await;
+    (booking, priya, tom)
+}
+
+async fn write(app: &TestApp, worker: &str, booking: i64, summary: &str) -> StatusCode {
+    let text = json!({ "summary": summary, "ended_early": "Ava was tired", "incident": "" });
+    app.send(json_call(
+        "save_record_text",
+        json!({ "booking_id": booking, "text": text }),
+        worker,
+    ))
+    .await
+    .status
+}
+
+async fn sign(
+    app: &TestApp,
+    worker: &str,
+    booking: i64,
+    password: &str,
+    note: &str,
+) -> (StatusCode, Value) {
+    let reply = app
+        .call(
+            "sign_record",
+            &[
+                ("booking_id", &booking.to_string()),
+                ("password", password),
+                ("unsigned_note", note),
+                ("device_ms", "1"),
+            ],
+            Some(worker),
+        )
+        .await;
+    let value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
+    (reply.status, value)
+}
+
+async fn read(app: &TestApp, who: &str, booking: i64) -> (StatusCode, Value) {
+    let reply = app
+        .call(
+            "read_record",
+            &[("booking_id", &booking.to_string())],
+            Some(who),
+        )
+        .await;
+    let value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
+    (reply.status, value)
+}
+
+async fn new_referrer_of(app: &TestApp, case: &str, username: &str) -> String {
+    let coordinator = app.sign_in_demo("coordinator").await;
+    let created = app
+        .call(
+            "create_account",
+            &[
+                ("username", username),
+                ("display_name", "Sam Social Worker"),
+                ("role", "referrer"),
+                ("password", "long-enough-pass"),
+                ("case_reference", case),
+                ("relation", "referrer"),
+            ],
+            Some(&coordinator),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    app.sign_in(username, "long-enough-pass").await
+}
+
+both_databases! {
+    async fn both_workers_sign_a_coordinator_returns_then_cosigns_and_the_referrer_reads_it(app: TestApp) {
+        let (booking, priya, tom) = ended_session(&app).await;
+        let coordinator = app.sign_in_demo("coordinator").await;
+
+        let due = app.call("my_unsigned_records", &[], Some(&priya)).await.json();
+        assert_eq!(due[0]["booking_id"], booking, "{due}");
+        let deadlines = &due[0]["deadlines"];
+        assert_eq!(deadlines["target_ms"].as_i64().unwrap() - deadlines["ended_ms"].as_i64().unwrap(), 2 * 3_600_000);
+
+        let (status, _) = sign(&app, &priya, booking, "contact-demo", "").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "no summary yet");
+        assert_eq!(write(&app, &priya, booking, "A calm session.").await, StatusCode::OK);
+        let (status, body) = sign(&app, &priya, booking, "not-my-password", "").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["field"], "password");
+        let (status, body) = sign(&app, &priya, booking, "contact-demo", "").await;
+        assert_eq!((status, body), (StatusCode::OK, json!("draft")), "waiting for Tom's signature");
+        assert_eq!(app.call("cosign_record", &[("booking_id", &booking.to_string())], Some(&coordinator)).await.status, StatusCode::CONFLICT, "not co-signed before it is signed");
+        let (_, body) = sign(&app, &tom, booking, "contact-demo", "").await;
+        assert_eq!(body, json!("signed"));
+
+        // An author (a worker) cannot co-sign; the queue shows it to the coordinator.
+        assert_eq!(app.call("cosign_record", &[("booking_id", &booking.to_string())], Some(&priya)).await.status, StatusCode::FORBIDDEN);
+        let queue = app.call("cosign_queue", &[], Some(&coordinator)).await.json();
+        assert_eq!(queue[0]["signed_by"], json!(["Priya Shah", "Tom Barker"]));
+
+        let returned = app.call("return_record", &[("booking_id", &booking.to_string()), ("comment", "Say who brought Ava.")], Some(&coordinator)).await;
+        assert_eq!(returned.status, StatusCode::OK, "{}", returned.body);
+        assert_eq!(write(&app, &priya, booking, "A calm session. Ava's mum brought her.").await, StatusCode::OK);
+        let (_, body) = sign(&app, &priya, booking, "contact-demo", "Tom is on leave until Monday.").await;
+        assert_eq!(body, json!("signed"), "signed with a note of who did not sign and why");
+
+        let cosigned = app.call("cosign_record", &[("booking_id", &booking.to_string())], Some(&coordinator)).await;
+        assert_eq!(cosigned.status, StatusCode::OK, "{}", cosigned.body);
+        let (_, record) = read(&app, &coordinator, booking).await;
+        assert_eq!(record["status"], "released");
+        assert_eq!(record["cosigned_by"], "Morgan Ellis");
+        assert_eq!(record["unsigned_note"], "Tom is on leave until Monday.");
+        let signatures = record["signatures"].as_array().unwrap();
+        assert_eq!(signatures.len(), 3);
+        assert_eq!(signatures[0]["text"]["summary"], "A calm session.", "the first signed version is kept");
+        assert_eq!(record["text"]["summary"], "A calm session. Ava's mum brought her.");
+
+        // The case's referrer reads it; another case's referrer and a parent cannot.
+        let referrer = app.sign_in_demo("referrer").await;
+        let released = app.call("my_released_records", &[], Some(&referrer)).await;
+        let released = released.json();
+        assert_eq!(released[0]["booking_id"], booking);
+        let (status, seen) = read(&app, &referrer, booking).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(seen["entries"][1]["kind"]["text"], "Ava and her dad played cards");
+        let other = new_referrer_of(&app, "FAM-0001", "other.referrer").await;
+        assert_eq!(read(&app, &other, booking).await.0, StatusCode::NOT_FOUND, "another case's referrer");
+        assert_eq!(app.call("my_released_records", &[], Some(&other)).await.body, "[]");
+        let parent = app.sign_in_demo("visiting").await;
+        assert_eq!(read(&app, &parent, booking).await.0, StatusCode::FORBIDDEN);
+
+        let trail: Vec<String> = app::server::records::audit_trail(&app.db).await.unwrap().into_iter().map(|(_, e)| e.action).collect();
+        assert_eq!(trail, ["sign", "sign", "return", "sign", "cosign", "release", "open"]);
+        assert_eq!(app.call("verify_audit_trail", &[], Some(&coordinator)).await.body, "null");
+    }
+
+    async fn a_referrer_cannot_read_an_unreleased_record(app: TestApp) {
+        let (booking, priya, _) = ended_session(&app).await;
+        write(&app, &priya, booking, "Fine.").await;
+        sign(&app, &priya, booking, "contact-demo", "Tom was called away.").await;
+        let referrer = app.sign_in_demo("referrer").await;
+        assert_eq!(read(&app, &referrer, booking).await.0, StatusCode::NOT_FOUND, "signed but not co-signed");
+        assert_eq!(app.call("my_released_records", &[], Some(&referrer)).await.body, "[]");
+    }
+
+    async fn nothing_signed_changes_by_the_api_or_by_sql_and_a_correction_is_an_addendum(app: TestApp) {
+        let (booking, priya, tom) = ended_session(&app).await;
+        write(&app, &priya, booking, "Settled quickly.").await;
+        sign(&app, &priya, booking, "contact-demo", "").await;
+        sign(&app, &tom, booking, "contact-demo", "").await;
+
+        assert_eq!(write(&app, &priya, booking, "Rewritten").await, StatusCode::CONFLICT);
+        let late = sync(&app, &priya, vec![(9, booking, 1, json!({ "type": "observation", "category": "play", "text": "late" }))]).await;
+        assert_eq!(late[0]["outcome"], "rejected");
+        assert!(late[0]["reason"].as_str().unwrap().contains("addendum"), "{late}");
+
+        let by_sql = sqlx::query("UPDATE session_records SET summary = 'forged' WHERE booking_id = $1").bind(booking).execute(&app.db.pool).await;
+        assert!(by_sql.is_err(), "the database refuses to change a signed record");
+        let entry = sqlx::query("UPDATE session_entries SET body = 'forged' WHERE booking_id = $1").bind(booking).execute(&app.db.pool).await;
+        assert!(entry.is_err(), "the database refuses to change an entry");
+        let gone = sqlx::query("DELETE FROM session_entries WHERE booking_id = $1").bind(booking).execute(&app.db.pool).await;
+        assert!(gone.is_err(), "or to remove one");
+
+        let addendum = app
+            .call("add_addendum", &[("booking_id", &booking.to_string()), ("body", "Ava's coat was left behind; returned at 12:10."), ("password", "contact-demo")], Some(&priya))
+            .await;
+        assert_eq!(addendum.status, StatusCode::OK, "{}", addendum.body);
+        let (_, record) = read(&app, &tom, booking).await;
+        assert_eq!(record["text"]["summary"], "Settled quickly.");
+        assert_eq!(record["addenda"][0]["author"], "Priya Shah");
+        assert_eq!(record["addenda"][0]["body"], "Ava's coat was left behind; returned at 12:10.");
+    }
+
+    async fn a_changed_audit_entry_is_found_even_with_the_guard_removed(app: TestApp) {
+        let (booking, priya, tom) = ended_session(&app).await;
+        write(&app, &priya, booking, "Fine.").await;
+        sign(&app, &priya, booking, "contact-demo", "").await;
+        sign(&app, &tom, booking, "contact-demo", "").await;
+        let coordinator = app.sign_in_demo("coordinator").await;
+        app.call("cosign_record", &[("booking_id", &booking.to_string())], Some(&coordinator)).await;
+        assert_eq!(app.call("verify_audit_trail", &[], Some(&coordinator)).await.body, "null");
+        assert!(sqlx::query("UPDATE audit_log SET detail = 'x'").execute(&app.db.pool).await.is_err(), "guarded");
+
+        // Someone with the database's keys removes the guard and rewrites history.
+        let unguard = match app.db.backend {
+            Dialect::Sqlite => "DROP TRIGGER audit_log_never_changes",
+            Dialect::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_never_changes",
+        };
+        sqlx::query(unguard).execute(&app.db.pool).await.unwrap();
+        let trail = app::server::records::audit_trail(&app.db).await.unwrap();
+        let (second, _) = trail[1];
+        sqlx::query("UPDATE audit_log SET actor = 999 WHERE id = $1").bind(second).execute(&app.db.pool).await.unwrap();
+        let verdict = app.call("verify_audit_trail", &[], Some(&coordinator)).await;
+        assert_eq!(verdict.json(), json!(second), "the first broken entry is named");
+        assert_eq!(app.call("verify_audit_trail", &[], Some(&priya)).await.status, StatusCode::FORBIDDEN);
+    }
+
+    async fn a_parent_never_gets_notes_from_any_function(app: TestApp) {
+        let (booking, priya, tom) = ended_session(&app).await;
+        write(&app, &priya, booking, "Played cards happily.").await;
+        sign(&app, &priya, booking, "contact-demo", "").await;
+        sign(&app, &tom, booking, "contact-demo", "").await;
+        for parent in ["resident", "visiting"] {
+            let cookie = app.sign_in_demo(parent).await;
+            for function in ["my_family_accounts", "my_cases", "my_unsigned_records", "my_released_records", "cosign_queue", "my_sessions", "recent_concerns"] {
+                let reply = app.call(function, &[], Some(&cookie)).await;
+                assert!(!reply.body.contains("played cards") && !reply.body.contains("Played cards"), "{function}: {}", reply.body);
+            }
+            for function in ["read_record", "session_log"] {
+                let reply = app.call(function, &[("booking_id", &booking.to_string())], Some(&cookie)).await;
+                assert_eq!(reply.status, StatusCode::FORBIDDEN, "{function}");
+            }
+        }
+    }
+}
