@@ -40,7 +40,7 @@ test("a worker signs on a phone, the coordinator returns it once and co-signs, t
     await page.getByRole("button", { name: "End session" }).click();
     await waitForUnsynced(page, 0);
     await page.getByRole("link", { name: "Complete and sign the record" }).click();
-    await page.getByRole("heading", { name: "Record · FAM-0002" }).waitFor();
+    await page.getByRole("heading", { name: "Record · FAM-0002", exact: true }).waitFor();
     await page.getByText(/Sign by .* \(the 2-hour target\)/).waitFor();
     await signRecord(page, "A warm, calm session.");
     await assertPhoneFriendly(page);
@@ -78,7 +78,7 @@ test("a worker signs on a phone, the coordinator returns it once and co-signs, t
     await signIn(reader, "referrer");
     await reader.waitForURL("**/referrer");
     await reader.locator(".record-due", { hasText: "FAM-0002" }).locator("a").click();
-    await reader.getByRole("heading", { name: "Session record · FAM-0002" }).waitFor();
+    await reader.getByRole("heading", { name: "Session record · FAM-0002", exact: true }).waitFor();
     await reader.getByText("Ava's mum brought her and collected her.").waitFor();
     await reader.getByText("Ava and her dad built a marble run").waitFor();
     await assertPhoneFriendly(reader);

@@ -60,6 +60,9 @@ pub enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Check the audit trail's hash chain. Names the first broken entry, if
+    /// any, and exits with a failure then.
+    VerifyAudit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

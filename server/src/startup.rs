@@ -22,7 +22,25 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         Command::CreateCoordinator { username, name } => {
             create_coordinator(&db, &username, &name).await
         }
+        Command::VerifyAudit => {
+            let verdict = verify_audit(&db).await?;
+            println!("{verdict}");
+            Ok(())
+        }
         Command::Serve => serve(config, db).await,
+    }
+}
+
+/// The audit check of the `verify-audit` command: a sentence when the chain
+/// holds, an error naming the first broken entry when it does not.
+pub async fn verify_audit(db: &Db) -> Result<String, StartError> {
+    let entries = app::server::records::audit_trail(db).await?.len();
+    match app::server::records::verify_trail(db).await? {
+        None => Ok(format!("The audit trail holds: {entries} entries, each following from the one before.")),
+        Some(id) => Err(format!(
+            "The audit trail is broken at entry {id}: it, or an entry before it, was changed, removed or reordered."
+        )
+        .into()),
     }
 }
 

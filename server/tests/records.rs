@@ -245,6 +245,8 @@ both_databases! {
         let coordinator = app.sign_in_demo("coordinator").await;
         app.call("cosign_record", &[("booking_id", &booking.to_string())], Some(&coordinator)).await;
         assert_eq!(app.call("verify_audit_trail", &[], Some(&coordinator)).await.body, "null");
+        let holds = server::startup::verify_audit(&app.db).await.unwrap();
+        assert!(holds.contains("holds: 4 entries"), "{holds}");
         assert!(sqlx::query("UPDATE audit_log SET detail = 'x'").execute(&app.db.pool).await.is_err(), "guarded");
 
         // Someone with the database's keys removes the guard and rewrites history.
@@ -258,6 +260,8 @@ both_databases! {
         sqlx::query("UPDATE audit_log SET actor = 999 WHERE id = $1").bind(second).execute(&app.db.pool).await.unwrap();
         let verdict = app.call("verify_audit_trail", &[], Some(&coordinator)).await;
         assert_eq!(verdict.json(), json!(second), "the first broken entry is named");
+        let command = server::startup::verify_audit(&app.db).await.unwrap_err().to_string();
+        assert!(command.contains(&format!("broken at entry {second}")), "{command}");
         assert_eq!(app.call("verify_audit_trail", &[], Some(&priya)).await.status, StatusCode::FORBIDDEN);
     }
 

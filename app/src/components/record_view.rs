@@ -10,7 +10,12 @@ use crate::model::{RecordDue, RecordStatus, SessionRecord};
 /// merged timeline, sight and sound, the workers' text, signatures, the
 /// co-signature and addenda. Read-only; laid out to print well.
 #[component]
-pub fn RecordView(record: SessionRecord) -> AnyView {
+pub fn RecordView(
+    record: SessionRecord,
+    /// Under another page's heading: the title becomes a subheading.
+    #[prop(optional)]
+    embedded: bool,
+) -> AnyView {
     let merged = merge(&record.entries);
     let children: Vec<String> = record
         .children
@@ -35,7 +40,11 @@ pub fn RecordView(record: SessionRecord) -> AnyView {
     view! {
         <article class="record">
             <section class="card record-head">
-                <h1>{format!("Session record · {}", record.case_reference)}</h1>
+                {if embedded {
+                    view! { <h2>{format!("The record so far · {}", record.case_reference)}</h2> }.into_any()
+                } else {
+                    view! { <h1>{format!("Session record · {}", record.case_reference)}</h1> }.into_any()
+                }}
                 <p class="badge-line"><span class="badge">{record.status.label()}</span></p>
                 <dl class="facts">
                     <dt>"Date"</dt><dd>{format_london_day(record.starts_ms)}</dd>

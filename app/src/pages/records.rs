@@ -185,7 +185,7 @@ fn draft(record: SessionRecord, version: RwSignal<u32>) -> AnyView {
             <button type="submit" class="button primary">"Sign"</button>
             {outcome_note(outcome)}
         </form>
-        <RecordView record />
+        <RecordView record embedded=true />
     }
     .into_any()
 }
