@@ -18,7 +18,9 @@ async function signRecord(page, summary) {
   await page.getByLabel("If your co-worker will not sign, say why").fill("Tom was called to another session.");
   await page.getByLabel("Your password").fill("contact-demo");
   await page.getByRole("button", { name: "Sign", exact: true }).click();
-  await page.getByRole("status").filter({ hasText: "waits for a coordinator's co-signature" }).waitFor();
+  // Signed: the page now shows the locked record, waiting for co-signature.
+  await page.locator(".record-head .badge").filter({ hasText: "Signed, waiting for co-signature" }).waitFor();
+  await page.getByRole("heading", { name: "Add an addendum" }).waitFor();
 }
 
 test("a worker signs on a phone, the coordinator returns it once and co-signs, the referrer reads it", async () => {
@@ -37,7 +39,10 @@ test("a worker signs on a phone, the coordinator returns it once and co-signs, t
     await page.getByLabel("What happened").fill("Ava and her dad built a marble run");
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByRole("status").filter({ hasText: "Saved on this phone" }).waitFor();
+    // The record can be made once the "ended" entry is on the server.
+    const synced = page.waitForResponse((r) => r.url().endsWith("/api/sync_entries") && r.status() === 200);
     await page.getByRole("button", { name: "End session" }).click();
+    await synced;
     await waitForUnsynced(page, 0);
     await page.getByRole("link", { name: "Complete and sign the record" }).click();
     await page.getByRole("heading", { name: "Record · FAM-0002", exact: true }).waitFor();
@@ -59,7 +64,7 @@ test("a worker signs on a phone, the coordinator returns it once and co-signs, t
     await line.locator("a").click();
     await desk.getByLabel("Or return it to the workers: what needs amending?").fill("Say who brought Ava and who collected her.");
     await desk.getByRole("button", { name: "Return for amendment" }).click();
-    await desk.getByRole("status").filter({ hasText: "Returned to the workers" }).waitFor();
+    await desk.locator(".record-head .badge").filter({ hasText: "Draft" }).waitFor();
 
     // The worker amends and signs again.
     await page.reload();
@@ -69,7 +74,6 @@ test("a worker signs on a phone, the coordinator returns it once and co-signs, t
     // The coordinator co-signs: the record is released.
     await desk.reload();
     await desk.getByRole("button", { name: "Co-sign and release" }).click();
-    await desk.getByRole("status").filter({ hasText: "Co-signed and released" }).waitFor();
     await desk.getByText("Co-signed by Morgan Ellis").waitFor();
     await desk.getByText("Earlier signed versions").waitFor();
 
