@@ -133,6 +133,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/referrer/reports/:id")
+                        view=pages::records::ReferrerReportPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/referrer/records/:id")
                         view=pages::records::ReferrerRecordPage
                         ssr=SsrMode::Async

@@ -430,3 +430,31 @@ pub struct RecordDue {
     /// against it, so the page reads the same on the server and the phone.
     pub as_of_ms: i64,
 }
+
+/// A coordinator's final report on a series of sessions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FinalReport {
+    pub id: i64,
+    pub case_reference: String,
+    pub author: String,
+    pub sessions_attended: i64,
+    pub sessions_missed: i64,
+    pub summary: String,
+    /// For example "move to supported contact" or "handovers".
+    pub recommendation: String,
+    pub signed_ms: i64,
+    /// `Signed` (waiting for another coordinator) or `Released`.
+    pub status: RecordStatus,
+    pub cosigned_by: Option<String>,
+    pub released_ms: Option<i64>,
+}
+
+/// A final report as its author writes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewFinalReport {
+    pub summary: String,
+    pub recommendation: String,
+    /// The parents asked for it: raise the final report's charge (none on
+    /// a Cafcass-funded case).
+    pub charge: bool,
+}

@@ -265,6 +265,95 @@ both_databases! {
         assert_eq!(app.call("verify_audit_trail", &[], Some(&priya)).await.status, StatusCode::FORBIDDEN);
     }
 
+    async fn a_supported_session_is_signed_as_an_attendance_record(app: TestApp) {
+        let priya = app.sign_in_demo("worker1").await;
+        let (booking, start) = todays_session(&app, &priya).await;
+        sqlx::query("UPDATE contact_plans SET service = 'supported' WHERE id = (SELECT plan_id FROM bookings WHERE id = $1)")
+            .bind(booking)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let outcomes = sync(&app, &priya, vec![
+            (60, booking, start, json!({ "type": "started" })),
+            (61, booking, start, json!({ "type": "attendance", "party": "child", "movement": "arrived" })),
+            (62, booking, start + 60_000, json!({ "type": "observation", "category": "play", "text": "A note" })),
+            (63, booking, start + 40 * 60_000, json!({ "type": "ended" })),
+        ])
+        .await;
+        assert_eq!(outcomes[2]["outcome"], "rejected", "no notes in a supported session");
+        let (status, body) = sign(&app, &priya, booking, "contact-demo", "One worker supports this session.").await;
+        assert_eq!((status, body), (StatusCode::OK, json!("signed")), "no summary needed for attendance only");
+        let (_, record) = read(&app, &priya, booking).await;
+        assert_eq!(record["service"], "supported");
+        let kinds: Vec<&str> = record["entries"].as_array().unwrap().iter().map(|e| e["kind"]["type"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["started", "attendance", "ended"]);
+    }
+
+    async fn a_final_report_is_counted_signed_and_released_only_when_another_coordinator_cosigns(app: TestApp) {
+        let coordinator = app.sign_in_demo("coordinator").await;
+        let case_of = |reference: &'static str| {
+            let db = app.db.clone();
+            async move {
+                use sqlx::Row;
+                sqlx::query("SELECT id FROM cases WHERE reference = $1").bind(reference).fetch_one(&db.pool).await.unwrap().try_get::<i64, _>("id").unwrap()
+            }
+        };
+        let family = case_of("FAM-0001").await;
+        sqlx::query("UPDATE bookings SET attendance = 'attended' WHERE id = (SELECT MIN(id) FROM bookings WHERE case_id = $1)")
+            .bind(family).execute(&app.db.pool).await.unwrap();
+        sqlx::query("UPDATE bookings SET attendance = 'missed_without_reason' WHERE id = (SELECT MAX(id) FROM bookings WHERE case_id = $1)")
+            .bind(family).execute(&app.db.pool).await.unwrap();
+        let write = |case_id: i64, password: &'static str| {
+            json!({ "case_id": case_id, "password": password,
+                    "report": { "summary": "Warm sessions; Lily relaxed quickly.", "recommendation": "Move to supported contact", "charge": true } })
+        };
+        let refused = app.send(json_call("write_final_report", write(family, "wrong"), &coordinator)).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let written = app.send(json_call("write_final_report", write(family, "contact-demo"), &coordinator)).await;
+        assert_eq!(written.status, StatusCode::OK, "{}", written.body);
+        let report = written.json();
+        let charges = |case_id: i64| {
+            let db = app.db.clone();
+            async move {
+                use sqlx::Row;
+                sqlx::query("SELECT COUNT(*) AS n FROM charges WHERE case_id = $1 AND kind = 'final_report'")
+                    .bind(case_id).fetch_one(&db.pool).await.unwrap().try_get::<i64, _>("n").unwrap()
+            }
+        };
+        assert_eq!(charges(family).await, 1, "the report's charge, as the parents asked for it");
+
+        let referrer = app.sign_in_demo("referrer").await;
+        assert_eq!(app.call("my_released_reports", &[], Some(&referrer)).await.body, "[]", "not before co-signature");
+        let id = report.to_string();
+        assert_eq!(app.call("cosign_report", &[("report_id", &id)], Some(&coordinator)).await.status, StatusCode::FORBIDDEN, "not by its author");
+        let created = app
+            .call("create_account", &[("username", "second.coordinator"), ("display_name", "Alex Senior"), ("role", "coordinator"), ("password", "long-enough-pass")], Some(&coordinator))
+            .await;
+        assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+        let second = app.sign_in("second.coordinator", "long-enough-pass").await;
+        assert_eq!(app.call("cosign_report", &[("report_id", &id)], Some(&second)).await.status, StatusCode::OK);
+
+        let released = app.call("my_released_reports", &[], Some(&referrer)).await.json();
+        assert_eq!(released[0]["sessions_attended"], 1);
+        assert_eq!(released[0]["sessions_missed"], 1);
+        assert_eq!(released[0]["cosigned_by"], "Alex Senior");
+        assert_eq!(app.call("read_final_report", &[("report_id", &id)], Some(&referrer)).await.status, StatusCode::OK);
+        let stranger = new_referrer_of(&app, "FAM-0002", "other.referrer").await;
+        assert_eq!(app.call("read_final_report", &[("report_id", &id)], Some(&stranger)).await.status, StatusCode::NOT_FOUND);
+        let worker = app.sign_in_demo("worker1").await;
+        assert_eq!(app.call("read_final_report", &[("report_id", &id)], Some(&worker)).await.status, StatusCode::FORBIDDEN);
+
+        // A Cafcass-funded case raises no charge for its report.
+        let cafcass = case_of("FAM-0002").await;
+        let written = app.send(json_call("write_final_report", write(cafcass, "contact-demo"), &coordinator)).await;
+        assert_eq!(written.status, StatusCode::OK, "{}", written.body);
+        assert_eq!(charges(cafcass).await, 0);
+        let rewrite = sqlx::query("UPDATE final_reports SET summary = 'forged'").execute(&app.db.pool).await;
+        assert!(rewrite.is_err(), "a signed report does not change");
+        let trail: Vec<String> = app::server::records::audit_trail(&app.db).await.unwrap().into_iter().map(|(_, e)| e.action).collect();
+        assert_eq!(trail, ["report-sign", "report-cosign", "report-release", "report-open", "report-sign"]);
+    }
+
     async fn a_parent_never_gets_notes_from_any_function(app: TestApp) {
         let (booking, priya, tom) = ended_session(&app).await;
         write(&app, &priya, booking, "Played cards happily.").await;

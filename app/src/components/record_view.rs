@@ -3,7 +3,8 @@ use leptos::prelude::*;
 use crate::components::timeline::{Coverage, Timeline};
 use crate::domain::london_time::{format_london, format_london_day, format_london_time};
 use crate::domain::record::{Timeliness, span_words};
-use crate::domain::session_log::merge;
+use crate::domain::schedule::Service;
+use crate::domain::session_log::{merge, movement_label};
 use crate::model::{RecordDue, RecordStatus, SessionRecord};
 
 /// A session record as read by the people allowed to: the session, the
@@ -37,6 +38,25 @@ pub fn RecordView(
         .cloned()
         .collect();
     let ends = record.ends_ms;
+    // Supported sessions keep attendance only (and any safeguarding concern).
+    let supervised = record.service == Service::Supervised;
+    let attendance: Vec<(String, i64)> = merged
+        .started_ms
+        .map(|at| ("Session started".to_owned(), at))
+        .into_iter()
+        .chain(
+            merged
+                .attendance
+                .iter()
+                .map(|(party, movement, at)| (movement_label(*party, *movement), *at)),
+        )
+        .chain(merged.ended_ms.map(|at| ("Session ended".to_owned(), at)))
+        .collect();
+    let mut concerns_only = merged.clone();
+    concerns_only
+        .observations
+        .retain(|line| line.category.is_safeguarding());
+    concerns_only.handovers.clear();
     view! {
         <article class="record">
             <section class="card record-head">
@@ -55,14 +75,34 @@ pub fn RecordView(
                     <dt>"Supervised by"</dt><dd>{workers.join(" and ")}</dd>
                 </dl>
             </section>
-            <section class="card record-text">
-                <h2>"Summary"</h2>
-                <p class="prose">{non_empty(&record.text.summary, "Not written yet.")}</p>
-                {(!record.text.ended_early.is_empty()).then(|| view! { <h3>"Why the session ended early"</h3> <p class="prose">{record.text.ended_early.clone()}</p> })}
-                {(!record.text.incident.is_empty()).then(|| view! { <h3>"Incident"</h3> <p class="prose">{record.text.incident.clone()}</p> })}
-            </section>
-            <Coverage record=Signal::stored(merged.clone()) workers=record.workers.clone() until_ms=Signal::stored(ends) />
-            <Timeline record=Signal::stored(merged) workers=record.workers.clone() />
+            {if supervised {
+                view! {
+                    <section class="card record-text">
+                        <h2>"Summary"</h2>
+                        <p class="prose">{non_empty(&record.text.summary, "Not written yet.")}</p>
+                        {(!record.text.ended_early.is_empty()).then(|| view! { <h3>"Why the session ended early"</h3> <p class="prose">{record.text.ended_early.clone()}</p> })}
+                        {(!record.text.incident.is_empty()).then(|| view! { <h3>"Incident"</h3> <p class="prose">{record.text.incident.clone()}</p> })}
+                    </section>
+                    <Coverage record=Signal::stored(merged.clone()) workers=record.workers.clone() until_ms=Signal::stored(ends) />
+                    <Timeline record=Signal::stored(merged) workers=record.workers.clone() />
+                }
+                .into_any()
+            } else {
+                view! {
+                    <section class="card attendance-record">
+                        <h2>"Attendance"</h2>
+                        <p class="hint">"A supported session's record holds attendance only."</p>
+                        <dl class="facts">
+                            {attendance.into_iter().map(|(what, at)| view! { <dt>{what}</dt> <dd>{format_london_time(at)}</dd> }).collect_view()}
+                        </dl>
+                        {(!record.text.incident.is_empty()).then(|| view! { <h3>"Incident"</h3> <p class="prose">{record.text.incident.clone()}</p> })}
+                    </section>
+                    {(concerns_only.safeguarding_concerns() > 0).then(|| view! {
+                        <Timeline record=Signal::stored(concerns_only) workers=record.workers.clone() />
+                    })}
+                }
+                .into_any()
+            }}
             <section class="card signatures">
                 <h2>"Signatures"</h2>
                 <ul class="list">

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::pages::records::FinalReports;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::centre::{
@@ -131,6 +133,7 @@ fn CaseSections(case: CaseDetail, actions: Actions) -> AnyView {
             </ul>
         </section>
         <PaymentForm case_id=case.id actions resident=case.resident_statement visiting=case.visiting_statement />
+        {(case.status == "accepted").then(|| view! { <FinalReports case_id=case.id /> })}
     }
     .into_any()
 }

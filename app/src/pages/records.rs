@@ -9,8 +9,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::records::{
-    add_addendum, cosign_queue, cosign_record, my_released_records, my_unsigned_records,
-    read_record, return_record, save_record_text, sign_record, verify_audit_trail,
+    add_addendum, case_reports, cosign_queue, cosign_record, cosign_report, my_released_records,
+    my_released_reports, my_unsigned_records, read_final_report, read_record, return_record,
+    save_record_text, sign_record, verify_audit_trail, write_final_report,
 };
 use crate::components::error_note::ErrorNote;
 use crate::components::record_view::{RecordView, due_line};
@@ -19,9 +20,11 @@ use crate::device;
 use crate::domain::london_time::format_london;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::model::{RecordDue, RecordStatus, RecordText, SessionRecord};
+use crate::model::{
+    FinalReport, NewFinalReport, RecordDue, RecordStatus, RecordText, SessionRecord,
+};
 
-/// The booking id in the address, if it is one.
+/// The id in the address (a booking's or a report's), if it is one.
 fn booking_id() -> Memo<Option<i64>> {
     let params = use_params_map();
     Memo::new(move |_| {
@@ -148,6 +151,7 @@ fn draft(record: SessionRecord, version: RwSignal<u32>) -> AnyView {
         .map(|s| s.name.clone())
         .collect();
     let deadlines = record.deadlines;
+    let supervised = record.service == crate::domain::schedule::Service::Supervised;
     view! {
         <a class="back" href="/worker">"‹ Your sessions"</a>
         <section class="card">
@@ -161,12 +165,15 @@ fn draft(record: SessionRecord, version: RwSignal<u32>) -> AnyView {
                 <p class="concern-banner" role="alert">{format!("Returned for amendment: {}", record.return_note)}</p>
             })}
             {(!signed_by.is_empty()).then(|| view! { <p class="hint">{format!("Already signed by {}.", signed_by.join(" and "))}</p> })}
-            <label class="field"><span>"How the session went"</span>
-                <textarea rows="5" prop:value=move || summary.get() on:input=move |ev| summary.set(event_target_value(&ev))></textarea>
-            </label>
-            <label class="field"><span>"Why it ended early, if it did"</span>
-                <textarea rows="2" prop:value=move || ended_early.get() on:input=move |ev| ended_early.set(event_target_value(&ev))></textarea>
-            </label>
+            {supervised.then(|| view! {
+                <label class="field"><span>"How the session went"</span>
+                    <textarea rows="5" prop:value=move || summary.get() on:input=move |ev| summary.set(event_target_value(&ev))></textarea>
+                </label>
+                <label class="field"><span>"Why it ended early, if it did"</span>
+                    <textarea rows="2" prop:value=move || ended_early.get() on:input=move |ev| ended_early.set(event_target_value(&ev))></textarea>
+                </label>
+            })}
+            {(!supervised).then(|| view! { <p class="hint">"A supported session's record holds attendance only: check the times below and sign."</p> })}
             <label class="field"><span>"Any incident"</span>
                 <textarea rows="2" prop:value=move || incident.get() on:input=move |ev| incident.set(event_target_value(&ev))></textarea>
             </label>
@@ -431,6 +438,186 @@ fn ReferrerRecord() -> AnyView {
             {move || Suspend::new(async move {
                 match record.await {
                     Ok(record) => view! { <RecordView record /> }.into_any(),
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+// ---- Final reports ----
+
+/// A final report, read-only and printable.
+fn report_view(report: FinalReport, heading: bool) -> AnyView {
+    let title = format!("Final report · {}", report.case_reference);
+    view! {
+        <article class="card report">
+            {if heading { view! { <h1>{title}</h1> }.into_any() } else { view! { <h3>{title}</h3> }.into_any() }}
+            <p class="badge-line"><span class="badge">{report.status.label()}</span></p>
+            <dl class="facts">
+                <dt>"Sessions attended"</dt><dd>{report.sessions_attended}</dd>
+                <dt>"Sessions missed"</dt><dd>{report.sessions_missed}</dd>
+                <dt>"Recommendation"</dt><dd>{report.recommendation.clone()}</dd>
+            </dl>
+            <p class="prose">{report.summary.clone()}</p>
+            <p class="hint">{format!("Written and signed by {} on {}.", report.author, format_london(report.signed_ms))}</p>
+            {report.cosigned_by.clone().map(|name| view! {
+                <p class="hint">{format!("Co-signed by {name}{}.", report.released_ms.map(|at| format!(" and released on {}", format_london(at))).unwrap_or_default())}</p>
+            })}
+        </article>
+    }
+    .into_any()
+}
+
+/// The coordinator's final reports of one case: write and sign one, or
+/// co-sign another coordinator's (which releases it to the referrer).
+#[component]
+pub fn FinalReports(case_id: i64) -> AnyView {
+    let version = RwSignal::new(0u32);
+    let reports = Resource::new(move || version.get(), move |_| case_reports(case_id));
+    let summary = RwSignal::new(String::new());
+    let recommendation = RwSignal::new(String::new());
+    let charge = RwSignal::new(false);
+    let password = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<Result<String, AppError>>);
+    let write = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            let report = NewFinalReport {
+                summary: summary.get_untracked(),
+                recommendation: recommendation.get_untracked(),
+                charge: charge.get_untracked(),
+            };
+            let result = write_final_report(case_id, report, password.get_untracked()).await;
+            password.set(String::new());
+            if result.is_ok() {
+                summary.set(String::new());
+                recommendation.set(String::new());
+                version.update(|v| *v += 1);
+            }
+            outcome.set(Some(result.map(|_| {
+                "Written and signed. Another coordinator co-signs it to release it.".to_owned()
+            })));
+        });
+    };
+    let cosign = move |report_id: i64| {
+        leptos::task::spawn_local(async move {
+            let result = cosign_report(report_id).await;
+            if result.is_ok() {
+                version.update(|v| *v += 1);
+            }
+            outcome.set(Some(
+                result.map(|()| "Co-signed and released to the referrer.".to_owned()),
+            ));
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>"Final reports"</h2>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match reports.await {
+                        Ok(list) => list.into_iter().map(|report| {
+                            let id = report.id;
+                            let waiting = report.status == RecordStatus::Signed;
+                            view! {
+                                {report_view(report, false)}
+                                {waiting.then(|| view! {
+                                    <button type="button" class="button secondary" on:click=move |_| cosign(id)>"Co-sign and release this report"</button>
+                                })}
+                            }
+                        }).collect_view().into_any(),
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <form class="stack" on:submit=write>
+                <h3>"Write a final report"</h3>
+                <p class="hint">"Sessions attended and missed are counted from the bookings."</p>
+                <label class="field"><span>"Summary"</span>
+                    <textarea rows="4" prop:value=move || summary.get() on:input=move |ev| summary.set(event_target_value(&ev))></textarea>
+                </label>
+                <label class="field"><span>"Recommendation"</span>
+                    <input type="text" list="recommendations" prop:value=move || recommendation.get()
+                        on:input=move |ev| recommendation.set(event_target_value(&ev)) />
+                </label>
+                <datalist id="recommendations">
+                    <option value="Continue supervised contact"></option>
+                    <option value="Move to supported contact"></option>
+                    <option value="Move to handovers"></option>
+                    <option value="Contact to end"></option>
+                </datalist>
+                <label class="check"><input type="checkbox" prop:checked=move || charge.get()
+                    on:change=move |ev| charge.set(event_target_checked(&ev)) />
+                    "The parents asked for it: charge the final report's fee"</label>
+                <label class="field"><span>"Your password"</span>
+                    <input type="password" autocomplete="current-password" required
+                        prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+                </label>
+                <button type="submit" class="button primary">"Write and sign"</button>
+                {outcome_note(outcome)}
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+/// The referrer's released final reports.
+#[component]
+pub fn ReleasedReports() -> AnyView {
+    let reports = Resource::new(|| (), |_| my_released_reports());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match reports.await {
+                    Ok(list) if list.is_empty() => ().into_any(),
+                    Ok(list) => view! {
+                        <ul class="list">
+                            {list.into_iter().map(|r| view! {
+                                <li class="list-item">
+                                    <a class="session-link" href=format!("/referrer/reports/{}", r.id)>
+                                        <span class="booking-day">{format!("Final report · {}", r.case_reference)}</span>
+                                        <span class="hint">{r.recommendation}</span>
+                                    </a>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn ReferrerReportPage() -> impl IntoView {
+    view! { <RoleGate role=Role::Referrer children=|_| view! { <ReferrerReport /> } /> }
+}
+
+#[component]
+fn ReferrerReport() -> AnyView {
+    let id = booking_id();
+    let report = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => read_final_report(id).await,
+                None => Err(AppError::not_found("That report")),
+            }
+        },
+    );
+    view! {
+        <div class="row-actions no-print">
+            <a class="back" href="/referrer">"‹ Your cases"</a>
+            <button type="button" class="button secondary" on:click=move |_| { let _ = window().print(); }>"Print"</button>
+        </div>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match report.await {
+                    Ok(report) => report_view(report, true),
                     Err(error) => view! { <ErrorNote error /> }.into_any(),
                 }
             })}

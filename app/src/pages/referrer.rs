@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::components::role_gate::RoleGate;
 use crate::domain::role::Role;
 use crate::pages::case_list::CaseList;
-use crate::pages::records::ReleasedRecords;
+use crate::pages::records::{ReleasedRecords, ReleasedReports};
 
 #[component]
 pub fn ReferrerHome() -> impl IntoView {
@@ -18,6 +18,7 @@ pub fn ReferrerHome() -> impl IntoView {
                 <section class="card">
                     <h2>"Session records"</h2>
                     <ReleasedRecords />
+                    <ReleasedReports />
                 </section>
             }
         } />

@@ -238,9 +238,11 @@ impl Writer {
             if outcome.is_ok() {
                 device::mark_saved();
                 let saved_ms = item.device_ms;
+                // Counted as unsynced first, then shown: whoever sees the
+                // entry also sees it counted.
+                self.sync.note_saved();
                 self.local
                     .update(|local| local.get_or_insert_with(Local::default).queued.push(item));
-                self.sync.note_saved();
                 done(Ok(saved_ms));
             } else if let Err(trouble) = outcome {
                 done(Err(trouble));

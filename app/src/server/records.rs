@@ -8,13 +8,15 @@
 use sqlx::Row;
 
 use super::db::Backend;
-use super::{Db, accounts, failure, sessions};
+use super::{Db, accounts, failure, plans, sessions, settings};
+use crate::domain::money::{Chargeable, charges_for};
 use crate::domain::record::{AuditEntry, Deadlines, GENESIS, chain_hash, first_broken};
 use crate::domain::role::Role;
 use crate::domain::session_log::EntryKind;
 use crate::error::AppError;
 use crate::model::{
-    Addendum, CurrentUser, RecordDue, RecordSignature, RecordStatus, RecordText, SessionRecord,
+    Addendum, CurrentUser, FinalReport, NewFinalReport, RecordDue, RecordSignature, RecordStatus,
+    RecordText, SessionRecord,
 };
 
 /// The most a record's text fields may hold, in characters.
@@ -276,7 +278,9 @@ pub async fn sign(
     if record.status != RecordStatus::Draft {
         return Err(AppError::conflict("This record is already signed."));
     }
-    if record.text.summary.trim().is_empty() {
+    if record.service == crate::domain::schedule::Service::Supervised
+        && record.text.summary.trim().is_empty()
+    {
         return Err(AppError::invalid(
             "summary",
             "Write how the session went before signing.",
@@ -322,10 +326,9 @@ pub async fn sign(
         "version {version}{}",
         if complete { ", record signed" } else { "" }
     );
-    append(
-        db.backend, &mut tx, worker.id, "sign", booking_id, &detail, now_ms,
-    )
-    .await?;
+    Step::on_record(db, worker.id, booking_id, now_ms)
+        .audit(&mut tx, "sign", &detail)
+        .await?;
     tx.commit().await?;
     Ok(if complete {
         RecordStatus::Signed
@@ -375,26 +378,12 @@ pub async fn cosign(
     .bind(booking_id)
     .execute(&mut *tx)
     .await?;
-    append(
-        db.backend,
-        &mut tx,
-        coordinator.id,
-        "cosign",
-        booking_id,
-        &format!("version {}", record.version),
-        now_ms,
-    )
-    .await?;
-    append(
-        db.backend,
-        &mut tx,
-        coordinator.id,
-        "release",
-        booking_id,
-        "to the case's referrer",
-        now_ms,
-    )
-    .await?;
+    Step::on_record(db, coordinator.id, booking_id, now_ms)
+        .audit(&mut tx, "cosign", &format!("version {}", record.version))
+        .await?;
+    Step::on_record(db, coordinator.id, booking_id, now_ms)
+        .audit(&mut tx, "release", "to the case's referrer")
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -430,16 +419,9 @@ pub async fn send_back(
     .bind(booking_id)
     .execute(&mut *tx)
     .await?;
-    append(
-        db.backend,
-        &mut tx,
-        coordinator.id,
-        "return",
-        booking_id,
-        &format!("version {version}: {comment}"),
-        now_ms,
-    )
-    .await?;
+    Step::on_record(db, coordinator.id, booking_id, now_ms)
+        .audit(&mut tx, "return", &format!("version {version}: {comment}"))
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -475,10 +457,9 @@ pub async fn add_addendum(
         .bind(now_ms)
         .execute(&mut *tx)
         .await?;
-    append(
-        db.backend, &mut tx, author.id, "addendum", booking_id, body, now_ms,
-    )
-    .await?;
+    Step::on_record(db, author.id, booking_id, now_ms)
+        .audit(&mut tx, "addendum", body)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -491,16 +472,13 @@ pub async fn note_opened(
     now_ms: i64,
 ) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await?;
-    append(
-        db.backend,
-        &mut tx,
-        reader.id,
-        "open",
-        booking_id,
-        &format!("by {}", reader.role.label().to_lowercase()),
-        now_ms,
-    )
-    .await?;
+    Step::on_record(db, reader.id, booking_id, now_ms)
+        .audit(
+            &mut tx,
+            "open",
+            &format!("by {}", reader.role.label().to_lowercase()),
+        )
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -600,6 +578,54 @@ fn due_of(record: &SessionRecord, now_ms: i64) -> RecordDue {
     }
 }
 
+/// Who acts on which record, and when: what every audit entry of one step
+/// shares.
+struct Step {
+    backend: Backend,
+    actor: i64,
+    /// What is acted on: "record:<booking id>" or "report:<report id>".
+    subject: String,
+    now_ms: i64,
+}
+
+impl Step {
+    fn on_record(db: &Db, actor: i64, booking_id: i64, now_ms: i64) -> Step {
+        Step {
+            backend: db.backend,
+            actor,
+            subject: format!("record:{booking_id}"),
+            now_ms,
+        }
+    }
+
+    fn on_report(db: &Db, actor: i64, report_id: i64, now_ms: i64) -> Step {
+        Step {
+            backend: db.backend,
+            actor,
+            subject: format!("report:{report_id}"),
+            now_ms,
+        }
+    }
+
+    async fn audit(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        action: &str,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        append(
+            self.backend,
+            tx,
+            self.actor,
+            action,
+            &self.subject,
+            detail,
+            self.now_ms,
+        )
+        .await
+    }
+}
+
 /// Appends one entry to the audit trail, chained to the last, inside the
 /// caller's transaction. On PostgreSQL the table is locked for the rest of
 /// the transaction so that two writers cannot both chain to the same entry;
@@ -609,7 +635,7 @@ async fn append(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     actor: i64,
     action: &str,
-    booking_id: i64,
+    subject: &str,
     detail: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
@@ -624,15 +650,14 @@ async fn append(
         .map(|row| row.try_get("hash"))
         .transpose()?
         .unwrap_or_else(|| GENESIS.to_owned());
-    let subject = format!("record:{booking_id}");
-    let hash = chain_hash(&previous, now_ms, actor, action, &subject, detail);
+    let hash = chain_hash(&previous, now_ms, actor, action, subject, detail);
     sqlx::query(
         "INSERT INTO audit_log (at_ms, actor, action, subject, detail, previous, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(now_ms)
     .bind(actor)
     .bind(action.to_owned())
-    .bind(subject)
+    .bind(subject.to_owned())
     .bind(detail.to_owned())
     .bind(previous)
     .bind(hash)
@@ -670,4 +695,209 @@ pub async fn verify_trail(db: &Db) -> Result<Option<i64>, AppError> {
     let trail = audit_trail(db).await?;
     let entries: Vec<AuditEntry> = trail.iter().map(|(_, entry)| entry.clone()).collect();
     Ok(first_broken(&entries).map(|at| trail[at].0))
+}
+
+// ---- Final reports ----
+
+/// A coordinator writes and signs (with their password) a final report on
+/// a case's sessions; the sessions attended and missed are counted from
+/// the bookings. Raises the report's charge when the parents asked for it.
+/// Returns the report's id.
+pub async fn write_report(
+    db: &Db,
+    case_id: i64,
+    author: &CurrentUser,
+    report: &NewFinalReport,
+    password: &str,
+    now_ms: i64,
+) -> Result<i64, AppError> {
+    let summary = report.summary.trim();
+    let recommendation = report.recommendation.trim();
+    if summary.is_empty() {
+        return Err(AppError::invalid("summary", "Write the report's summary."));
+    }
+    if recommendation.is_empty() {
+        return Err(AppError::invalid(
+            "recommendation",
+            "Give a recommendation, for example \"move to supported contact\".",
+        ));
+    }
+    check_text("summary", summary)?;
+    check_text("recommendation", recommendation)?;
+    confirm_password(db, author, password).await?;
+    let funding = plans::funding(db, case_id).await?;
+    let counts = sqlx::query(
+        "SELECT \
+         SUM(CASE WHEN attendance = 'attended' THEN 1 ELSE 0 END) AS attended, \
+         SUM(CASE WHEN attendance IN ('missed_with_reason', 'missed_without_reason') THEN 1 ELSE 0 END) AS missed \
+         FROM bookings WHERE case_id = $1 AND kind IN ('session', 'handover')",
+    )
+    .bind(case_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let attended: i64 = counts.try_get::<Option<i64>, _>("attended")?.unwrap_or(0);
+    let missed: i64 = counts.try_get::<Option<i64>, _>("missed")?.unwrap_or(0);
+    let charges = if report.charge {
+        charges_for(
+            Chargeable::FinalReport,
+            funding,
+            &settings::prices(db).await?,
+        )
+    } else {
+        Vec::new()
+    };
+
+    let mut tx = db.pool.begin().await?;
+    let row = sqlx::query(
+        "INSERT INTO final_reports (case_id, author_id, sessions_attended, sessions_missed, summary, \
+         recommendation, signed_ms) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(author.id)
+    .bind(attended)
+    .bind(missed)
+    .bind(summary)
+    .bind(recommendation)
+    .bind(now_ms)
+    .fetch_one(&mut *tx)
+    .await?;
+    let report_id: i64 = row.try_get("id")?;
+    for charge in charges {
+        sqlx::query(
+            "INSERT INTO charges (case_id, parent_side, kind, amount_pence, raised_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(case_id)
+        .bind(charge.parent.as_str())
+        .bind(charge.kind.as_str())
+        .bind(charge.amount.0)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Step::on_report(db, author.id, report_id, now_ms)
+        .audit(
+            &mut tx,
+            "report-sign",
+            &format!("attended {attended}, missed {missed}: {recommendation}"),
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(report_id)
+}
+
+const REPORT_SELECT: &str = "SELECT f.id, c.reference, a.display_name AS author, f.sessions_attended, \
+     f.sessions_missed, f.summary, f.recommendation, f.signed_ms, f.status, s.display_name AS cosigner, \
+     f.released_ms FROM final_reports f JOIN cases c ON c.id = f.case_id JOIN users a ON a.id = f.author_id \
+     LEFT JOIN users s ON s.id = f.cosigned_by";
+
+fn report_from(row: &sqlx::any::AnyRow) -> Result<FinalReport, AppError> {
+    let status: String = row.try_get("status")?;
+    Ok(FinalReport {
+        id: row.try_get("id")?,
+        case_reference: row.try_get("reference")?,
+        author: row.try_get("author")?,
+        sessions_attended: row.try_get::<i64, _>("sessions_attended")?,
+        sessions_missed: row.try_get::<i64, _>("sessions_missed")?,
+        summary: row.try_get("summary")?,
+        recommendation: row.try_get("recommendation")?,
+        signed_ms: row.try_get("signed_ms")?,
+        status: RecordStatus::parse(&status).unwrap_or(RecordStatus::Signed),
+        cosigned_by: row.try_get("cosigner")?,
+        released_ms: row.try_get("released_ms")?,
+    })
+}
+
+/// A case's final reports, newest first (for coordinators).
+pub async fn reports_of_case(db: &Db, case_id: i64) -> Result<Vec<FinalReport>, AppError> {
+    let rows = sqlx::query(&format!(
+        "{REPORT_SELECT} WHERE f.case_id = $1 ORDER BY f.id DESC"
+    ))
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(report_from).collect()
+}
+
+/// Another coordinator co-signs a report, which releases it to the referrer.
+pub async fn cosign_report(
+    db: &Db,
+    report_id: i64,
+    coordinator: &CurrentUser,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let row = sqlx::query("SELECT author_id, status FROM final_reports WHERE id = $1")
+        .bind(report_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| AppError::not_found("That report"))?;
+    let author: i64 = row.try_get("author_id")?;
+    let status: String = row.try_get("status")?;
+    if author == coordinator.id {
+        return Err(AppError::Forbidden);
+    }
+    if status != "signed" {
+        return Err(AppError::conflict("This report is already co-signed."));
+    }
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "UPDATE final_reports SET status = 'released', cosigned_by = $1, released_ms = $2 WHERE id = $3 AND status = 'signed'",
+    )
+    .bind(coordinator.id)
+    .bind(now_ms)
+    .bind(report_id)
+    .execute(&mut *tx)
+    .await?;
+    let step = Step::on_report(db, coordinator.id, report_id, now_ms);
+    step.audit(&mut tx, "report-cosign", "").await?;
+    step.audit(&mut tx, "report-release", "to the case's referrer")
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Released reports of the referrer's own cases, newest first.
+pub async fn released_reports_for(
+    db: &Db,
+    referrer: &CurrentUser,
+) -> Result<Vec<FinalReport>, AppError> {
+    let rows = sqlx::query(&format!(
+        "{REPORT_SELECT} JOIN case_members m ON m.case_id = f.case_id \
+         WHERE f.status = 'released' AND m.user_id = $1 AND m.relation = 'referrer' ORDER BY f.id DESC"
+    ))
+    .bind(referrer.id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(report_from).collect()
+}
+
+/// One report, for a coordinator, or for the case's referrer once released
+/// (their reading is noted in the audit trail). Anyone else: not found.
+pub async fn read_report(
+    db: &Db,
+    report_id: i64,
+    reader: &CurrentUser,
+    now_ms: i64,
+) -> Result<FinalReport, AppError> {
+    let report = match reader.role {
+        Role::Coordinator => sqlx::query(&format!("{REPORT_SELECT} WHERE f.id = $1"))
+            .bind(report_id)
+            .fetch_optional(&db.pool)
+            .await?
+            .map(|row| report_from(&row))
+            .transpose()?,
+        Role::Referrer => released_reports_for(db, reader)
+            .await?
+            .into_iter()
+            .find(|r| r.id == report_id),
+        Role::Worker | Role::Parent => None,
+    }
+    .ok_or_else(|| AppError::not_found("That report"))?;
+    if reader.role == Role::Referrer {
+        let mut tx = db.pool.begin().await?;
+        Step::on_report(db, reader.id, report_id, now_ms)
+            .audit(&mut tx, "report-open", "by referrer")
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(report)
 }
