@@ -66,6 +66,11 @@ test("a referral becomes a booked series of six, paid for, and one late cancella
     await page.getByLabel("First name").fill("Ella");
     await page.getByLabel("Last name").fill("Stone");
     await page.getByLabel("Date of birth").fill("2019-02-11");
+    await page.getByRole("button", { name: "Add another child" }).click();
+    const second = page.locator("fieldset", { has: page.locator("legend", { hasText: "Child 2" }) });
+    await second.getByLabel("First name").fill("Max");
+    await second.getByLabel("Last name").fill("Stone");
+    await second.getByLabel("Date of birth").fill("2022-06-30");
     await page.locator("#ref-resident-name").fill("Kim Stone");
     await page.locator("#ref-visiting-name").fill("Lee Stone");
     await page.getByLabel("Fear of abduction, no real evidence").check();
@@ -78,6 +83,7 @@ test("a referral becomes a booked series of six, paid for, and one late cancella
     await page.getByRole("link", { name: "FAM-0200" }).click();
     await page.waitForURL("**/coordinator/cases/*");
     await hydrated(page);
+    await page.getByText(/^Ella, \d+ · Max, \d+$/).waitFor();
 
     // Accept, plan, agreements.
     await page.getByRole("button", { name: "Accept referral" }).click();
@@ -137,7 +143,7 @@ test("a referral becomes a booked series of six, paid for, and one late cancella
     await page.getByRole("link", { name: "FAM-0200" }).click();
     await page.waitForURL("**/coordinator/cases/*");
     await hydrated(page);
-    await page.getByLabel("Paid by").selectOption("visiting");
+    await page.getByLabel("Parent", { exact: true }).selectOption("visiting");
     await page.getByLabel("Amount (£)").fill("319.00");
     await page.getByLabel("Paid on").fill("2026-11-26");
     await page.getByRole("button", { name: "Record payment" }).click();

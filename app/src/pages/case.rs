@@ -370,6 +370,7 @@ fn PaymentForm(
     visiting: Statement,
 ) -> AnyView {
     let parent = RwSignal::new("visiting".to_owned());
+    let direction = RwSignal::new("payment".to_owned());
     let amount = RwSignal::new(String::new());
     let method = RwSignal::new("card".to_owned());
     let paid_on = RwSignal::new(String::new());
@@ -382,7 +383,7 @@ fn PaymentForm(
                 actions.pay.dispatch(RecordPayment {
                     case_id,
                     parent: parent.get(),
-                    refund: false,
+                    refund: direction.get() == "refund",
                     amount_pence: pence.0,
                     method: method.get(),
                     paid_on: paid_on.get(),
@@ -401,13 +402,14 @@ fn PaymentForm(
             <h2>"Payments"</h2>
             <p>{format!("Resident parent owes {} · visiting parent owes {}", resident.balance, visiting.balance)}</p>
             <form class="stack" on:submit=submit>
-                <SelectField id="pay-parent" label="Paid by" value=parent options=pairs(&[("visiting", "Visiting parent"), ("resident", "Resident parent")]) />
+                <SelectField id="pay-direction" label="What happened" value=direction options=pairs(&[("payment", "A parent paid"), ("refund", "The centre refunded a deposit")]) />
+                <SelectField id="pay-parent" label="Parent" value=parent options=pairs(&[("visiting", "Visiting parent"), ("resident", "Resident parent")]) />
                 <TextField id="pay-amount" label="Amount (£)" value=amount placeholder="99.00" />
                 <SelectField id="pay-method" label="Method" value=method options=pairs(&[("card", "Card"), ("bank_transfer", "Bank transfer"), ("cash", "Cash"), ("cheque", "Cheque")]) />
                 <TextField id="pay-date" label="Paid on" value=paid_on kind="date" />
                 {move || local_error.get().map(|error| view! { <ErrorNote error /> })}
                 {action_error(actions.pay.value())}
-                <button type="submit" class="button primary">"Record payment"</button>
+                <button type="submit" class="button primary">{move || if direction.get() == "refund" { "Record refund" } else { "Record payment" }}</button>
             </form>
         </section>
     }

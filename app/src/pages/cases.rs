@@ -70,6 +70,9 @@ fn ReferralForm(record: ServerAction<RecordReferral>) -> AnyView {
     let child_first = RwSignal::new(String::new());
     let child_last = RwSignal::new(String::new());
     let child_born = RwSignal::new(String::new());
+    // Brothers and sisters beyond the first: first name, last name, date of birth.
+    let more_children =
+        RwSignal::new(Vec::<(RwSignal<String>, RwSignal<String>, RwSignal<String>)>::new());
     let resident_name = RwSignal::new(String::new());
     let resident_phone = RwSignal::new(String::new());
     let visiting_name = RwSignal::new(String::new());
@@ -97,11 +100,14 @@ fn ReferralForm(record: ServerAction<RecordReferral>) -> AnyView {
             court_orders: court_orders.get(),
             pending_proceedings: String::new(),
             reasons: reasons.get(),
-            children: vec![ChildDetails {
-                first_name: child_first.get(),
-                last_name: child_last.get(),
-                date_of_birth: child_born.get(),
-            }],
+            children: std::iter::once((child_first, child_last, child_born))
+                .chain(more_children.get())
+                .map(|(first, last, born)| ChildDetails {
+                    first_name: first.get(),
+                    last_name: last.get(),
+                    date_of_birth: born.get(),
+                })
+                .collect(),
             resident: parent(resident_name, resident_phone),
             visiting: parent(visiting_name, visiting_phone),
             resident_consent_on: optional(resident_consent),
@@ -134,6 +140,23 @@ fn ReferralForm(record: ServerAction<RecordReferral>) -> AnyView {
                     <TextField id="ref-child-last" label="Last name" value=child_last />
                     <TextField id="ref-child-born" label="Date of birth" value=child_born kind="date" />
                 </fieldset>
+                {move || more_children.get().into_iter().enumerate().map(|(n, (first, last, born))| view! {
+                    <fieldset class="stack">
+                        <legend>{format!("Child {}", n + 2)}</legend>
+                        <label class="field"><span>"First name"</span>
+                            <input type="text" prop:value=move || first.get() on:input=move |ev| first.set(event_target_value(&ev)) /></label>
+                        <label class="field"><span>"Last name"</span>
+                            <input type="text" prop:value=move || last.get() on:input=move |ev| last.set(event_target_value(&ev)) /></label>
+                        <label class="field"><span>"Date of birth"</span>
+                            <input type="date" prop:value=move || born.get() on:input=move |ev| born.set(event_target_value(&ev)) /></label>
+                        <button type="button" class="button secondary" on:click=move |_| more_children.update(|list| { list.remove(n); })>
+                            "Remove this child"
+                        </button>
+                    </fieldset>
+                }).collect_view()}
+                <button type="button" class="button secondary" on:click=move |_| more_children.update(|list| {
+                    list.push((RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new())));
+                })>"Add another child"</button>
                 <fieldset class="stack">
                     <legend>"Resident parent (staff only)"</legend>
                     <TextField id="ref-resident-name" label="Full name" value=resident_name />
