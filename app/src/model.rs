@@ -458,3 +458,18 @@ pub struct NewFinalReport {
     /// a Cafcass-funded case).
     pub charge: bool,
 }
+
+/// A risk assessment as recorded: the coordinator's decision, why, and
+/// when it is next reviewed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskAssessment {
+    pub stage: crate::domain::risk::AssessmentStage,
+    pub decision: crate::domain::risk::SuggestedService,
+    /// What the guide suggested when it was recorded.
+    pub suggested: crate::domain::risk::SuggestedService,
+    pub why: String,
+    /// YYYY-MM-DD.
+    pub review_on: String,
+    pub recorded_by: String,
+    pub recorded_ms: i64,
+}

@@ -85,6 +85,13 @@ test("a referral becomes a booked series of six, paid for, and one late cancella
     await hydrated(page);
     await page.getByText(/^Ella, \d+ · Max, \d+$/).waitFor();
 
+    // The risk assessment: the decision, why, and when it is reviewed.
+    await page.locator("#risk-decision").selectOption("supervised");
+    await page.locator("#risk-why").fill("Past abduction: supervised, with a safety plan.");
+    await page.locator("#risk-review").fill("2099-01-31");
+    await page.getByRole("button", { name: "Record the assessment" }).click();
+    await page.getByText("At referral: Supervised contact").waitFor();
+
     // Accept, plan, agreements.
     await page.getByRole("button", { name: "Accept referral" }).click();
     await page.getByRole("button", { name: "Save plan" }).click();

@@ -172,3 +172,48 @@ pub async fn week_bookings(week_of: Option<String>) -> Result<crate::model::Week
     require(&[Role::Coordinator]).await?;
     casebook::week(&state()?.db, week_of.as_deref(), now_ms()).await
 }
+
+/// Records a risk assessment: the decision, why, the next review date; at
+/// referral or in the review after the pre-visits.
+#[server(endpoint = "record_risk_assessment")]
+pub async fn record_risk_assessment(
+    case_id: i64,
+    stage: String,
+    decision: String,
+    why: String,
+    review_on: String,
+) -> Result<(), AppError> {
+    use crate::domain::risk::{AssessmentStage, SuggestedService};
+    use crate::domain::role::Role;
+    use crate::server::{now_ms, referrals, require, state};
+    let user = require(&[Role::Coordinator]).await?;
+    let stage = AssessmentStage::parse(&stage).ok_or_else(|| {
+        AppError::invalid(
+            "stage",
+            "Say whether this is at referral or after the pre-visits.",
+        )
+    })?;
+    let decision = SuggestedService::parse(&decision).ok_or_else(|| {
+        AppError::invalid("decision", "Choose supervised, supported or not suitable.")
+    })?;
+    referrals::record_assessment(
+        &state()?.db,
+        case_id,
+        stage,
+        decision,
+        &why,
+        &review_on,
+        user.id,
+        now_ms(),
+    )
+    .await
+}
+
+/// A case's risk assessments, newest first.
+#[server(endpoint = "risk_assessments")]
+pub async fn risk_assessments(case_id: i64) -> Result<Vec<crate::model::RiskAssessment>, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{referrals, require, state};
+    require(&[Role::Coordinator]).await?;
+    referrals::assessments(&state()?.db, case_id).await
+}

@@ -162,6 +162,66 @@ impl SuggestedService {
     }
 }
 
+impl SuggestedService {
+    /// The decision in words, as the record shows it.
+    pub fn decision_label(self) -> &'static str {
+        match self {
+            SuggestedService::Supported => "Supported contact",
+            SuggestedService::Supervised => "Supervised contact",
+            SuggestedService::NotSuitable => "Not suitable for contact now",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuggestedService::Supported => "supported",
+            SuggestedService::Supervised => "supervised",
+            SuggestedService::NotSuitable => "not_suitable",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SuggestedService> {
+        [
+            SuggestedService::Supported,
+            SuggestedService::Supervised,
+            SuggestedService::NotSuitable,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+}
+
+/// When an assessment is made: at referral, or the review after the
+/// pre-visits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssessmentStage {
+    AtReferral,
+    AfterPreVisits,
+}
+
+impl AssessmentStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssessmentStage::AtReferral => "at_referral",
+            AssessmentStage::AfterPreVisits => "after_pre_visits",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<AssessmentStage> {
+        [AssessmentStage::AtReferral, AssessmentStage::AfterPreVisits]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AssessmentStage::AtReferral => "At referral",
+            AssessmentStage::AfterPreVisits => "Review after the pre-visits",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suggestion {
     pub service: SuggestedService,

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::pages::records::FinalReports;
+use crate::pages::risk_assessment::RiskAssessments;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::centre::{
@@ -120,6 +121,7 @@ fn CaseSections(case: CaseDetail, actions: Actions) -> AnyView {
                 <p>{format!("Visiting: {} · {}", case.visiting.full_name, case.visiting.phone)}</p>
             </details>
         </section>
+        <RiskAssessments case_id=case.id />
         {(case.status == "received").then(|| view! { <Decision case_id=case.id actions /> })}
         {(case.status == "accepted" && case.plan.is_none()).then(|| view! { <PlanForm case_id=case.id actions /> })}
         {case.plan.clone().map(|plan| view! { <PlanView plan actions /> })}

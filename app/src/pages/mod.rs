@@ -18,6 +18,8 @@ pub mod parent;
 pub mod records;
 /// `/referrer`: the referrer's cases.
 pub mod referrer;
+/// The risk assessments on a case page.
+pub mod risk_assessment;
 /// `/worker/sessions/:id`: session mode on the worker's phone.
 pub mod session;
 /// `/coordinator/sessions/:id`: a session's merged record.

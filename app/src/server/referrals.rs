@@ -4,10 +4,11 @@
 use sqlx::Row;
 
 use super::Db;
-use crate::domain::london_time::parse_date;
+use crate::domain::london_time::{format_iso_date, london_date, parse_date};
 use crate::domain::referral::check_consent;
+use crate::domain::risk::{AssessmentStage, RiskReason, SuggestedService, suggest};
 use crate::error::AppError;
-use crate::model::{NewReferral, ParentDetails};
+use crate::model::{NewReferral, ParentDetails, RiskAssessment};
 
 fn required(field: &str, value: &str, what: &str) -> Result<String, AppError> {
     let value = value.trim();
@@ -173,4 +174,88 @@ pub async fn decide(
         ));
     }
     Ok(())
+}
+
+/// Records a risk assessment: the coordinator's decision, why, and when it
+/// is reviewed next, beside what the guide suggests from the referral's
+/// reasons at that moment.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_assessment(
+    db: &Db,
+    case_id: i64,
+    stage: AssessmentStage,
+    decision: SuggestedService,
+    why: &str,
+    review_on: &str,
+    by: i64,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let why = required("why", why, "why you decided this")?;
+    let review = parse_date("review_on", review_on)?;
+    if review <= london_date(now_ms) {
+        return Err(AppError::invalid(
+            "review_on",
+            "The review date must be after today.",
+        ));
+    }
+    let referral = sqlx::query("SELECT id, source FROM referrals WHERE case_id = $1")
+        .bind(case_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| AppError::not_found("Case"))?;
+    let referral_id: i64 = referral.try_get("id")?;
+    let source: String = referral.try_get("source")?;
+    let reasons: Vec<RiskReason> =
+        sqlx::query("SELECT reason FROM referral_reasons WHERE referral_id = $1")
+            .bind(referral_id)
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .filter_map(|row| row.try_get::<String, _>("reason").ok())
+            .filter_map(|name| serde_json::from_value(serde_json::Value::String(name)).ok())
+            .collect();
+    let suggested = suggest(&reasons, source == "self").service;
+    sqlx::query(
+        "INSERT INTO risk_assessments (case_id, stage, decision, suggested, why, review_on, recorded_by, recorded_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(case_id)
+    .bind(stage.as_str())
+    .bind(decision.as_str())
+    .bind(suggested.as_str())
+    .bind(why)
+    .bind(format_iso_date(review))
+    .bind(by)
+    .bind(now_ms)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// A case's risk assessments, newest first.
+pub async fn assessments(db: &Db, case_id: i64) -> Result<Vec<RiskAssessment>, AppError> {
+    let rows = sqlx::query(
+        "SELECT a.stage, a.decision, a.suggested, a.why, a.review_on, u.display_name, a.recorded_ms \
+         FROM risk_assessments a JOIN users u ON u.id = a.recorded_by WHERE a.case_id = $1 ORDER BY a.id DESC",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let unknown = || super::failure::internal("unknown value in risk_assessments");
+    rows.iter()
+        .map(|row| {
+            let stage: String = row.try_get("stage")?;
+            let decision: String = row.try_get("decision")?;
+            let suggested: String = row.try_get("suggested")?;
+            Ok(RiskAssessment {
+                stage: AssessmentStage::parse(&stage).ok_or_else(unknown)?,
+                decision: SuggestedService::parse(&decision).ok_or_else(unknown)?,
+                suggested: SuggestedService::parse(&suggested).ok_or_else(unknown)?,
+                why: row.try_get("why")?,
+                review_on: row.try_get("review_on")?,
+                recorded_by: row.try_get("display_name")?,
+                recorded_ms: row.try_get("recorded_ms")?,
+            })
+        })
+        .collect()
 }
