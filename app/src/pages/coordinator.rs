@@ -9,7 +9,8 @@ use crate::components::role_gate::RoleGate;
 use crate::domain::london_time::{format_london_day, format_london_time};
 use crate::domain::role::Role;
 use crate::domain::validate::MIN_PASSWORD_CHARS;
-use crate::model::AccountSummary;
+use crate::error::AppError;
+use crate::model::{AccountSummary, ConcernAlert};
 
 #[component]
 pub fn CoordinatorHome() -> impl IntoView {
@@ -33,59 +34,70 @@ pub fn CoordinatorHome() -> impl IntoView {
 }
 
 /// The link to the co-signing queue, with how many records wait in it.
+/// Counted in the browser after the page loads, so that the page's
+/// server render waits on one query only.
 #[component]
 fn CosignCount() -> AnyView {
-    let queue = Resource::new(|| (), |_| cosign_queue());
+    let waiting = RwSignal::new(None::<usize>);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = cosign_queue().await {
+                waiting.set(Some(list.len()));
+            }
+        });
+    });
     view! {
-        <Transition fallback=|| view! { <a class="button secondary" href="/coordinator/records">"Records to co-sign"</a> }>
-            {move || Suspend::new(async move {
-                let waiting = queue.await.map(|list| list.len()).unwrap_or(0);
-                view! {
-                    <a class="button secondary" href="/coordinator/records" data-testid="cosign-count">
-                        {format!("Records to co-sign ({waiting})")}
-                    </a>
-                }
-            })}
-        </Transition>
+        <a class="button secondary" href="/coordinator/records" data-testid="cosign-count">
+            {move || match waiting.get() {
+                Some(n) => format!("Records to co-sign ({n})"),
+                None => "Records to co-sign".to_owned(),
+            }}
+        </a>
     }
     .into_any()
 }
 
-/// Safeguarding concerns from workers' phones, as soon as they sync.
+/// Safeguarding concerns from workers' phones, as soon as they sync:
+/// fetched in the browser when the page opens and every 30 seconds.
 #[component]
 fn Concerns() -> AnyView {
-    let tick = RwSignal::new(0u32);
+    let concerns = RwSignal::new(Vec::<ConcernAlert>::new());
+    let problem = RwSignal::new(None::<AppError>);
     Effect::new(move |_| {
-        let _ = set_interval_with_handle(
-            move || tick.update(|t| *t += 1),
-            std::time::Duration::from_secs(30),
-        );
-    });
-    let concerns = Resource::new(move || tick.get(), |_| recent_concerns());
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match concerns.await {
-                    Ok(list) if list.is_empty() => ().into_any(),
-                    Ok(list) => view! {
-                        <section class="card concerns" role="alert">
-                            <h2>{format!("Safeguarding concerns ({})", list.len())}</h2>
-                            <ul class="list">
-                                {list.into_iter().map(|c| view! {
-                                    <li class="list-item">
-                                        <a href=format!("/coordinator/sessions/{}", c.booking_id)>
-                                            {format!("{} {} · {} · {}", format_london_day(c.at_ms), format_london_time(c.at_ms), c.case_reference, c.author)}
-                                        </a>
-                                        <span class="line-text">{c.text}</span>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        </section>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+        let fetch = move || {
+            leptos::task::spawn_local(async move {
+                match recent_concerns().await {
+                    Ok(list) => {
+                        concerns.set(list);
+                        problem.set(None);
+                    }
+                    Err(error) => problem.set(Some(error)),
                 }
-            })}
-        </Transition>
+            })
+        };
+        fetch();
+        let _ = set_interval_with_handle(fetch, std::time::Duration::from_secs(30));
+    });
+    view! {
+        {move || problem.get().map(|error| view! { <ErrorNote error /> })}
+        {move || {
+            let list = concerns.get();
+            (!list.is_empty()).then(|| view! {
+                <section class="card concerns" role="alert">
+                    <h2>{format!("Safeguarding concerns ({})", list.len())}</h2>
+                    <ul class="list">
+                        {list.into_iter().map(|c| view! {
+                            <li class="list-item">
+                                <a href=format!("/coordinator/sessions/{}", c.booking_id)>
+                                    {format!("{} {} · {} · {}", format_london_day(c.at_ms), format_london_time(c.at_ms), c.case_reference, c.author)}
+                                </a>
+                                <span class="line-text">{c.text}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })
+        }}
     }
     .into_any()
 }
