@@ -274,6 +274,10 @@ pub struct WorkerSession {
 pub struct WorkerSessions {
     pub me: Colleague,
     pub fetched_ms: i64,
+    /// The salt of the worker's signing PIN, if they have set one: with it
+    /// the phone can sign offline (`domain::pin`).
+    #[serde(default)]
+    pub pin_salt: Option<String>,
     pub sessions: Vec<WorkerSession>,
 }
 
@@ -307,6 +311,12 @@ pub struct LoggedSession {
     pub entries: Vec<crate::domain::session_log::LoggedEntry>,
     /// Each entry's receipt time on the server, by id order of `entries`.
     pub received_ms: Vec<i64>,
+    /// The record's status, once the session has a record.
+    #[serde(default)]
+    pub record_status: Option<RecordStatus>,
+    /// Who has signed the record's current version (user ids).
+    #[serde(default)]
+    pub signed_by: Vec<i64>,
 }
 
 /// A safeguarding concern as it reaches the coordinator's page.
@@ -378,6 +388,9 @@ pub struct RecordSignature {
     pub signed_ms: i64,
     /// The phone's clock when the worker signed.
     pub device_ms: i64,
+    /// How it was confirmed: "password", "pin" or "pin on the phone"
+    /// (signed offline and synced later).
+    pub method: String,
     /// The text as it stood when signed (kept when a record is returned).
     pub text: RecordText,
 }

@@ -34,8 +34,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
 /// The audit check of the `verify-audit` command: a sentence when the chain
 /// holds, an error naming the first broken entry when it does not.
 pub async fn verify_audit(db: &Db) -> Result<String, StartError> {
-    let entries = app::server::records::audit_trail(db).await?.len();
-    match app::server::records::verify_trail(db).await? {
+    let entries = app::server::audit::audit_trail(db).await?.len();
+    match app::server::audit::verify_trail(db).await? {
         None => Ok(format!("The audit trail holds: {entries} entries, each following from the one before.")),
         Some(id) => Err(format!(
             "The audit trail is broken at entry {id}: it, or an entry before it, was changed, removed or reordered."

@@ -195,7 +195,7 @@ both_databases! {
         let parent = app.sign_in_demo("visiting").await;
         assert_eq!(read(&app, &parent, booking).await.0, StatusCode::FORBIDDEN);
 
-        let trail: Vec<String> = app::server::records::audit_trail(&app.db).await.unwrap().into_iter().map(|(_, e)| e.action).collect();
+        let trail: Vec<String> = app::server::audit::audit_trail(&app.db).await.unwrap().into_iter().map(|(_, e)| e.action).collect();
         assert_eq!(trail, ["sign", "sign", "return", "sign", "cosign", "release", "open"]);
         assert_eq!(app.call("verify_audit_trail", &[], Some(&coordinator)).await.body, "null");
     }
@@ -255,7 +255,7 @@ both_databases! {
             Dialect::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_never_changes",
         };
         sqlx::query(unguard).execute(&app.db.pool).await.unwrap();
-        let trail = app::server::records::audit_trail(&app.db).await.unwrap();
+        let trail = app::server::audit::audit_trail(&app.db).await.unwrap();
         let (second, _) = trail[1];
         sqlx::query("UPDATE audit_log SET actor = 999 WHERE id = $1").bind(second).execute(&app.db.pool).await.unwrap();
         let verdict = app.call("verify_audit_trail", &[], Some(&coordinator)).await;
@@ -350,7 +350,7 @@ both_databases! {
         assert_eq!(charges(cafcass).await, 0);
         let rewrite = sqlx::query("UPDATE final_reports SET summary = 'forged'").execute(&app.db.pool).await;
         assert!(rewrite.is_err(), "a signed report does not change");
-        let trail: Vec<String> = app::server::records::audit_trail(&app.db).await.unwrap().into_iter().map(|(_, e)| e.action).collect();
+        let trail: Vec<String> = app::server::audit::audit_trail(&app.db).await.unwrap().into_iter().map(|(_, e)| e.action).collect();
         assert_eq!(trail, ["report-sign", "report-cosign", "report-release", "report-open", "report-sign"]);
     }
 
@@ -370,5 +370,104 @@ both_databases! {
                 assert_eq!(reply.status, StatusCode::FORBIDDEN, "{function}");
             }
         }
+    }
+
+    async fn a_worker_sets_a_pin_signs_with_it_and_five_wrong_pins_clear_it(app: TestApp) {
+        let (booking, priya, tom) = ended_session(&app).await;
+        let set = |password: &'static str, pin: &'static str| {
+            let priya = priya.clone();
+            let app = &app;
+            async move { app.call("set_signing_pin", &[("password", password), ("pin", pin)], Some(&priya)).await }
+        };
+        let refused = set("contact-demo", "123456").await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("in a row"), "{}", refused.body);
+        assert_eq!(set("wrong-password", "394817").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(set("contact-demo", "394817").await.status, StatusCode::OK);
+        let parent = app.sign_in_demo("visiting").await;
+        assert_eq!(app.call("set_signing_pin", &[("password", "contact-demo"), ("pin", "394817")], Some(&parent)).await.status, StatusCode::FORBIDDEN);
+
+        write(&app, &priya, booking, "A calm session.").await;
+        let (status, body) = sign(&app, &priya, booking, "394810", "").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body["message"].as_str().unwrap().contains("4 tries left"), "{body}");
+        let (status, body) = sign(&app, &priya, booking, "394817", "").await;
+        assert_eq!((status, body), (StatusCode::OK, json!("draft")));
+        let (_, record) = read(&app, &priya, booking).await;
+        assert_eq!(record["signatures"][0]["method"], "pin");
+
+        // Tom sets a PIN, then mistypes it five times: it stops working.
+        assert_eq!(app.call("set_signing_pin", &[("password", "contact-demo"), ("pin", "505050")], Some(&tom)).await.status, StatusCode::OK);
+        for _ in 0..5 {
+            assert_eq!(sign(&app, &tom, booking, "111112", "").await.0, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        let (status, body) = sign(&app, &tom, booking, "505050", "").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the right PIN no longer works");
+        assert!(body["message"].as_str().unwrap().contains("password or PIN"), "{body}");
+        let mine = app.call("my_sessions", &[], Some(&tom)).await.json();
+        assert_eq!(mine["pin_salt"], Value::Null, "the phone learns it has no PIN");
+        let (_, body) = sign(&app, &tom, booking, "contact-demo", "").await;
+        assert_eq!(body, json!("signed"), "the password still works");
+    }
+
+    async fn a_record_signed_on_a_phone_without_signal_syncs_once_with_the_phone_time(app: TestApp) {
+        let priya = app.sign_in_demo("worker1").await;
+        let (booking, start) = todays_session(&app, &priya).await;
+        assert_eq!(app.call("set_signing_pin", &[("password", "contact-demo"), ("pin", "394817")], Some(&priya)).await.status, StatusCode::OK);
+        let salt = app.call("my_sessions", &[], Some(&priya)).await.json()["pin_salt"].as_str().unwrap().to_owned();
+        let check = app::domain::pin::pin_check(&salt, "394817");
+        let signed_at = start + 55 * 60_000;
+        let signature = |n: u32, check: &str| {
+            json!({ "type": "signature", "summary": "Ava and her dad played cards.", "ended_early": "", "incident": "",
+                    "unsigned_note": "Tom was called away before the end.",
+                    "proof": app::domain::pin::signing_proof(check, &id(n), booking) })
+        };
+        let batch = vec![
+            (11, booking, start, json!({ "type": "started" })),
+            (12, booking, start + 60_000, json!({ "type": "observation", "category": "play", "text": "Cards" })),
+            (13, booking, start + 50 * 60_000, json!({ "type": "ended" })),
+            (14, booking, signed_at, signature(14, &check)),
+        ];
+        let outcomes = sync(&app, &priya, batch.clone()).await;
+        assert!(outcomes.as_array().unwrap().iter().all(|o| o["outcome"] == "stored"), "{outcomes}");
+        let (_, record) = read(&app, &priya, booking).await;
+        assert_eq!(record["status"], "signed");
+        assert_eq!(record["text"]["summary"], "Ava and her dad played cards.");
+        assert_eq!(record["signatures"][0]["method"], "pin on the phone");
+        assert_eq!(record["signatures"][0]["device_ms"], signed_at, "the phone's time of signing is kept");
+        assert_eq!(record["unsigned_note"], "Tom was called away before the end.");
+
+        // The reply was lost: the phone sends it all again. Nothing is
+        // stored or signed twice, and the phone may let every item go.
+        let again = sync(&app, &priya, batch).await;
+        assert!(again.as_array().unwrap().iter().all(|o| o["outcome"] == "already_stored"), "{again}");
+        let (_, record) = read(&app, &priya, booking).await;
+        assert_eq!(record["signatures"].as_array().unwrap().len(), 1);
+        let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM session_entries WHERE booking_id = $1")
+            .bind(booking).fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(stored, 3);
+    }
+
+    async fn an_offline_signature_with_a_wrong_pin_is_refused_and_the_record_stays_open(app: TestApp) {
+        let (booking, priya, _tom) = ended_session(&app).await;
+        assert_eq!(app.call("set_signing_pin", &[("password", "contact-demo"), ("pin", "394817")], Some(&priya)).await.status, StatusCode::OK);
+        let salt = app.call("my_sessions", &[], Some(&priya)).await.json()["pin_salt"].as_str().unwrap().to_owned();
+        let wrong = app::domain::pin::pin_check(&salt, "394818");
+        let proof = app::domain::pin::signing_proof(&wrong, &id(20), booking);
+        let (_, start) = todays_session(&app, &priya).await;
+        let outcomes = sync(&app, &priya, vec![(20, booking, start + 55 * 60_000, json!({
+            "type": "signature", "summary": "Went well", "ended_early": "", "incident": "", "unsigned_note": "", "proof": proof }))]).await;
+        assert_eq!(outcomes[0]["outcome"], "rejected");
+        assert!(outcomes[0]["reason"].as_str().unwrap().contains("PIN"), "{outcomes}");
+        let (_, record) = read(&app, &priya, booking).await;
+        assert_eq!(record["status"], "draft");
+        assert_eq!(record["signatures"], json!([]));
+
+        // A proof made for another session does not sign this one either.
+        let right = app::domain::pin::pin_check(&salt, "394817");
+        let elsewhere = app::domain::pin::signing_proof(&right, &id(21), booking + 1);
+        let outcomes = sync(&app, &priya, vec![(21, booking, start + 56 * 60_000, json!({
+            "type": "signature", "summary": "Went well", "ended_early": "", "incident": "", "unsigned_note": "", "proof": elsewhere }))]).await;
+        assert_eq!(outcomes[0]["outcome"], "rejected", "{outcomes}");
     }
 }

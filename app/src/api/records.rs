@@ -123,9 +123,9 @@ pub async fn my_released_records() -> Result<Vec<RecordDue>, AppError> {
 #[server(endpoint = "verify_audit_trail")]
 pub async fn verify_audit_trail() -> Result<Option<i64>, AppError> {
     use crate::domain::role::Role;
-    use crate::server::{records, require, state};
+    use crate::server::{audit, require, state};
     require(&[Role::Coordinator]).await?;
-    records::verify_trail(&state()?.db).await
+    audit::verify_trail(&state()?.db).await
 }
 
 /// Writes and signs a final report on a case's sessions; returns its id.
@@ -136,43 +136,53 @@ pub async fn write_final_report(
     password: String,
 ) -> Result<i64, AppError> {
     use crate::domain::role::Role;
-    use crate::server::{now_ms, records, require, state};
+    use crate::server::{now_ms, reports, require, state};
     let user = require(&[Role::Coordinator]).await?;
-    records::write_report(&state()?.db, case_id, &user, &report, &password, now_ms()).await
+    reports::write_report(&state()?.db, case_id, &user, &report, &password, now_ms()).await
 }
 
 /// A case's final reports (coordinators).
 #[server(endpoint = "case_reports")]
 pub async fn case_reports(case_id: i64) -> Result<Vec<crate::model::FinalReport>, AppError> {
     use crate::domain::role::Role;
-    use crate::server::{records, require, state};
+    use crate::server::{reports, require, state};
     require(&[Role::Coordinator]).await?;
-    records::reports_of_case(&state()?.db, case_id).await
+    reports::reports_of_case(&state()?.db, case_id).await
 }
 
 /// Co-signs another coordinator's report, releasing it to the referrer.
 #[server(endpoint = "cosign_report")]
 pub async fn cosign_report(report_id: i64) -> Result<(), AppError> {
     use crate::domain::role::Role;
-    use crate::server::{now_ms, records, require, state};
+    use crate::server::{now_ms, reports, require, state};
     let user = require(&[Role::Coordinator]).await?;
-    records::cosign_report(&state()?.db, report_id, &user, now_ms()).await
+    reports::cosign_report(&state()?.db, report_id, &user, now_ms()).await
 }
 
 /// Released final reports of the referrer's own cases.
 #[server(endpoint = "my_released_reports")]
 pub async fn my_released_reports() -> Result<Vec<crate::model::FinalReport>, AppError> {
     use crate::domain::role::Role;
-    use crate::server::{records, require, state};
+    use crate::server::{reports, require, state};
     let user = require(&[Role::Referrer]).await?;
-    records::released_reports_for(&state()?.db, &user).await
+    reports::released_reports_for(&state()?.db, &user).await
 }
 
 /// One final report, for a coordinator or the case's referrer once released.
 #[server(endpoint = "read_final_report")]
 pub async fn read_final_report(report_id: i64) -> Result<crate::model::FinalReport, AppError> {
     use crate::domain::role::Role;
-    use crate::server::{now_ms, records, require, state};
+    use crate::server::{now_ms, reports, require, state};
     let user = require(&[Role::Coordinator, Role::Referrer]).await?;
-    records::read_report(&state()?.db, report_id, &user, now_ms()).await
+    reports::read_report(&state()?.db, report_id, &user, now_ms()).await
+}
+
+/// Sets the caller's signing PIN (six digits), confirmed with their
+/// password. Workers and coordinators sign; the PIN works for both.
+#[server(endpoint = "set_signing_pin")]
+pub async fn set_signing_pin(password: String, pin: String) -> Result<(), AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{require, signing, state};
+    let user = require(&[Role::Worker, Role::Coordinator]).await?;
+    signing::set_pin(&state()?.db, &user, &password, pin.trim()).await
 }

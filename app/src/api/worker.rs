@@ -24,7 +24,7 @@ pub async fn sync_entries(batch: SyncBatch) -> Result<SyncReply, AppError> {
     use crate::domain::role::Role;
     use crate::server::{now_ms, require, sessions, state};
     let user = require(&[Role::Worker]).await?;
-    sessions::ingest(&state()?.db, user.id, &batch, now_ms()).await
+    sessions::ingest(&state()?.db, &user, &batch, now_ms()).await
 }
 
 /// Every entry of one session, from every worker: for a worker booked on it,

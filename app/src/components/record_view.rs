@@ -107,7 +107,7 @@ pub fn RecordView(
                 <h2>"Signatures"</h2>
                 <ul class="list">
                     {current.into_iter().map(|s| view! {
-                        <li class="list-item">{format!("Signed by {} on {} (phone clock {})", s.name, format_london(s.signed_ms), format_london_time(s.device_ms))}</li>
+                        <li class="list-item">{signature_line(&s)}</li>
                     }).collect_view()}
                     {(!record.unsigned_note.is_empty()).then(|| view! { <li class="list-item">{format!("Not signed by every worker: {}", record.unsigned_note)}</li> })}
                     {record.cosigned_by.clone().map(|name| view! {
@@ -203,4 +203,25 @@ pub fn due_line(due: &RecordDue, link: String, for_cosigning: bool) -> AnyView {
         </li>
     }
     .into_any()
+}
+
+/// One signature, said plainly: an offline one gives the phone's time of
+/// signing and when it reached the server.
+fn signature_line(s: &crate::model::RecordSignature) -> String {
+    if s.method == "pin on the phone" {
+        format!(
+            "Signed by {} with their PIN on the phone at {} (without signal); received {}",
+            s.name,
+            format_london(s.device_ms),
+            format_london(s.signed_ms)
+        )
+    } else {
+        format!(
+            "Signed by {} with their {} on {} (phone clock {})",
+            s.name,
+            s.method,
+            format_london(s.signed_ms),
+            format_london_time(s.device_ms)
+        )
+    }
 }

@@ -28,6 +28,10 @@ pub async fn queue_entry(_: &Queued) -> Result<(), String> {
     Err(NO_PHONE.into())
 }
 
+pub async fn requeue(_: &Queued, _: &[String]) -> Result<(), String> {
+    Err(NO_PHONE.into())
+}
+
 pub async fn load_queue() -> Result<Vec<Queued>, String> {
     Err(NO_PHONE.into())
 }

@@ -133,6 +133,31 @@ pub async fn queue_entry(item: &Queued) -> Result<(), String> {
     put_all(QUEUE, vec![(JsValue::from_str(&item.id), to_js(item)?)]).await
 }
 
+/// Keeps a new item and lets go of the refused ones it takes the place of,
+/// in one transaction (a signature made again after the server refused the
+/// first: its text was carried into the new one).
+pub async fn requeue(item: &Queued, replaces: &[String]) -> Result<(), String> {
+    let db = database().await?;
+    let tx = db
+        .transaction(&[QUEUE], TransactionMode::ReadWrite)
+        .map_err(trouble)?;
+    let store = tx.store(QUEUE).map_err(trouble)?;
+    for id in replaces {
+        store.delete(JsValue::from_str(id)).await.map_err(trouble)?;
+    }
+    let key = JsValue::from_str(&item.id);
+    store
+        .put(&to_js(item)?, Some(&key))
+        .await
+        .map_err(trouble)?;
+    let result = tx.done().await.map_err(trouble)?;
+    if result.is_committed() {
+        Ok(())
+    } else {
+        Err(trouble("the write was not committed"))
+    }
+}
+
 pub async fn load_queue() -> Result<Vec<Queued>, String> {
     let db = database().await?;
     let tx = db

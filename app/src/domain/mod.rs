@@ -9,6 +9,8 @@ pub mod ledger;
 pub mod london_time;
 /// Prices, charges and cancellation forfeits, in integer pence.
 pub mod money;
+/// The signing PIN: its rules, its stretched hash, an offline signature's proof.
+pub mod pin;
 /// Session records: the 2-hour and 48-hour deadlines; the audit trail's hash chain.
 pub mod record;
 /// Referral sources, the law a case falls under, the self-referral rule.

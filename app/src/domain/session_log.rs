@@ -174,6 +174,18 @@ pub enum EntryKind {
     SightAndSound {
         holder: i64,
     },
+    /// The worker's record of the session, signed on the phone (perhaps
+    /// without signal). The server turns it into a signature of the record
+    /// (`server::records::sign_from_phone`); it is never stored as an entry.
+    Signature {
+        summary: String,
+        ended_early: String,
+        incident: String,
+        /// Why the other worker did not sign, if they will not.
+        unsigned_note: String,
+        /// `pin::signing_proof` for this item: the PIN itself is not kept.
+        proof: String,
+    },
 }
 
 impl EntryKind {
@@ -186,6 +198,7 @@ impl EntryKind {
             EntryKind::Observation { .. } => "observation",
             EntryKind::Correction { .. } => "correction",
             EntryKind::SightAndSound { .. } => "sight_and_sound",
+            EntryKind::Signature { .. } => "signature",
         }
     }
 
@@ -236,6 +249,16 @@ pub fn check_entry(
     if !session.workers.contains(&author) {
         return Err("You are not booked to supervise this session.".into());
     }
+    if let EntryKind::Signature { .. } = entry.kind {
+        // Signed after the session, up to the 48-hour limit and beyond:
+        // only a time before the session is wrong.
+        if entry.at_ms < session.starts_ms - SLACK_MS {
+            return Err(
+                "This signature is dated before the session. Check the phone's clock.".into(),
+            );
+        }
+        return Ok(());
+    }
     if entry.at_ms < session.starts_ms - SLACK_MS || entry.at_ms > session.ends_ms + SLACK_MS {
         return Err(
             "The time of this entry is far from the session's time. Check the phone's clock and the time you chose."
@@ -269,7 +292,10 @@ pub fn check_entry(
                 );
             }
         }
-        EntryKind::Started | EntryKind::Ended | EntryKind::Attendance { .. } => {}
+        EntryKind::Started
+        | EntryKind::Ended
+        | EntryKind::Attendance { .. }
+        | EntryKind::Signature { .. } => {}
     }
     Ok(())
 }
@@ -332,6 +358,9 @@ pub struct Record {
     pub observations: Vec<ObservationLine>,
     /// Handovers in time order: (when, to whom).
     pub handovers: Vec<(i64, i64)>,
+    /// When the record was signed on this phone, while that signature waits
+    /// to sync.
+    pub signed_on_phone_ms: Option<i64>,
 }
 
 impl Record {
@@ -402,6 +431,7 @@ pub fn merge(entries: &[LoggedEntry]) -> Record {
             }
             EntryKind::Correction { .. } => {}
             EntryKind::SightAndSound { holder } => record.handovers.push((entry.at_ms, *holder)),
+            EntryKind::Signature { .. } => record.signed_on_phone_ms = Some(entry.at_ms),
         }
     }
     // Corrections apply in the order they were saved, whatever their `at_ms`.
@@ -516,6 +546,46 @@ mod tests {
             saved_ms: START + saved_min * MIN,
             kind,
         }
+    }
+
+    fn signature() -> EntryKind {
+        EntryKind::Signature {
+            summary: "Went well".into(),
+            ended_early: String::new(),
+            incident: String::new(),
+            unsigned_note: String::new(),
+            proof: "ab".into(),
+        }
+    }
+
+    #[test]
+    fn a_signature_may_come_long_after_the_session_but_not_before_it() {
+        let session = facts(Service::Supervised);
+        let mut late = entry(signature());
+        late.at_ms = START + 30 * 60 * MIN;
+        assert_eq!(check_entry(&late, &session, 7), Ok(()));
+        let mut late_note = entry(note("Played"));
+        late_note.at_ms = late.at_ms;
+        assert!(check_entry(&late_note, &session, 7).is_err());
+        let mut early = entry(signature());
+        early.at_ms = START - SLACK_MS - 1;
+        assert!(
+            check_entry(&early, &session, 7)
+                .unwrap_err()
+                .contains("before the session")
+        );
+        assert!(check_entry(&entry(signature()), &session, 9).is_err());
+    }
+
+    #[test]
+    fn a_signature_on_the_phone_shows_in_the_merged_record() {
+        let record = merge(&[
+            logged("a", 7, 0, 0, EntryKind::Started),
+            logged("b", 7, 60, 60, EntryKind::Ended),
+            logged("c", 7, 70, 70, signature()),
+        ]);
+        assert_eq!(record.signed_on_phone_ms, Some(START + 70 * MIN));
+        assert!(record.observations.is_empty());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Session records after the session, one page per role:
 //! - `/worker/records/:id`: the worker completes the record and signs it
-//!   with their password (or adds an addendum once it is signed);
+//!   with their password or signing PIN (or adds an addendum once it is signed);
 //! - `/coordinator/records`: the co-signing queue, by time left, and the
 //!   audit trail check; `/coordinator/records/:id`: co-sign or return;
 //! - `/referrer/records/:id`: a released record, printable.
@@ -185,7 +185,7 @@ fn draft(record: SessionRecord, version: RwSignal<u32>) -> AnyView {
             <label class="field"><span>"If your co-worker will not sign, say why"</span>
                 <input type="text" prop:value=move || unsigned_note.get() on:input=move |ev| unsigned_note.set(event_target_value(&ev)) />
             </label>
-            <label class="field"><span>"Your password"</span>
+            <label class="field"><span>"Your password or signing PIN"</span>
                 <input type="password" autocomplete="current-password" required
                     prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
             </label>
@@ -223,7 +223,7 @@ fn addendum_form(booking_id: i64, version: RwSignal<u32>) -> AnyView {
             <label class="field"><span>"Correction"</span>
                 <textarea rows="3" prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
             </label>
-            <label class="field"><span>"Your password"</span>
+            <label class="field"><span>"Your password or signing PIN"</span>
                 <input type="password" autocomplete="current-password" required
                     prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
             </label>
@@ -551,7 +551,7 @@ pub fn FinalReports(case_id: i64) -> AnyView {
                 <label class="check"><input type="checkbox" prop:checked=move || charge.get()
                     on:change=move |ev| charge.set(event_target_checked(&ev)) />
                     "The parents asked for it: charge the final report's fee"</label>
-                <label class="field"><span>"Your password"</span>
+                <label class="field"><span>"Your password or signing PIN"</span>
                     <input type="password" autocomplete="current-password" required
                         prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
                 </label>

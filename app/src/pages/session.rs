@@ -17,6 +17,7 @@ use crate::device::{self, Queued};
 use crate::domain::london_time::{
     format_london_day, format_london_time, london_date, ms_from_london, parse_time,
 };
+use crate::domain::pin;
 use crate::domain::role::Role;
 use crate::domain::schedule::Service;
 use crate::domain::session_log::{
@@ -24,7 +25,7 @@ use crate::domain::session_log::{
     movement_label,
 };
 use crate::domain::sync_queue::QueuedItem;
-use crate::model::{Colleague, LoggedSession, WorkerSession};
+use crate::model::{Colleague, LoggedSession, RecordStatus, WorkerSession};
 use crate::pages::worker::phone_sessions;
 use crate::sync::{SyncState, use_sync};
 
@@ -122,7 +123,7 @@ fn SessionMode() -> AnyView {
                             <a class="button secondary" href="/worker">"Back to your sessions"</a>
                         </section>
                     }.into_any(),
-                    Some(session) => session_view(session, mine.me, local, sync),
+                    Some(session) => session_view(session, mine.me, mine.pin_salt, local, sync),
                 },
             }
         }}
@@ -133,6 +134,7 @@ fn SessionMode() -> AnyView {
 fn session_view(
     session: WorkerSession,
     me: Colleague,
+    pin_salt: Option<String>,
     local: RwSignal<Option<Local>>,
     sync: SyncState,
 ) -> AnyView {
@@ -190,6 +192,15 @@ fn session_view(
         </section>
         {start_and_end(record, writer)}
         {refused(local)}
+        {sign_on_phone(SignContext {
+            record,
+            writer,
+            local,
+            me: me_id,
+            supervised,
+            pin_salt: pin_salt.clone(),
+            others: others.clone(),
+        })}
         {observation_form(writer, supervised)}
         {attendance(record, writer, session.starts_ms)}
         <Timeline
@@ -223,8 +234,13 @@ impl Writer {
     /// Queues an entry on the phone; `done` hears whether it was saved
     /// (with the phone's time of saving) once IndexedDB has committed it.
     fn save(self, kind: EntryKind, at_ms: i64, done: impl FnOnce(Result<i64, String>) + 'static) {
-        let item = QueuedItem {
-            id: device::new_id(),
+        let item = self.item(device::new_id(), kind, at_ms);
+        self.keep(item, Vec::new(), done);
+    }
+
+    fn item(self, id: String, kind: EntryKind, at_ms: i64) -> Queued {
+        QueuedItem {
+            id,
             device_ms: device::now_ms(),
             rejected: None,
             payload: SessionEntry {
@@ -232,17 +248,36 @@ impl Writer {
                 at_ms,
                 kind,
             },
-        };
+        }
+    }
+
+    /// Keeps an item on the phone, in place of the refused items `replaces`.
+    fn keep(
+        self,
+        item: Queued,
+        replaces: Vec<String>,
+        done: impl FnOnce(Result<i64, String>) + 'static,
+    ) {
         leptos::task::spawn_local(async move {
-            let outcome = device::queue_entry(&item).await;
+            let outcome = if replaces.is_empty() {
+                device::queue_entry(&item).await
+            } else {
+                device::requeue(&item, &replaces).await
+            };
             if outcome.is_ok() {
                 device::mark_saved();
                 let saved_ms = item.device_ms;
                 // Counted as unsynced first, then shown: whoever sees the
                 // entry also sees it counted.
                 self.sync.note_saved();
-                self.local
-                    .update(|local| local.get_or_insert_with(Local::default).queued.push(item));
+                self.local.update(|local| {
+                    let queued = &mut local.get_or_insert_with(Local::default).queued;
+                    queued.retain(|kept| !replaces.contains(&kept.id));
+                    queued.push(item);
+                });
+                if !replaces.is_empty() {
+                    self.sync.recount().await;
+                }
                 done(Ok(saved_ms));
             } else if let Err(trouble) = outcome {
                 done(Err(trouble));
@@ -280,7 +315,7 @@ fn start_and_end(record: Memo<Record>, writer: Writer) -> AnyView {
                     }.into_any(),
                     (Some(started), Some(ended)) => view! {
                         <p class="state">{format!("Session {}–{}", format_london_time(started), format_london_time(ended))}</p>
-                        <a class="button big" href=format!("/worker/records/{}", writer.booking_id)>"Complete and sign the record"</a>
+                        <a class="button secondary" href=format!("/worker/records/{}", writer.booking_id)>"Open the full record (needs signal)"</a>
                     }.into_any(),
                 }
             }}
@@ -513,5 +548,188 @@ pub fn describe(kind: &EntryKind) -> String {
         EntryKind::Observation { category, text } => format!("{}: {text}", category.label()),
         EntryKind::Correction { text, .. } => format!("Correction: {text}"),
         EntryKind::SightAndSound { .. } => "Sight and sound handed over".into(),
+        EntryKind::Signature { .. } => "Record signed on this phone".into(),
     }
+}
+
+/// What the signing card needs from the page.
+struct SignContext {
+    record: Memo<Record>,
+    writer: Writer,
+    local: RwSignal<Option<Local>>,
+    me: i64,
+    supervised: bool,
+    pin_salt: Option<String>,
+    /// The other workers' names.
+    others: Vec<String>,
+}
+
+/// Completing and signing the record on the phone, with the worker's PIN:
+/// it works without signal. The signature is queued like an entry, after
+/// the session's entries, and signs the record when it syncs. A signature
+/// the server refused (a wrong PIN, say) is offered again with its text.
+fn sign_on_phone(context: SignContext) -> AnyView {
+    let SignContext {
+        record,
+        writer,
+        local,
+        me,
+        supervised,
+        pin_salt,
+        others,
+    } = context;
+    let summary = RwSignal::new(String::new());
+    let ended_early = RwSignal::new(String::new());
+    let incident = RwSignal::new(String::new());
+    let unsigned_note = RwSignal::new(String::new());
+    let pin = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    // Refused signatures of this session: their text fills the form once.
+    let refused_signatures = Memo::new(move |_| {
+        local
+            .get()
+            .unwrap_or_default()
+            .queued
+            .into_iter()
+            .filter(|item| {
+                item.rejected.is_some() && matches!(item.payload.kind, EntryKind::Signature { .. })
+            })
+            .collect::<Vec<Queued>>()
+    });
+    Effect::new(move |filled: Option<bool>| {
+        if filled == Some(true) {
+            return true;
+        }
+        let Some(EntryKind::Signature {
+            summary: s,
+            ended_early: e,
+            incident: i,
+            unsigned_note: u,
+            ..
+        }) = refused_signatures
+            .get()
+            .last()
+            .map(|item| item.payload.kind.clone())
+        else {
+            return false;
+        };
+        summary.set(s);
+        ended_early.set(e);
+        incident.set(i);
+        unsigned_note.set(u);
+        true
+    });
+    let signed_on_server = move || {
+        local.get().and_then(|l| l.log).is_some_and(|log| {
+            log.signed_by.contains(&me)
+                || matches!(
+                    log.record_status,
+                    Some(RecordStatus::Signed | RecordStatus::Released)
+                )
+        })
+    };
+    let others_text = others.join(" and ");
+    let has_pin = pin_salt.is_some();
+    let sign = move || {
+        problem.set(None);
+        let Some(salt) = pin_salt.clone() else { return };
+        if supervised && summary.get_untracked().trim().is_empty() {
+            problem.set(Some("Write how the session went before signing.".into()));
+            return;
+        }
+        let typed = pin.get_untracked();
+        if !pin::looks_like_pin(&typed) {
+            problem.set(Some(format!(
+                "Type your {}-digit signing PIN.",
+                pin::LENGTH
+            )));
+            return;
+        }
+        busy.set(true);
+        let id = device::new_id();
+        let proof = pin::signing_proof(&pin::pin_check(&salt, &typed), &id, writer.booking_id);
+        pin.set(String::new());
+        let kind = EntryKind::Signature {
+            summary: summary.get_untracked().trim().to_owned(),
+            ended_early: ended_early.get_untracked().trim().to_owned(),
+            incident: incident.get_untracked().trim().to_owned(),
+            unsigned_note: unsigned_note.get_untracked().trim().to_owned(),
+            proof,
+        };
+        let replaces: Vec<String> = refused_signatures
+            .get_untracked()
+            .into_iter()
+            .map(|item| item.id)
+            .collect();
+        let item = writer.item(id, kind, device::now_ms());
+        writer.keep(item, replaces, move |outcome| {
+            busy.set(false);
+            if let Err(trouble) = outcome {
+                problem.set(Some(format!(
+                    "Not saved: {trouble} Your text is still here."
+                )));
+            }
+        });
+    };
+    view! {
+        {move || {
+            let r = record.get();
+            r.ended_ms?;
+            if signed_on_server() {
+                return Some(view! {
+                    <section class="card sign-here" data-testid="signed">
+                        <h2>"Record signed"</h2>
+                        <p>"The centre has your signature. A coordinator co-signs it next."</p>
+                    </section>
+                }.into_any());
+            }
+            if let Some(at) = r.signed_on_phone_ms {
+                return Some(view! {
+                    <section class="card sign-here" data-testid="signed-on-phone">
+                        <h2>"Signed on this phone"</h2>
+                        <p role="status">{format!("You signed at {}. The signature reaches the centre when the phone syncs.", format_london_time(at))}</p>
+                    </section>
+                }.into_any());
+            }
+            let sign = sign.clone();
+            let others_text = others_text.clone();
+            Some(view! {
+                <section class="card sign-here">
+                    <h2>"Complete and sign the record"</h2>
+                    {(!has_pin).then(|| view! {
+                        <p class="hint">"Signing here works without signal once you have set a signing PIN (on your sessions page, while online). Until then, open the full record and sign with your password."</p>
+                    })}
+                    {supervised.then(|| view! {
+                        <label class="field"><span>"How the session went"</span>
+                            <textarea rows="4" prop:value=move || summary.get() on:input=move |ev| summary.set(event_target_value(&ev))></textarea>
+                        </label>
+                    })}
+                    <label class="field"><span>"Did it end early? Why? (leave empty if not)"</span>
+                        <textarea rows="2" prop:value=move || ended_early.get() on:input=move |ev| ended_early.set(event_target_value(&ev))></textarea>
+                    </label>
+                    <label class="field"><span>"Any incident (leave empty if none)"</span>
+                        <textarea rows="2" prop:value=move || incident.get() on:input=move |ev| incident.set(event_target_value(&ev))></textarea>
+                    </label>
+                    {(!others_text.is_empty()).then(|| view! {
+                        <label class="field"><span>{format!("If {others_text} will not sign, say why (leave empty if they will)")}</span>
+                            <textarea rows="2" prop:value=move || unsigned_note.get() on:input=move |ev| unsigned_note.set(event_target_value(&ev))></textarea>
+                        </label>
+                    })}
+                    {has_pin.then(|| view! {
+                        <label class="field"><span>"Your signing PIN"</span>
+                            <input type="password" inputmode="numeric" autocomplete="off" maxlength="6"
+                                prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev)) />
+                        </label>
+                        <button type="button" class="button big" disabled=move || busy.get() on:click={
+                            let sign = sign.clone();
+                            move |_| sign()
+                        }>"Sign with my PIN"</button>
+                    })}
+                    {move || problem.get().map(|p| view! { <p class="error-note" role="alert">{p}</p> })}
+                </section>
+            }.into_any())
+        }}
+    }
+    .into_any()
 }

@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 
+use crate::api::records::set_signing_pin;
 use crate::api::worker::my_sessions;
 use crate::components::role_gate::RoleGate;
 use crate::components::sync_bar::SyncBar;
@@ -98,8 +99,77 @@ fn SessionList() -> AnyView {
                 }
             }}
         </section>
+        {move || match sessions.get() {
+            Some(Ok(mine)) => Some(view! { <SigningPin has_pin=mine.pin_salt.is_some() /> }),
+            _ => None,
+        }}
     }
     .into_any()
+}
+
+/// Setting the signing PIN, which lets the worker sign records on the
+/// phone without signal. Needs signal and the password.
+#[component]
+fn SigningPin(has_pin: bool) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let password = RwSignal::new(String::new());
+    let pin = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let busy = RwSignal::new(false);
+    let save = move |_| {
+        busy.set(true);
+        outcome.set(None);
+        leptos::task::spawn_local(async move {
+            let result = set_signing_pin(password.get_untracked(), pin.get_untracked()).await;
+            busy.set(false);
+            match result {
+                Ok(()) => {
+                    password.set(String::new());
+                    pin.set(String::new());
+                    open.set(false);
+                    // The phone needs the PIN's salt to sign offline.
+                    if let Ok(fresh) = my_sessions().await {
+                        let _ = device::save_sessions(&fresh).await;
+                    }
+                    outcome.set(Some(Ok(
+                        "PIN set. You can now sign records on this phone without signal.".into(),
+                    )));
+                }
+                Err(error) => outcome.set(Some(Err(error.to_string()))),
+            }
+        });
+    };
+    view! {
+        <section class="card signing-pin">
+            <h2>"Signing PIN"</h2>
+            <p class="hint">{if has_pin {
+                "You have a signing PIN: you can sign records with it, with or without signal."
+            } else {
+                "Set a six-digit PIN to sign records without signal. Your password still works too."
+            }}</p>
+            {move || outcome.get().map(|o| match o {
+                Ok(message) => view! { <p class="saved" role="status">{message}</p> }.into_any(),
+                Err(trouble) => view! { <p class="error-note" role="alert">{trouble}</p> }.into_any(),
+            })}
+            {move || if open.get() {
+                view! {
+                    <label class="field"><span>"Your password"</span>
+                        <input type="password" autocomplete="current-password" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+                    </label>
+                    <label class="field"><span>"New PIN (six digits)"</span>
+                        <input type="password" inputmode="numeric" autocomplete="off" maxlength="6" prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev)) />
+                    </label>
+                    <button type="button" class="button big" disabled=move || busy.get() on:click=save>"Save PIN"</button>
+                }.into_any()
+            } else {
+                view! {
+                    <button type="button" class="button secondary" on:click=move |_| open.set(true)>
+                        {if has_pin { "Change my PIN" } else { "Set a signing PIN" }}
+                    </button>
+                }.into_any()
+            }}
+        </section>
+    }
 }
 
 fn session_item(session: WorkerSession, me: i64) -> AnyView {

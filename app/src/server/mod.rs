@@ -8,6 +8,8 @@
 
 /// Accounts: creating, listing, password hashing and checking.
 pub mod accounts;
+/// The hash-chained audit trail: appending inside a step's transaction, verifying.
+pub mod audit;
 /// Sign-in sessions: tokens, cookies, who is calling.
 pub mod auth;
 /// Bookings and series; cancellations and attendance.
@@ -28,14 +30,18 @@ pub mod ledger;
 pub mod plans;
 /// The parent portal's checks: a parent's side of a case, their bookings only.
 pub mod portal;
-/// Session records: signing, co-signing, returns, addenda, release, the audit trail.
+/// Session records: signing, co-signing, returns, addenda, release.
 pub mod records;
 /// Referrals: the case, children, parents' details, reasons; the decision.
 pub mod referrals;
+/// Final reports on a series: written, co-signed, released.
+pub mod reports;
 /// Session mode: a worker's sessions, storing synced entries once, reading them.
 pub mod sessions;
 /// Centre settings (prices, staggering, hours) and rooms.
 pub mod settings;
+/// What stands for a signature: password or signing PIN, online or proved offline.
+pub mod signing;
 
 use std::sync::{Arc, Mutex};
 

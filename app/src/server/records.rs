@@ -2,29 +2,29 @@
 //! a coordinator who is not an author co-signs (which releases the record
 //! to the case's referrer) or returns them with a comment; corrections
 //! after signing are addenda. Every step is written to the audit trail in
-//! the same transaction. The database refuses changes to signed text and
-//! to stored entries (triggers in `0004_records.sql`), whatever calls it.
+//! the same transaction (`audit.rs`). The database refuses changes to
+//! signed text and to stored entries (triggers in `0004_records.sql`),
+//! whatever calls it.
 
 use sqlx::Row;
 
-use super::db::Backend;
-use super::{Db, accounts, failure, plans, sessions, settings};
-use crate::domain::money::{Chargeable, charges_for};
-use crate::domain::record::{AuditEntry, Deadlines, GENESIS, chain_hash, first_broken};
+use super::audit::Step;
+use super::signing::{self, Confirmed};
+use super::{Db, failure, sessions};
+use crate::domain::record::Deadlines;
 use crate::domain::role::Role;
 use crate::domain::session_log::EntryKind;
 use crate::error::AppError;
 use crate::model::{
-    Addendum, CurrentUser, FinalReport, NewFinalReport, RecordDue, RecordSignature, RecordStatus,
-    RecordText, SessionRecord,
+    Addendum, CurrentUser, RecordDue, RecordSignature, RecordStatus, RecordText, SessionRecord,
 };
 
 /// The most a record's text fields may hold, in characters.
 const MAX_TEXT: usize = 10_000;
 
-/// When the session ended: the worker's "session ended" entry, or else the
-/// booked end.
-async fn ended_ms(db: &Db, booking_id: i64, booked_end: i64) -> Result<i64, AppError> {
+/// When the worker ended the session: the latest "session ended" entry, if
+/// any.
+async fn ended_entry_ms(db: &Db, booking_id: i64) -> Result<Option<i64>, AppError> {
     let rows = sqlx::query(
         "SELECT at_ms, body FROM session_entries WHERE booking_id = $1 AND kind = 'ended'",
     )
@@ -42,45 +42,40 @@ async fn ended_ms(db: &Db, booking_id: i64, booked_end: i64) -> Result<i64, AppE
             latest = Some(latest.map_or(at, |l| l.max(at)));
         }
     }
-    Ok(latest.unwrap_or(booked_end))
+    Ok(latest)
 }
 
 /// The record of a session, created as a draft the first time anyone asks
-/// once the session has ended. `NotFound` for a cancelled or unknown
-/// session, `Conflict` before it has ended.
+/// once the session has ended (by the worker's "session ended" entry, or
+/// else at its booked end). `NotFound` for a cancelled or unknown session,
+/// `Conflict` before it has ended.
 async fn ensure(db: &Db, booking_id: i64, now_ms: i64) -> Result<(), AppError> {
-    let booking = sqlx::query("SELECT ends_at, cancelled_at FROM bookings WHERE id = $1")
-        .bind(booking_id)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or_else(|| AppError::not_found("That session"))?;
+    let booking = sqlx::query(
+        "SELECT b.ends_at, b.cancelled_at, r.booking_id AS recorded FROM bookings b \
+         LEFT JOIN session_records r ON r.booking_id = b.id WHERE b.id = $1",
+    )
+    .bind(booking_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or_else(|| AppError::not_found("That session"))?;
     if booking.try_get::<Option<i64>, _>("cancelled_at")?.is_some() {
         return Err(AppError::not_found(
             "A record of that session (it was cancelled)",
         ));
     }
-    let exists = sqlx::query("SELECT 1 AS one FROM session_records WHERE booking_id = $1")
-        .bind(booking_id)
-        .fetch_optional(&db.pool)
-        .await?
-        .is_some();
-    if exists {
+    if booking.try_get::<Option<i64>, _>("recorded")?.is_some() {
         return Ok(());
     }
     let booked_end: i64 = booking.try_get("ends_at")?;
-    let ended = ended_ms(db, booking_id, booked_end).await?;
-    let ended_entry = sqlx::query(
-        "SELECT 1 AS one FROM session_entries WHERE booking_id = $1 AND kind = 'ended'",
-    )
-    .bind(booking_id)
-    .fetch_optional(&db.pool)
-    .await?
-    .is_some();
-    if !ended_entry && now_ms < booked_end {
-        return Err(AppError::conflict(
-            "The session has not ended yet. End it in session mode, or wait for its booked end.",
-        ));
-    }
+    let ended = match ended_entry_ms(db, booking_id).await? {
+        Some(at) => at,
+        None if now_ms >= booked_end => booked_end,
+        None => {
+            return Err(AppError::conflict(
+                "The session has not ended yet. End it in session mode, or wait for its booked end.",
+            ));
+        }
+    };
     sqlx::query("INSERT INTO session_records (booking_id, ended_ms) VALUES ($1, $2) ON CONFLICT (booking_id) DO NOTHING")
         .bind(booking_id)
         .bind(ended)
@@ -126,7 +121,7 @@ pub async fn read(db: &Db, booking_id: i64, now_ms: i64) -> Result<SessionRecord
     let status: String = row.try_get("status")?;
     let case_id: i64 = row.try_get("case_id")?;
     let signatures = sqlx::query(
-        "SELECT s.version, u.display_name, s.signed_ms, s.device_ms, s.signed_text FROM record_signatures s \
+        "SELECT s.version, u.display_name, s.signed_ms, s.device_ms, s.method, s.signed_text FROM record_signatures s \
          JOIN users u ON u.id = s.user_id WHERE s.booking_id = $1 ORDER BY s.version, s.signed_ms",
     )
     .bind(booking_id)
@@ -140,6 +135,7 @@ pub async fn read(db: &Db, booking_id: i64, now_ms: i64) -> Result<SessionRecord
             name: s.try_get("display_name")?,
             signed_ms: s.try_get("signed_ms")?,
             device_ms: s.try_get("device_ms")?,
+            method: s.try_get("method")?,
             text: serde_json::from_str(&text).map_err(|e| failure::internal(format!("signed text: {e}")))?,
         })
     })
@@ -188,7 +184,7 @@ pub async fn read(db: &Db, booking_id: i64, now_ms: i64) -> Result<SessionRecord
     })
 }
 
-fn check_text(field: &str, text: &str) -> Result<(), AppError> {
+pub(super) fn check_text(field: &str, text: &str) -> Result<(), AppError> {
     let length = text.chars().count();
     if length > MAX_TEXT {
         return Err(AppError::invalid(
@@ -242,24 +238,20 @@ pub async fn save_text(
     Ok(())
 }
 
-/// The password check that stands for a signature.
-async fn confirm_password(db: &Db, user: &CurrentUser, password: &str) -> Result<(), AppError> {
-    let stored = accounts::find_with_password(db, &user.username)
-        .await?
-        .map(|(_, hash)| hash);
-    if accounts::verify_password(password.to_owned(), stored).await? {
-        Ok(())
-    } else {
-        Err(AppError::invalid(
-            "password",
-            "That password is not right. Signing needs your own password.",
-        ))
-    }
+/// How one signature came about, beside who signed.
+struct Signing<'a> {
+    unsigned_note: &'a str,
+    /// The signer's clock when they signed.
+    device_ms: i64,
+    confirmed: Confirmed,
+    /// The phone's queue item, for a signature made offline.
+    item_id: Option<&'a str>,
 }
 
-/// A worker signs the current version. Once every booked worker has signed
-/// it, or the signer says why the other did not, the record is signed and
-/// locked. Returns the record's status afterwards.
+/// A worker signs the current version, confirming with their password or
+/// PIN. Once every booked worker has signed it, or the signer says why the
+/// other did not, the record is signed and locked. Returns the record's
+/// status afterwards.
 pub async fn sign(
     db: &Db,
     booking_id: i64,
@@ -272,9 +264,93 @@ pub async fn sign(
     if !sessions::is_booked(db, booking_id, worker.id).await? {
         return Err(AppError::not_found("That session"));
     }
-    confirm_password(db, worker, password).await?;
-    ensure(db, booking_id, now_ms).await?;
+    let confirmed = signing::confirm(db, worker, password).await?;
     let record = read(db, booking_id, now_ms).await?;
+    let signing = Signing {
+        unsigned_note,
+        device_ms,
+        confirmed,
+        item_id: None,
+    };
+    add_signature(db, &record, worker, signing, now_ms).await
+}
+
+/// A signature made on the phone, as it arrives in a sync.
+pub struct PhoneSignature<'a> {
+    /// The phone's queue item id.
+    pub item_id: &'a str,
+    pub booking_id: i64,
+    pub text: RecordText,
+    pub unsigned_note: &'a str,
+    /// `pin::signing_proof` of the worker's PIN for this item and session.
+    pub proof: &'a str,
+    /// The phone's clock when the worker signed.
+    pub device_ms: i64,
+}
+
+/// A signature made on a phone without signal and synced later: the text
+/// the worker wrote there, confirmed by their PIN's proof. `Ok(false)` when
+/// this queue item was stored before (a replayed sync).
+pub async fn sign_from_phone(
+    db: &Db,
+    worker: &CurrentUser,
+    signed: &PhoneSignature<'_>,
+    now_ms: i64,
+) -> Result<bool, AppError> {
+    let PhoneSignature {
+        item_id,
+        booking_id,
+        ref text,
+        unsigned_note,
+        proof,
+        device_ms,
+    } = *signed;
+    if let Some(row) = sqlx::query("SELECT user_id FROM record_signatures WHERE item_id = $1")
+        .bind(item_id)
+        .fetch_optional(&db.pool)
+        .await?
+    {
+        return if row.try_get::<i64, _>("user_id")? == worker.id {
+            Ok(false)
+        } else {
+            Err(AppError::conflict(
+                "This signature's id was already used by someone else. Sign again.",
+            ))
+        };
+    }
+    if !sessions::is_booked(db, booking_id, worker.id).await? {
+        return Err(AppError::not_found("That session"));
+    }
+    check_text("summary", &text.summary)?;
+    check_text("ended_early", &text.ended_early)?;
+    check_text("incident", &text.incident)?;
+    let status = read(db, booking_id, now_ms).await?.status;
+    if status != RecordStatus::Draft {
+        return Err(AppError::conflict(
+            "This record was signed already, so the text signed on the phone was not used. It is kept on the phone; add an addendum if it says more.",
+        ));
+    }
+    let confirmed = signing::confirm_proof(db, worker, item_id, booking_id, proof).await?;
+    save_text(db, booking_id, worker, text, now_ms).await?;
+    let record = read(db, booking_id, now_ms).await?;
+    let signing = Signing {
+        unsigned_note,
+        device_ms,
+        confirmed,
+        item_id: Some(item_id),
+    };
+    add_signature(db, &record, worker, signing, now_ms).await?;
+    Ok(true)
+}
+
+async fn add_signature(
+    db: &Db,
+    record: &SessionRecord,
+    worker: &CurrentUser,
+    signing: Signing<'_>,
+    now_ms: i64,
+) -> Result<RecordStatus, AppError> {
+    let booking_id = record.booking_id;
     if record.status != RecordStatus::Draft {
         return Err(AppError::conflict("This record is already signed."));
     }
@@ -286,7 +362,7 @@ pub async fn sign(
             "Write how the session went before signing.",
         ));
     }
-    check_text("unsigned_note", unsigned_note)?;
+    check_text("unsigned_note", signing.unsigned_note)?;
     let version = record.version;
     let signed_before: Vec<&RecordSignature> = record
         .signatures
@@ -298,21 +374,23 @@ pub async fn sign(
     }
     let signers_after = signed_before.len() + 1;
     let everyone = signers_after >= record.workers.len();
-    let unsigned_note = unsigned_note.trim();
+    let unsigned_note = signing.unsigned_note.trim();
     let complete = everyone || !unsigned_note.is_empty();
     let signed_text = serde_json::to_string(&record.text).map_err(failure::internal)?;
 
     let mut tx = db.pool.begin().await?;
     sqlx::query(
-        "INSERT INTO record_signatures (booking_id, version, user_id, signed_ms, device_ms, signed_text) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO record_signatures (booking_id, version, user_id, signed_ms, device_ms, signed_text, method, item_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(booking_id)
     .bind(version)
     .bind(worker.id)
     .bind(now_ms)
-    .bind(device_ms)
+    .bind(signing.device_ms)
     .bind(signed_text)
+    .bind(signing.confirmed.as_str())
+    .bind(signing.item_id.map(str::to_owned))
     .execute(&mut *tx)
     .await?;
     if complete {
@@ -323,7 +401,8 @@ pub async fn sign(
             .await?;
     }
     let detail = format!(
-        "version {version}{}",
+        "version {version}, with {}{}",
+        signing.confirmed.as_str(),
         if complete { ", record signed" } else { "" }
     );
     Step::on_record(db, worker.id, booking_id, now_ms)
@@ -441,7 +520,7 @@ pub async fn add_addendum(
         return Err(AppError::invalid("body", "Write the correction."));
     }
     check_text("body", body)?;
-    confirm_password(db, author, password).await?;
+    signing::confirm(db, author, password).await?;
     ensure(db, booking_id, now_ms).await?;
     let (status, _) = status_of(db, booking_id).await?;
     if status == RecordStatus::Draft {
@@ -483,6 +562,10 @@ pub async fn note_opened(
     Ok(())
 }
 
+/// One line per record for the lists, without entries or text.
+const DUE_SELECT: &str = "SELECT r.booking_id, c.reference, b.starts_at, r.status, r.ended_ms \
+     FROM session_records r JOIN bookings b ON b.id = r.booking_id JOIN cases c ON c.id = b.case_id";
+
 /// Sessions the worker supervised that have ended and still wait for their
 /// signature, soonest deadline first.
 pub async fn unsigned_for(
@@ -490,51 +573,43 @@ pub async fn unsigned_for(
     worker: &CurrentUser,
     now_ms: i64,
 ) -> Result<Vec<RecordDue>, AppError> {
-    let rows = sqlx::query(
+    // Sessions that ended since anyone last looked have no record yet.
+    let unrecorded = sqlx::query(
         "SELECT b.id FROM bookings b JOIN booking_workers w ON w.booking_id = b.id \
          LEFT JOIN session_records r ON r.booking_id = b.id \
          WHERE w.user_id = $1 AND b.cancelled_at IS NULL AND b.kind IN ('session', 'handover') \
-         AND (r.status IS NULL OR r.status = 'draft') \
-         AND (b.ends_at <= $2 OR EXISTS (SELECT 1 FROM session_entries e WHERE e.booking_id = b.id AND e.kind = 'ended')) \
-         ORDER BY b.ends_at",
+         AND r.booking_id IS NULL \
+         AND (b.ends_at <= $2 OR EXISTS (SELECT 1 FROM session_entries e WHERE e.booking_id = b.id AND e.kind = 'ended'))",
     )
     .bind(worker.id)
     .bind(now_ms)
     .fetch_all(&db.pool)
     .await?;
-    let mut due = Vec::new();
-    for row in rows {
-        let record = read(db, row.try_get("id")?, now_ms).await?;
-        let version = record.version;
-        if record
-            .signatures
-            .iter()
-            .any(|s| s.version == version && s.name == worker.display_name)
-        {
-            continue;
-        }
-        due.push(due_of(&record, now_ms));
+    for row in unrecorded {
+        ensure(db, row.try_get("id")?, now_ms).await?;
     }
-    due.sort_by_key(|d| d.deadlines.limit_ms);
-    Ok(due)
+    let rows = sqlx::query(&format!(
+        "{DUE_SELECT} JOIN booking_workers w ON w.booking_id = b.id \
+         WHERE w.user_id = $1 AND r.status = 'draft' AND b.cancelled_at IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM record_signatures s \
+             WHERE s.booking_id = r.booking_id AND s.version = r.version AND s.user_id = $1) \
+         ORDER BY r.ended_ms"
+    ))
+    .bind(worker.id)
+    .fetch_all(&db.pool)
+    .await?;
+    due_list(db, &rows, now_ms).await
 }
 
 /// Records signed by the workers and waiting for a co-signature, soonest
 /// limit first.
 pub async fn waiting_for_cosignature(db: &Db, now_ms: i64) -> Result<Vec<RecordDue>, AppError> {
-    let rows = sqlx::query(
-        "SELECT booking_id FROM session_records WHERE status = 'signed' ORDER BY ended_ms",
-    )
+    let rows = sqlx::query(&format!(
+        "{DUE_SELECT} WHERE r.status = 'signed' ORDER BY r.ended_ms"
+    ))
     .fetch_all(&db.pool)
     .await?;
-    let mut due = Vec::new();
-    for row in rows {
-        due.push(due_of(
-            &read(db, row.try_get("booking_id")?, now_ms).await?,
-            now_ms,
-        ));
-    }
-    Ok(due)
+    due_list(db, &rows, now_ms).await
 }
 
 /// Released records of the referrer's own cases, newest first.
@@ -543,361 +618,59 @@ pub async fn released_for(
     referrer: &CurrentUser,
     now_ms: i64,
 ) -> Result<Vec<RecordDue>, AppError> {
-    let rows = sqlx::query(
-        "SELECT r.booking_id FROM session_records r JOIN bookings b ON b.id = r.booking_id \
-         JOIN case_members m ON m.case_id = b.case_id \
-         WHERE r.status = 'released' AND m.user_id = $1 AND m.relation = 'referrer' ORDER BY b.starts_at DESC",
-    )
+    let rows = sqlx::query(&format!(
+        "{DUE_SELECT} JOIN case_members m ON m.case_id = b.case_id \
+         WHERE r.status = 'released' AND m.user_id = $1 AND m.relation = 'referrer' \
+         ORDER BY b.starts_at DESC"
+    ))
     .bind(referrer.id)
     .fetch_all(&db.pool)
     .await?;
-    let mut due = Vec::new();
-    for row in rows {
-        due.push(due_of(
-            &read(db, row.try_get("booking_id")?, now_ms).await?,
-            now_ms,
-        ));
+    due_list(db, &rows, now_ms).await
+}
+
+/// The list lines for rows of `DUE_SELECT`, in the rows' order, with who
+/// signed each record's current version (one query for all of them).
+async fn due_list(
+    db: &Db,
+    rows: &[sqlx::any::AnyRow],
+    now_ms: i64,
+) -> Result<Vec<RecordDue>, AppError> {
+    let mut due = rows
+        .iter()
+        .map(|row| {
+            let status: String = row.try_get("status")?;
+            Ok(RecordDue {
+                booking_id: row.try_get("booking_id")?,
+                case_reference: row.try_get("reference")?,
+                starts_ms: row.try_get("starts_at")?,
+                status: RecordStatus::parse(&status).unwrap_or(RecordStatus::Draft),
+                deadlines: Deadlines::from_end(row.try_get("ended_ms")?),
+                signed_by: Vec::new(),
+                as_of_ms: now_ms,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    if due.is_empty() {
+        return Ok(due);
+    }
+    // Booking ids are integers read from the database, so listing them in
+    // the query text is safe.
+    let ids: Vec<String> = due.iter().map(|d| d.booking_id.to_string()).collect();
+    let signers = sqlx::query(&format!(
+        "SELECT s.booking_id, u.display_name FROM record_signatures s \
+         JOIN session_records r ON r.booking_id = s.booking_id AND r.version = s.version \
+         JOIN users u ON u.id = s.user_id WHERE s.booking_id IN ({}) ORDER BY s.signed_ms",
+        ids.join(", ")
+    ))
+    .fetch_all(&db.pool)
+    .await?;
+    for signer in signers {
+        let booking_id: i64 = signer.try_get("booking_id")?;
+        let name: String = signer.try_get("display_name")?;
+        if let Some(line) = due.iter_mut().find(|d| d.booking_id == booking_id) {
+            line.signed_by.push(name);
+        }
     }
     Ok(due)
-}
-
-fn due_of(record: &SessionRecord, now_ms: i64) -> RecordDue {
-    RecordDue {
-        booking_id: record.booking_id,
-        case_reference: record.case_reference.clone(),
-        starts_ms: record.starts_ms,
-        status: record.status,
-        deadlines: record.deadlines,
-        signed_by: record
-            .signatures
-            .iter()
-            .filter(|s| s.version == record.version)
-            .map(|s| s.name.clone())
-            .collect(),
-        as_of_ms: now_ms,
-    }
-}
-
-/// Who acts on which record, and when: what every audit entry of one step
-/// shares.
-struct Step {
-    backend: Backend,
-    actor: i64,
-    /// What is acted on: "record:<booking id>" or "report:<report id>".
-    subject: String,
-    now_ms: i64,
-}
-
-impl Step {
-    fn on_record(db: &Db, actor: i64, booking_id: i64, now_ms: i64) -> Step {
-        Step {
-            backend: db.backend,
-            actor,
-            subject: format!("record:{booking_id}"),
-            now_ms,
-        }
-    }
-
-    fn on_report(db: &Db, actor: i64, report_id: i64, now_ms: i64) -> Step {
-        Step {
-            backend: db.backend,
-            actor,
-            subject: format!("report:{report_id}"),
-            now_ms,
-        }
-    }
-
-    async fn audit(
-        &self,
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-        action: &str,
-        detail: &str,
-    ) -> Result<(), AppError> {
-        append(
-            self.backend,
-            tx,
-            self.actor,
-            action,
-            &self.subject,
-            detail,
-            self.now_ms,
-        )
-        .await
-    }
-}
-
-/// Appends one entry to the audit trail, chained to the last, inside the
-/// caller's transaction. On PostgreSQL the table is locked for the rest of
-/// the transaction so that two writers cannot both chain to the same entry;
-/// SQLite allows one writer at a time anyway.
-async fn append(
-    backend: Backend,
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    actor: i64,
-    action: &str,
-    subject: &str,
-    detail: &str,
-    now_ms: i64,
-) -> Result<(), AppError> {
-    if backend == Backend::Postgres {
-        sqlx::query("LOCK TABLE audit_log IN EXCLUSIVE MODE")
-            .execute(&mut **tx)
-            .await?;
-    }
-    let previous: String = sqlx::query("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(|row| row.try_get("hash"))
-        .transpose()?
-        .unwrap_or_else(|| GENESIS.to_owned());
-    let hash = chain_hash(&previous, now_ms, actor, action, subject, detail);
-    sqlx::query(
-        "INSERT INTO audit_log (at_ms, actor, action, subject, detail, previous, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(now_ms)
-    .bind(actor)
-    .bind(action.to_owned())
-    .bind(subject.to_owned())
-    .bind(detail.to_owned())
-    .bind(previous)
-    .bind(hash)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// The whole trail, oldest first.
-pub async fn audit_trail(db: &Db) -> Result<Vec<(i64, AuditEntry)>, AppError> {
-    let rows = sqlx::query("SELECT id, at_ms, actor, action, subject, detail, previous, hash FROM audit_log ORDER BY id")
-        .fetch_all(&db.pool)
-        .await?;
-    rows.iter()
-        .map(|row| {
-            Ok((
-                row.try_get("id")?,
-                AuditEntry {
-                    at_ms: row.try_get("at_ms")?,
-                    actor: row.try_get("actor")?,
-                    action: row.try_get("action")?,
-                    subject: row.try_get("subject")?,
-                    detail: row.try_get("detail")?,
-                    previous: row.try_get("previous")?,
-                    hash: row.try_get("hash")?,
-                },
-            ))
-        })
-        .collect()
-}
-
-/// Checks the trail: `None` when it holds, or the id of the first entry
-/// that does not follow from the one before it.
-pub async fn verify_trail(db: &Db) -> Result<Option<i64>, AppError> {
-    let trail = audit_trail(db).await?;
-    let entries: Vec<AuditEntry> = trail.iter().map(|(_, entry)| entry.clone()).collect();
-    Ok(first_broken(&entries).map(|at| trail[at].0))
-}
-
-// ---- Final reports ----
-
-/// A coordinator writes and signs (with their password) a final report on
-/// a case's sessions; the sessions attended and missed are counted from
-/// the bookings. Raises the report's charge when the parents asked for it.
-/// Returns the report's id.
-pub async fn write_report(
-    db: &Db,
-    case_id: i64,
-    author: &CurrentUser,
-    report: &NewFinalReport,
-    password: &str,
-    now_ms: i64,
-) -> Result<i64, AppError> {
-    let summary = report.summary.trim();
-    let recommendation = report.recommendation.trim();
-    if summary.is_empty() {
-        return Err(AppError::invalid("summary", "Write the report's summary."));
-    }
-    if recommendation.is_empty() {
-        return Err(AppError::invalid(
-            "recommendation",
-            "Give a recommendation, for example \"move to supported contact\".",
-        ));
-    }
-    check_text("summary", summary)?;
-    check_text("recommendation", recommendation)?;
-    confirm_password(db, author, password).await?;
-    let funding = plans::funding(db, case_id).await?;
-    let counts = sqlx::query(
-        "SELECT \
-         SUM(CASE WHEN attendance = 'attended' THEN 1 ELSE 0 END) AS attended, \
-         SUM(CASE WHEN attendance IN ('missed_with_reason', 'missed_without_reason') THEN 1 ELSE 0 END) AS missed \
-         FROM bookings WHERE case_id = $1 AND kind IN ('session', 'handover')",
-    )
-    .bind(case_id)
-    .fetch_one(&db.pool)
-    .await?;
-    let attended: i64 = counts.try_get::<Option<i64>, _>("attended")?.unwrap_or(0);
-    let missed: i64 = counts.try_get::<Option<i64>, _>("missed")?.unwrap_or(0);
-    let charges = if report.charge {
-        charges_for(
-            Chargeable::FinalReport,
-            funding,
-            &settings::prices(db).await?,
-        )
-    } else {
-        Vec::new()
-    };
-
-    let mut tx = db.pool.begin().await?;
-    let row = sqlx::query(
-        "INSERT INTO final_reports (case_id, author_id, sessions_attended, sessions_missed, summary, \
-         recommendation, signed_ms) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(case_id)
-    .bind(author.id)
-    .bind(attended)
-    .bind(missed)
-    .bind(summary)
-    .bind(recommendation)
-    .bind(now_ms)
-    .fetch_one(&mut *tx)
-    .await?;
-    let report_id: i64 = row.try_get("id")?;
-    for charge in charges {
-        sqlx::query(
-            "INSERT INTO charges (case_id, parent_side, kind, amount_pence, raised_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(case_id)
-        .bind(charge.parent.as_str())
-        .bind(charge.kind.as_str())
-        .bind(charge.amount.0)
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await?;
-    }
-    Step::on_report(db, author.id, report_id, now_ms)
-        .audit(
-            &mut tx,
-            "report-sign",
-            &format!("attended {attended}, missed {missed}: {recommendation}"),
-        )
-        .await?;
-    tx.commit().await?;
-    Ok(report_id)
-}
-
-const REPORT_SELECT: &str = "SELECT f.id, c.reference, a.display_name AS author, f.sessions_attended, \
-     f.sessions_missed, f.summary, f.recommendation, f.signed_ms, f.status, s.display_name AS cosigner, \
-     f.released_ms FROM final_reports f JOIN cases c ON c.id = f.case_id JOIN users a ON a.id = f.author_id \
-     LEFT JOIN users s ON s.id = f.cosigned_by";
-
-fn report_from(row: &sqlx::any::AnyRow) -> Result<FinalReport, AppError> {
-    let status: String = row.try_get("status")?;
-    Ok(FinalReport {
-        id: row.try_get("id")?,
-        case_reference: row.try_get("reference")?,
-        author: row.try_get("author")?,
-        sessions_attended: row.try_get::<i64, _>("sessions_attended")?,
-        sessions_missed: row.try_get::<i64, _>("sessions_missed")?,
-        summary: row.try_get("summary")?,
-        recommendation: row.try_get("recommendation")?,
-        signed_ms: row.try_get("signed_ms")?,
-        status: RecordStatus::parse(&status).unwrap_or(RecordStatus::Signed),
-        cosigned_by: row.try_get("cosigner")?,
-        released_ms: row.try_get("released_ms")?,
-    })
-}
-
-/// A case's final reports, newest first (for coordinators).
-pub async fn reports_of_case(db: &Db, case_id: i64) -> Result<Vec<FinalReport>, AppError> {
-    let rows = sqlx::query(&format!(
-        "{REPORT_SELECT} WHERE f.case_id = $1 ORDER BY f.id DESC"
-    ))
-    .bind(case_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(report_from).collect()
-}
-
-/// Another coordinator co-signs a report, which releases it to the referrer.
-pub async fn cosign_report(
-    db: &Db,
-    report_id: i64,
-    coordinator: &CurrentUser,
-    now_ms: i64,
-) -> Result<(), AppError> {
-    let row = sqlx::query("SELECT author_id, status FROM final_reports WHERE id = $1")
-        .bind(report_id)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or_else(|| AppError::not_found("That report"))?;
-    let author: i64 = row.try_get("author_id")?;
-    let status: String = row.try_get("status")?;
-    if author == coordinator.id {
-        return Err(AppError::Forbidden);
-    }
-    if status != "signed" {
-        return Err(AppError::conflict("This report is already co-signed."));
-    }
-    let mut tx = db.pool.begin().await?;
-    sqlx::query(
-        "UPDATE final_reports SET status = 'released', cosigned_by = $1, released_ms = $2 WHERE id = $3 AND status = 'signed'",
-    )
-    .bind(coordinator.id)
-    .bind(now_ms)
-    .bind(report_id)
-    .execute(&mut *tx)
-    .await?;
-    let step = Step::on_report(db, coordinator.id, report_id, now_ms);
-    step.audit(&mut tx, "report-cosign", "").await?;
-    step.audit(&mut tx, "report-release", "to the case's referrer")
-        .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Released reports of the referrer's own cases, newest first.
-pub async fn released_reports_for(
-    db: &Db,
-    referrer: &CurrentUser,
-) -> Result<Vec<FinalReport>, AppError> {
-    let rows = sqlx::query(&format!(
-        "{REPORT_SELECT} JOIN case_members m ON m.case_id = f.case_id \
-         WHERE f.status = 'released' AND m.user_id = $1 AND m.relation = 'referrer' ORDER BY f.id DESC"
-    ))
-    .bind(referrer.id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(report_from).collect()
-}
-
-/// One report, for a coordinator, or for the case's referrer once released
-/// (their reading is noted in the audit trail). Anyone else: not found.
-pub async fn read_report(
-    db: &Db,
-    report_id: i64,
-    reader: &CurrentUser,
-    now_ms: i64,
-) -> Result<FinalReport, AppError> {
-    let report = match reader.role {
-        Role::Coordinator => sqlx::query(&format!("{REPORT_SELECT} WHERE f.id = $1"))
-            .bind(report_id)
-            .fetch_optional(&db.pool)
-            .await?
-            .map(|row| report_from(&row))
-            .transpose()?,
-        Role::Referrer => released_reports_for(db, reader)
-            .await?
-            .into_iter()
-            .find(|r| r.id == report_id),
-        Role::Worker | Role::Parent => None,
-    }
-    .ok_or_else(|| AppError::not_found("That report"))?;
-    if reader.role == Role::Referrer {
-        let mut tx = db.pool.begin().await?;
-        Step::on_report(db, reader.id, report_id, now_ms)
-            .audit(&mut tx, "report-open", "by referrer")
-            .await?;
-        tx.commit().await?;
-    }
-    Ok(report)
 }

@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::Row;
 
+use super::records::PhoneSignature;
 use super::{Db, failure};
 use crate::domain::london_time::{age_on, london_date, ms_from_london, parse_date};
 use crate::domain::risk::RiskReason;
@@ -18,8 +19,8 @@ use crate::domain::session_log::{EntryKind, LoggedEntry, SessionEntry, SessionFa
 use crate::domain::sync_queue::{ItemOutcome, QueuedItem};
 use crate::error::AppError;
 use crate::model::{
-    ChildFirstName, Colleague, ConcernAlert, CurrentUser, LoggedSession, SyncBatch, SyncReply,
-    WorkerSession, WorkerSessions,
+    ChildFirstName, Colleague, ConcernAlert, CurrentUser, LoggedSession, RecordStatus, RecordText,
+    SyncBatch, SyncReply, WorkerSession, WorkerSessions,
 };
 
 /// The most items one batch may carry; the phone sends fewer.
@@ -91,6 +92,7 @@ pub async fn for_worker(
             name: me.display_name.clone(),
         },
         fetched_ms: now_ms,
+        pin_salt: super::signing::pin_salt(db, me.id).await?,
         sessions,
     })
 }
@@ -191,12 +193,20 @@ pub async fn facts(db: &Db, booking_id: i64) -> Result<Option<SessionFacts>, App
 }
 
 /// Stores a batch from `author`'s phone. Every item gets an outcome, in order.
+///
+/// Entries are checked one by one and the good ones stored in one
+/// transaction. Signatures made on the phone come after (they lock the
+/// session, and a phone queues its signature after its entries): each one
+/// signs the record through `records::sign_from_phone`. An item refused now
+/// but stored by this author before (its reply was lost) is acknowledged
+/// as already stored, so the phone lets it go.
 pub async fn ingest(
     db: &Db,
-    author: i64,
+    worker: &CurrentUser,
     batch: &SyncBatch,
     now_ms: i64,
 ) -> Result<SyncReply, AppError> {
+    let author = worker.id;
     if batch.items.len() > MAX_BATCH {
         return Err(AppError::invalid(
             "items",
@@ -212,6 +222,7 @@ pub async fn ingest(
     let mut good: Vec<(usize, &QueuedItem<SessionEntry>, String)> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut good_observations: HashSet<&str> = HashSet::new();
+    let mut signatures: Vec<(usize, &QueuedItem<SessionEntry>)> = Vec::new();
     for (at, item) in batch.items.iter().enumerate() {
         let booking_id = item.payload.booking_id;
         if let std::collections::hash_map::Entry::Vacant(slot) = facts_by_booking.entry(booking_id)
@@ -238,6 +249,14 @@ pub async fn ingest(
             (verdict, _) => verdict,
         };
         match verdict {
+            Ok(()) if matches!(item.payload.kind, EntryKind::Signature { .. }) => {
+                signatures.push((at, item));
+            }
+            Err(_) if stored_before(db, &item.id, author).await? => {
+                outcomes[at] = Some(ItemOutcome::AlreadyStored {
+                    id: item.id.clone(),
+                })
+            }
             Ok(()) => {
                 if matches!(item.payload.kind, EntryKind::Observation { .. }) {
                     good_observations.insert(item.id.as_str());
@@ -325,9 +344,73 @@ pub async fn ingest(
             }
         });
     }
+    for (at, item) in signatures {
+        outcomes[at] = Some(signature_outcome(db, worker, item, now_ms).await?);
+    }
     Ok(SyncReply {
         server_ms: now_ms,
         outcomes: outcomes.into_iter().flatten().collect(),
+    })
+}
+
+/// Whether an item with this id from this author is stored already, as an
+/// entry or as a signature.
+async fn stored_before(db: &Db, id: &str, author: i64) -> Result<bool, AppError> {
+    Ok(sqlx::query(
+        "SELECT 1 AS one FROM session_entries WHERE id = $1 AND author_id = $2 \
+         UNION ALL SELECT 1 AS one FROM record_signatures WHERE item_id = $1 AND user_id = $2",
+    )
+    .bind(id.to_owned())
+    .bind(author)
+    .fetch_optional(&db.pool)
+    .await?
+    .is_some())
+}
+
+/// One signature from the phone's queue, and what to tell the phone.
+async fn signature_outcome(
+    db: &Db,
+    worker: &CurrentUser,
+    item: &QueuedItem<SessionEntry>,
+    now_ms: i64,
+) -> Result<ItemOutcome, AppError> {
+    let EntryKind::Signature {
+        summary,
+        ended_early,
+        incident,
+        unsigned_note,
+        proof,
+    } = &item.payload.kind
+    else {
+        return Err(failure::internal("a signature was expected"));
+    };
+    let id = item.id.clone();
+    let signed = PhoneSignature {
+        item_id: &id,
+        booking_id: item.payload.booking_id,
+        text: RecordText {
+            summary: summary.clone(),
+            ended_early: ended_early.clone(),
+            incident: incident.clone(),
+        },
+        unsigned_note,
+        proof,
+        device_ms: item.payload.at_ms,
+    };
+    let outcome = super::records::sign_from_phone(db, worker, &signed, now_ms).await;
+    Ok(match outcome {
+        Ok(true) => ItemOutcome::Stored { id },
+        Ok(false) => ItemOutcome::AlreadyStored { id },
+        Err(
+            refusal @ (AppError::Invalid { .. }
+            | AppError::Conflict { .. }
+            | AppError::NotFound { .. }
+            | AppError::Forbidden),
+        ) => ItemOutcome::Rejected {
+            id,
+            reason: refusal.to_string(),
+        },
+        Err(other) => return Err(other),
     })
 }
 
@@ -376,9 +459,10 @@ pub async fn is_booked(db: &Db, booking_id: i64, user_id: i64) -> Result<bool, A
 /// Everything stored for one session, from every worker, oldest first.
 pub async fn log(db: &Db, booking_id: i64) -> Result<LoggedSession, AppError> {
     let booking = sqlx::query(
-        "SELECT c.reference, b.starts_at, b.ends_at, r.name AS room, p.service FROM bookings b \
-         JOIN cases c ON c.id = b.case_id JOIN rooms r ON r.id = b.room_id \
-         LEFT JOIN contact_plans p ON p.id = b.plan_id WHERE b.id = $1",
+        "SELECT c.reference, b.starts_at, b.ends_at, r.name AS room, p.service, rec.status AS record_status \
+         FROM bookings b JOIN cases c ON c.id = b.case_id JOIN rooms r ON r.id = b.room_id \
+         LEFT JOIN contact_plans p ON p.id = b.plan_id \
+         LEFT JOIN session_records rec ON rec.booking_id = b.id WHERE b.id = $1",
     )
     .bind(booking_id)
     .fetch_optional(&db.pool)
@@ -419,6 +503,20 @@ pub async fn log(db: &Db, booking_id: i64) -> Result<LoggedSession, AppError> {
         workers: workers_of(db, booking_id).await?,
         entries,
         received_ms,
+        record_status: booking
+            .try_get::<Option<String>, _>("record_status")?
+            .as_deref()
+            .and_then(RecordStatus::parse),
+        signed_by: sqlx::query(
+            "SELECT s.user_id FROM record_signatures s JOIN session_records r \
+             ON r.booking_id = s.booking_id AND r.version = s.version WHERE s.booking_id = $1",
+        )
+        .bind(booking_id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|row| row.try_get::<i64, _>("user_id"))
+        .collect::<Result<Vec<_>, _>>()?,
     })
 }
 

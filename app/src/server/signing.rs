@@ -1,0 +1,165 @@
+//! What stands for a signature: the signer's password, or the signing PIN
+//! they set (`domain::pin`), typed on the server's page or proved by a
+//! phone that signed offline. Five wrong PINs in a row clear the PIN.
+
+use rand::RngCore;
+use sqlx::Row;
+
+use super::{Db, accounts};
+use crate::domain::pin::{self, MAX_FAILURES};
+use crate::error::AppError;
+use crate::model::CurrentUser;
+
+/// How a signature was confirmed, as stored beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmed {
+    Password,
+    Pin,
+    /// With the PIN on a phone without signal, synced later.
+    PinOnPhone,
+}
+
+impl Confirmed {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confirmed::Password => "password",
+            Confirmed::Pin => "pin",
+            Confirmed::PinOnPhone => "pin on the phone",
+        }
+    }
+}
+
+/// Sets (or replaces) the user's signing PIN, after their password.
+pub async fn set_pin(
+    db: &Db,
+    user: &CurrentUser,
+    password: &str,
+    new_pin: &str,
+) -> Result<(), AppError> {
+    pin::check_new_pin(new_pin).map_err(|message| AppError::invalid("pin", message))?;
+    if !password_matches(db, user, password).await? {
+        return Err(AppError::invalid(
+            "password",
+            "That password is not right. Setting a PIN needs your own password.",
+        ));
+    }
+    let mut salt_bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut salt_bytes);
+    let salt: String = salt_bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let typed = new_pin.to_owned();
+    let salt_for_hash = salt.clone();
+    let check = tokio::task::spawn_blocking(move || pin::pin_check(&salt_for_hash, &typed)).await?;
+    sqlx::query("UPDATE users SET pin_salt = $1, pin_check = $2, pin_failures = 0 WHERE id = $3")
+        .bind(salt)
+        .bind(check)
+        .bind(user.id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The salt of the user's PIN, if they have one: the phone needs it to
+/// sign offline.
+pub async fn pin_salt(db: &Db, user_id: i64) -> Result<Option<String>, AppError> {
+    Ok(stored_pin(db, user_id).await?.map(|(salt, _)| salt))
+}
+
+async fn stored_pin(db: &Db, user_id: i64) -> Result<Option<(String, String)>, AppError> {
+    let row = sqlx::query("SELECT pin_salt, pin_check FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&db.pool)
+        .await?;
+    let salt: Option<String> = row.try_get("pin_salt")?;
+    let check: Option<String> = row.try_get("pin_check")?;
+    Ok(salt.zip(check))
+}
+
+async fn password_matches(db: &Db, user: &CurrentUser, password: &str) -> Result<bool, AppError> {
+    let stored = accounts::find_with_password(db, &user.username)
+        .await?
+        .map(|(_, hash)| hash);
+    accounts::verify_password(password.to_owned(), stored).await
+}
+
+/// Notes a PIN outcome: a success resets the count, a failure adds one and
+/// clears the PIN at the limit. Returns the message for a failure.
+async fn note_pin(db: &Db, user_id: i64, good: bool) -> Result<Option<String>, AppError> {
+    if good {
+        sqlx::query("UPDATE users SET pin_failures = 0 WHERE id = $1")
+            .bind(user_id)
+            .execute(&db.pool)
+            .await?;
+        return Ok(None);
+    }
+    let row = sqlx::query(
+        "UPDATE users SET pin_failures = pin_failures + 1 WHERE id = $1 RETURNING pin_failures",
+    )
+    .bind(user_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let failures: i32 = row.try_get("pin_failures")?;
+    if failures >= MAX_FAILURES {
+        sqlx::query(
+            "UPDATE users SET pin_salt = NULL, pin_check = NULL, pin_failures = 0 WHERE id = $1",
+        )
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
+        return Ok(Some(format!(
+            "That PIN was wrong {MAX_FAILURES} times in a row, so it no longer works. Sign with your password, and set a new PIN on your sessions page."
+        )));
+    }
+    Ok(Some(format!(
+        "That PIN is not right ({} tries left before it stops working).",
+        MAX_FAILURES - failures
+    )))
+}
+
+/// Checks what the signer typed: their PIN when it is shaped like one and
+/// they have set one (a password is never six digits: passwords have at
+/// least ten characters), else their password.
+pub async fn confirm(db: &Db, user: &CurrentUser, typed: &str) -> Result<Confirmed, AppError> {
+    if pin::looks_like_pin(typed)
+        && let Some((salt, check)) = stored_pin(db, user.id).await?
+    {
+        let typed_pin = typed.to_owned();
+        let computed =
+            tokio::task::spawn_blocking(move || pin::pin_check(&salt, &typed_pin)).await?;
+        return match note_pin(db, user.id, pin::same(&computed, &check)).await? {
+            None => Ok(Confirmed::Pin),
+            Some(message) => Err(AppError::invalid("password", message)),
+        };
+    }
+    if password_matches(db, user, typed).await? {
+        Ok(Confirmed::Password)
+    } else {
+        Err(AppError::invalid(
+            "password",
+            "That is not your password or PIN. Signing needs your own.",
+        ))
+    }
+}
+
+/// Checks the proof an offline signature carries (`pin::signing_proof`).
+pub async fn confirm_proof(
+    db: &Db,
+    user: &CurrentUser,
+    item_id: &str,
+    booking_id: i64,
+    proof: &str,
+) -> Result<Confirmed, AppError> {
+    let Some((_, check)) = stored_pin(db, user.id).await? else {
+        return Err(AppError::invalid(
+            "pin",
+            "Your PIN was cleared or changed since this phone fetched your sessions, so this signature could not be checked. Sign again.",
+        ));
+    };
+    let good = pin::same(&pin::signing_proof(&check, item_id, booking_id), proof);
+    match note_pin(db, user.id, good).await? {
+        None => Ok(Confirmed::PinOnPhone),
+        Some(message) => Err(AppError::invalid(
+            "pin",
+            format!("The PIN typed when signing on the phone was not right. {message} Sign again."),
+        )),
+    }
+}
