@@ -108,6 +108,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/coordinator/settings")
+                        view=pages::settings::SettingsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/coordinator/calendar")
                         view=pages::calendar::CalendarPage
                         ssr=SsrMode::Async

@@ -486,3 +486,13 @@ pub struct RiskAssessment {
     pub recorded_by: String,
     pub recorded_ms: i64,
 }
+
+/// The centre's settings and rooms, as the settings page shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CentreSettings {
+    pub prices: crate::domain::money::Prices,
+    pub stagger: crate::domain::schedule::StaggerSettings,
+    pub hours: crate::domain::schedule::CentreHours,
+    pub closures: crate::domain::closures::Closures,
+    pub rooms: Vec<String>,
+}

@@ -100,3 +100,68 @@ test("a worker signs on a phone, the coordinator returns it once and co-signs, t
     await server.stop();
   }
 });
+
+test("a worker signs a record with a PIN on a phone without signal; it syncs once and reaches the co-signing queue", async () => {
+  const server = await ownServer();
+  const worker = await phonePage(browser, server.url);
+  const coordinator = await phonePage(browser, server.url);
+  try {
+    const page = worker.page;
+    await signIn(page, "worker1");
+    await page.waitForURL("**/worker");
+    // With signal: the worker sets a signing PIN.
+    await page.getByRole("button", { name: "Set a signing PIN" }).click();
+    await page.getByLabel("Your password").fill("contact-demo");
+    await page.getByLabel("New PIN (six digits)").fill("123456");
+    await page.getByRole("button", { name: "Save PIN" }).click();
+    await page.getByRole("alert").filter({ hasText: "too easy to guess" }).waitFor();
+    await page.getByLabel("New PIN (six digits)").fill("394817");
+    await page.getByRole("button", { name: "Save PIN" }).click();
+    await page.getByRole("status").filter({ hasText: "PIN set" }).waitFor();
+
+    await page.locator("a.session-link", { hasText: "FAM-0002" }).click();
+    await page.getByRole("button", { name: "Start session" }).click();
+    await page.getByRole("group", { name: "Category" }).getByRole("button", { name: "Play", exact: true }).click();
+    await page.getByLabel("What happened").fill("Ava showed her dad her school reading book");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByRole("status").filter({ hasText: "Saved on this phone" }).waitFor();
+    await page.getByRole("button", { name: "End session" }).click();
+    await waitForUnsynced(page, 0);
+
+    // The signal goes. The worker completes and signs the record on the phone.
+    await worker.context.setOffline(true);
+    await page.getByLabel("How the session went").fill("A relaxed session; Ava read to her dad.");
+    await page.getByLabel("If Tom Barker will not sign, say why").fill("Tom left at the end to cover another room.");
+    await page.getByLabel("Your signing PIN").fill("394817");
+    await page.getByRole("button", { name: "Sign with my PIN" }).click();
+    await page.getByTestId("signed-on-phone").waitFor();
+    await waitForUnsynced(page, 1);
+    await assertPhoneFriendly(page);
+    await page.screenshot({ path: `${SCREENSHOTS}record-signed-offline.png`, fullPage: true });
+
+    // A reload without signal keeps the signature waiting on the phone.
+    await page.reload();
+    await page.getByTestId("signed-on-phone").waitFor();
+    await waitForUnsynced(page, 1);
+
+    // Signal returns: the signature syncs, and the record is signed.
+    await worker.context.setOffline(false);
+    await waitForUnsynced(page, 0);
+    await page.getByTestId("signed").waitFor();
+
+    const desk = coordinator.page;
+    await signIn(desk, "coordinator");
+    await desk.waitForURL("**/coordinator");
+    await desk.getByTestId("cosign-count").filter({ hasText: "Records to co-sign (1)" }).waitFor();
+    await desk.getByTestId("cosign-count").click();
+    await desk.locator(".record-due", { hasText: "FAM-0002" }).locator("a").click();
+    await desk.getByText("A relaxed session; Ava read to her dad.").waitFor();
+    await desk.getByText(/Signed by Priya Shah with their PIN on the phone at .* \(without signal\); received/).waitFor();
+    await desk.getByText("Not signed by every worker: Tom left at the end to cover another room.").waitFor();
+    assert.equal(await desk.getByText(/Signed by Priya Shah/).count(), 1, "signed once");
+  } finally {
+    await worker.context.close();
+    await coordinator.context.close();
+    await server.stop();
+  }
+});

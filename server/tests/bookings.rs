@@ -354,4 +354,35 @@ both_databases! {
         let bad = casebook::week(&app.db, Some("next week"), now_ms()).await.unwrap_err();
         assert_eq!(bad.field(), Some("week_of"));
     }
+
+    async fn a_series_moves_a_session_off_a_closed_day_and_refuses_a_closed_first_day(app: TestApp) {
+        use app::domain::closures::{ClosedDay, Closures};
+        let case = signed_case(&app, "FAM-0190", Funding::Private).await;
+        let room = settings::add_room(&app.db, "Test room 9").await.unwrap();
+        let first = saturday_ten_next_week();
+        let third_week = london_from_ms(first).date() + Duration::days(14);
+        let mut closures = Closures::default();
+        closures.add(ClosedDay { date: third_week, reason: "Staff training".into() });
+        settings::save(&app.db, settings::CLOSURES, &closures).await.unwrap();
+
+        let ids = bookings::book_series(&app.db, &series(case, room, first, 4, worker_ids(&app).await), now_ms())
+            .await
+            .unwrap();
+        assert_eq!(ids.len(), 4, "still four sessions");
+        let days: Vec<chrono::NaiveDate> = ledger::parent_bookings(&app.db, case, Parent::Visiting)
+            .await
+            .unwrap()
+            .iter()
+            .map(|b| london_from_ms(b.starts_ms).date())
+            .collect();
+        assert!(!days.contains(&third_week), "{days:?}");
+        assert_eq!(days.last().copied(), Some(london_from_ms(first).date() + Duration::days(28)));
+
+        let on_closed = ms_from_london(third_week.and_time(NaiveTime::from_hms_opt(14, 0, 0).unwrap()));
+        let refused = bookings::book_series(&app.db, &series(case, room, on_closed, 1, worker_ids(&app).await), now_ms())
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(refused.clone()), "start");
+        assert!(refused.to_string().contains("Staff training"), "{refused}");
+    }
 }

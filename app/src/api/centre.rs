@@ -217,3 +217,136 @@ pub async fn risk_assessments(case_id: i64) -> Result<Vec<crate::model::RiskAsse
     require(&[Role::Coordinator]).await?;
     referrals::assessments(&state()?.db, case_id).await
 }
+
+/// Every centre setting and the rooms.
+#[server(endpoint = "centre_settings")]
+pub async fn centre_settings() -> Result<crate::model::CentreSettings, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{require, settings, state};
+    require(&[Role::Coordinator]).await?;
+    settings::all(&state()?.db).await
+}
+
+/// Sets the prices (typed in pounds). Charges already raised keep their
+/// amounts; new charges use the new prices.
+#[server(endpoint = "save_prices")]
+pub async fn save_prices(
+    registration_per_parent: String,
+    pre_visit_per_parent: String,
+    deposit_per_parent: String,
+    supervised_session: String,
+    final_report: String,
+) -> Result<(), AppError> {
+    use crate::domain::money::Prices;
+    use crate::domain::role::Role;
+    use crate::server::{require, settings, state};
+    require(&[Role::Coordinator]).await?;
+    let prices = Prices::from_pounds(
+        &registration_per_parent,
+        &pre_visit_per_parent,
+        &deposit_per_parent,
+        &supervised_session,
+        &final_report,
+    )?;
+    settings::save(&state()?.db, settings::PRICES, &prices).await
+}
+
+/// Sets how the parents' arrivals and departures are staggered, in minutes.
+/// Bookings already made keep their times.
+#[server(endpoint = "save_stagger")]
+pub async fn save_stagger(
+    visiting_arrives_before_min: i64,
+    visiting_leaves_after_min: i64,
+    door_window_min: i64,
+) -> Result<(), AppError> {
+    use crate::domain::role::Role;
+    use crate::domain::schedule::StaggerSettings;
+    use crate::server::{require, settings, state};
+    require(&[Role::Coordinator]).await?;
+    let stagger = StaggerSettings {
+        visiting_arrives_before_min,
+        visiting_leaves_after_min,
+        door_window_min,
+    };
+    stagger.check()?;
+    settings::save(&state()?.db, settings::STAGGER, &stagger).await
+}
+
+/// Sets the opening hours (HH:MM, London time) and whether the centre
+/// closes on bank holidays (`bank_holidays` present, as a ticked box sends).
+#[server(endpoint = "save_hours")]
+pub async fn save_hours(
+    opens: String,
+    closes: String,
+    bank_holidays: Option<String>,
+) -> Result<(), AppError> {
+    use crate::domain::london_time::parse_time;
+    use crate::domain::role::Role;
+    use crate::domain::schedule::CentreHours;
+    use crate::server::{require, settings, state};
+    require(&[Role::Coordinator]).await?;
+    let hours = CentreHours {
+        opens: parse_time("opens", &opens)?,
+        closes: parse_time("closes", &closes)?,
+    };
+    hours.check()?;
+    let db = &state()?.db;
+    let mut closures = settings::closures(db).await?;
+    closures.bank_holidays = bank_holidays.is_some();
+    settings::save(db, settings::HOURS, &hours).await?;
+    settings::save(db, settings::CLOSURES, &closures).await
+}
+
+/// Adds a day the centre is closed, with the reason people will see.
+#[server(endpoint = "add_closed_day")]
+pub async fn add_closed_day(date: String, reason: String) -> Result<(), AppError> {
+    use crate::domain::closures::ClosedDay;
+    use crate::domain::london_time::parse_date;
+    use crate::domain::role::Role;
+    use crate::server::{require, settings, state};
+    require(&[Role::Coordinator]).await?;
+    let date = parse_date("date", &date)?;
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 80 {
+        return Err(AppError::invalid(
+            "reason",
+            "Say why the centre is closed, in up to 80 characters.",
+        ));
+    }
+    let db = &state()?.db;
+    let mut closures = settings::closures(db).await?;
+    closures.add(ClosedDay {
+        date,
+        reason: reason.to_owned(),
+    });
+    settings::save(db, settings::CLOSURES, &closures).await
+}
+
+/// Opens the centre again on a day added as closed.
+#[server(endpoint = "remove_closed_day")]
+pub async fn remove_closed_day(date: String) -> Result<(), AppError> {
+    use crate::domain::london_time::parse_date;
+    use crate::domain::role::Role;
+    use crate::server::{require, settings, state};
+    require(&[Role::Coordinator]).await?;
+    let date = parse_date("date", &date)?;
+    let db = &state()?.db;
+    let mut closures = settings::closures(db).await?;
+    closures.extra.retain(|day| day.date != date);
+    settings::save(db, settings::CLOSURES, &closures).await
+}
+
+/// Adds a room; its name must be new.
+#[server(endpoint = "add_room")]
+pub async fn add_room(name: String) -> Result<(), AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{require, settings, state};
+    require(&[Role::Coordinator]).await?;
+    if name.trim().chars().count() > 60 {
+        return Err(AppError::invalid(
+            "room",
+            "A room's name has at most 60 characters.",
+        ));
+    }
+    settings::add_room(&state()?.db, &name).await.map(|_| ())
+}

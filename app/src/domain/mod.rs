@@ -3,6 +3,8 @@
 
 /// Three unexplained misses in a row suspend the contact.
 pub mod attendance;
+/// Days the centre is closed: bank holidays by rule, and days the coordinator adds.
+pub mod closures;
 /// A parent's account: which charges payments settle, booking statuses, balance.
 pub mod ledger;
 /// UK local time (Europe/London) from UTC, and ages from dates of birth.

@@ -41,6 +41,38 @@ impl Default for Prices {
     }
 }
 
+/// The most any one price may be: a guard against a slipped key.
+pub const MOST_PRICE: Pence = Pence(1_000_000);
+
+impl Prices {
+    /// Reads prices typed in pounds; each must be from £0 to £10,000.
+    pub fn from_pounds(
+        registration_per_parent: &str,
+        pre_visit_per_parent: &str,
+        deposit_per_parent: &str,
+        supervised_session: &str,
+        final_report: &str,
+    ) -> Result<Prices, AppError> {
+        let read = |field: &str, text: &str| -> Result<Pence, AppError> {
+            let amount = parse_pounds(field, text)?;
+            if amount.0 > MOST_PRICE.0 {
+                return Err(AppError::invalid(
+                    field,
+                    format!("A price of more than {MOST_PRICE} looks like a slip. Check it."),
+                ));
+            }
+            Ok(amount)
+        };
+        Ok(Prices {
+            registration_per_parent: read("registration_per_parent", registration_per_parent)?,
+            pre_visit_per_parent: read("pre_visit_per_parent", pre_visit_per_parent)?,
+            deposit_per_parent: read("deposit_per_parent", deposit_per_parent)?,
+            supervised_session: read("supervised_session", supervised_session)?,
+            final_report: read("final_report", final_report)?,
+        })
+    }
+}
+
 /// Who pays for a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -283,6 +315,17 @@ pub fn forfeit_explanation(forfeit: Forfeit, prices: &Prices, funding: Funding) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prices_are_typed_in_pounds_and_checked() {
+        let prices = Prices::from_pounds("110", "75.00", "£110.00", "99", "60.5").unwrap();
+        assert_eq!(prices.supervised_session, Pence(9_900));
+        assert_eq!(prices.final_report, Pence(6_050));
+        let wrong = Prices::from_pounds("110", "-5", "110", "99", "60").unwrap_err();
+        assert_eq!(wrong.field(), Some("pre_visit_per_parent"));
+        let slip = Prices::from_pounds("110", "75", "110", "99000", "60").unwrap_err();
+        assert_eq!(slip.field(), Some("supervised_session"));
+    }
 
     #[test]
     fn the_parent_is_told_what_they_will_lose() {

@@ -208,14 +208,68 @@ impl Default for CentreHours {
     }
 }
 
+impl CentreHours {
+    /// Refuses hours that close before they open.
+    pub fn check(&self) -> Result<(), AppError> {
+        if self.closes <= self.opens {
+            return Err(AppError::invalid(
+                "closes",
+                "The centre must close after it opens.",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl StaggerSettings {
+    /// Refuses settings out of reason, or under which the parents would
+    /// meet at the door.
+    pub fn check(&self) -> Result<(), AppError> {
+        for (field, minutes, most) in [
+            (
+                "visiting_arrives_before_min",
+                self.visiting_arrives_before_min,
+                60,
+            ),
+            (
+                "visiting_leaves_after_min",
+                self.visiting_leaves_after_min,
+                60,
+            ),
+            ("door_window_min", self.door_window_min, 30),
+        ] {
+            if !(0..=most).contains(&minutes) {
+                return Err(AppError::invalid(
+                    field,
+                    format!("Give a number of minutes from 0 to {most}."),
+                ));
+            }
+        }
+        stagger(0, 60 * MINUTE_MS, self).map(|_| ())
+    }
+}
+
 /// Refuses a span that is not wholly within one day's opening hours, Monday
-/// to Saturday, London time.
-pub fn check_centre_hours(span: (i64, i64), hours: &CentreHours) -> Result<(), AppError> {
+/// to Saturday, London time, or that falls on a day the centre is closed.
+pub fn check_centre_hours(
+    span: (i64, i64),
+    hours: &CentreHours,
+    closures: &super::closures::Closures,
+) -> Result<(), AppError> {
     let (from, to) = (london_from_ms(span.0), london_from_ms(span.1));
     if from.weekday() == Weekday::Sun {
         return Err(AppError::invalid(
             "start",
             "The centre is closed on Sundays.",
+        ));
+    }
+    if let Some(reason) = closures.closed_on(from.date()) {
+        return Err(AppError::invalid(
+            "start",
+            format!(
+                "The centre is closed on {} ({reason}).",
+                super::london_time::format_day(from.date())
+            ),
         ));
     }
     if from.date() != to.date() || from.time() < hours.opens || to.time() > hours.closes {
@@ -238,6 +292,37 @@ pub fn series_starts(first_start_ms: i64, count: u32, every_days: i64) -> Vec<i6
     (0..count as i64)
         .map(|n| ms_from_london(first + Duration::days(n * every_days)))
         .collect()
+}
+
+/// Start times of a series that meets closed days (a bank holiday, a day
+/// the coordinator closed): a session that would fall on one moves to the
+/// end of the series, so the series still holds `count` sessions. A first
+/// session on a closed day is refused instead, naming the day: the
+/// coordinator chose that date.
+pub fn open_series_starts(
+    first_start_ms: i64,
+    count: u32,
+    every_days: i64,
+    closures: &super::closures::Closures,
+) -> Result<Vec<i64>, AppError> {
+    let first_day = london_from_ms(first_start_ms).date();
+    if let Some(reason) = closures.closed_on(first_day) {
+        return Err(AppError::invalid(
+            "start",
+            format!(
+                "The centre is closed on {} ({reason}). Choose another first date.",
+                super::london_time::format_day(first_day)
+            ),
+        ));
+    }
+    // Closed days are few: a handful of extra weeks is plenty.
+    let candidates = series_starts(first_start_ms, count + 10, every_days);
+    let open: Vec<i64> = candidates
+        .into_iter()
+        .filter(|start| closures.closed_on(london_from_ms(*start).date()).is_none())
+        .take(count as usize)
+        .collect();
+    Ok(open)
 }
 
 /// What a booking takes: its span and the room, workers and parents in it.
@@ -310,6 +395,7 @@ pub fn find_clash(proposed: &Slot, existing: &[Slot]) -> Option<Clash> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::closures::Closures;
     use chrono::NaiveDateTime;
 
     fn utc_ms(text: &str) -> i64 {
@@ -364,21 +450,24 @@ mod tests {
         assert!(
             check_centre_hours(
                 (utc_ms("2026-12-05 09:45"), utc_ms("2026-12-05 11:10")),
-                &hours
+                &hours,
+                &Closures::default()
             )
             .is_ok()
         );
         assert!(
             check_centre_hours(
                 (utc_ms("2026-12-06 09:45"), utc_ms("2026-12-06 11:10")),
-                &hours
+                &hours,
+                &Closures::default()
             )
             .is_err()
         );
         assert!(
             check_centre_hours(
                 (utc_ms("2026-12-05 08:45"), utc_ms("2026-12-05 10:10")),
-                &hours
+                &hours,
+                &Closures::default()
             )
             .is_err()
         );
@@ -386,10 +475,71 @@ mod tests {
         assert!(
             check_centre_hours(
                 (utc_ms("2026-07-04 16:30"), utc_ms("2026-07-04 17:30")),
-                &hours
+                &hours,
+                &Closures::default()
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn the_centre_is_closed_on_bank_holidays_and_settings_are_checked() {
+        let hours = CentreHours::default();
+        // Monday 31 August 2026 is the summer bank holiday (10:00 BST = 09:00 UTC).
+        let holiday = (utc_ms("2026-08-31 09:00"), utc_ms("2026-08-31 10:00"));
+        let refusal = check_centre_hours(holiday, &hours, &Closures::default()).unwrap_err();
+        assert!(
+            refusal.to_string().contains("Summer bank holiday"),
+            "{refusal}"
+        );
+        let open_anyway = Closures {
+            bank_holidays: false,
+            extra: Vec::new(),
+        };
+        assert!(check_centre_hours(holiday, &hours, &open_anyway).is_ok());
+
+        let backwards = CentreHours {
+            opens: hours.closes,
+            closes: hours.opens,
+        };
+        assert_eq!(backwards.check().unwrap_err().field(), Some("closes"));
+        assert!(StaggerSettings::default().check().is_ok());
+        let meeting = StaggerSettings {
+            visiting_arrives_before_min: 2,
+            ..StaggerSettings::default()
+        };
+        assert_eq!(meeting.check().unwrap_err().field(), Some("stagger"));
+        let silly = StaggerSettings {
+            door_window_min: 90,
+            ..StaggerSettings::default()
+        };
+        assert_eq!(silly.check().unwrap_err().field(), Some("door_window_min"));
+    }
+
+    #[test]
+    fn a_series_steps_over_closed_days_and_keeps_its_length() {
+        // Fridays at 16:00 from 11 December 2026: Christmas Day and New
+        // Year's Day are Fridays.
+        let starts =
+            open_series_starts(utc_ms("2026-12-11 16:00"), 6, 7, &Closures::default()).unwrap();
+        let days: Vec<String> = starts
+            .iter()
+            .map(|s| london_from_ms(*s).date().to_string())
+            .collect();
+        assert_eq!(
+            days,
+            [
+                "2026-12-11",
+                "2026-12-18",
+                "2027-01-08",
+                "2027-01-15",
+                "2027-01-22",
+                "2027-01-29"
+            ]
+        );
+        let refused =
+            open_series_starts(utc_ms("2026-12-25 16:00"), 6, 7, &Closures::default()).unwrap_err();
+        assert!(refused.to_string().contains("Christmas Day"), "{refused}");
     }
 
     #[test]

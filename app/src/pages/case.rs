@@ -297,6 +297,7 @@ fn BookingForm(case_id: i64, actions: Actions) -> AnyView {
     view! {
         <section class="card">
             <h2>"Book sessions"</h2>
+            <p class="hint">"A session of a series that would fall on a bank holiday or a closed day moves to the end of the series."</p>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match choices.await {

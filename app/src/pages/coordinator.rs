@@ -24,6 +24,7 @@ pub fn CoordinatorHome() -> impl IntoView {
                         <a class="button primary" href="/coordinator/cases">"Cases, referrals and bookings"</a>
                         <a class="button secondary" href="/coordinator/calendar">"Week calendar"</a>
                         <CosignCount />
+                        <a class="button secondary" href="/coordinator/settings">"Prices, hours and rooms"</a>
                     </div>
                 </section>
                 <Concerns />

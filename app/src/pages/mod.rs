@@ -24,6 +24,8 @@ pub mod risk_assessment;
 pub mod session;
 /// `/coordinator/sessions/:id`: a session's merged record.
 pub mod session_record;
+/// `/coordinator/settings`: prices, staggering, hours, closed days, rooms.
+pub mod settings;
 /// `/sign-in`.
 pub mod sign_in;
 /// `/worker`: the contact worker's sessions.

@@ -315,7 +315,6 @@ fn start_and_end(record: Memo<Record>, writer: Writer) -> AnyView {
                     }.into_any(),
                     (Some(started), Some(ended)) => view! {
                         <p class="state">{format!("Session {}–{}", format_london_time(started), format_london_time(ended))}</p>
-                        <a class="button secondary" href=format!("/worker/records/{}", writer.booking_id)>"Open the full record (needs signal)"</a>
                     }.into_any(),
                 }
             }}
@@ -681,6 +680,7 @@ fn sign_on_phone(context: SignContext) -> AnyView {
                     <section class="card sign-here" data-testid="signed">
                         <h2>"Record signed"</h2>
                         <p>"The centre has your signature. A coordinator co-signs it next."</p>
+                        <a class="button secondary" href=format!("/worker/records/{}", writer.booking_id)>"Open the record"</a>
                     </section>
                 }.into_any());
             }
@@ -692,14 +692,22 @@ fn sign_on_phone(context: SignContext) -> AnyView {
                     </section>
                 }.into_any());
             }
+            let record_page = format!("/worker/records/{}", writer.booking_id);
+            if !has_pin {
+                return Some(view! {
+                    <section class="card sign-here">
+                        <h2>"Sign the record"</h2>
+                        <p class="hint">"With signal, complete and sign it with your password. To sign without signal, set a signing PIN on your sessions page first."</p>
+                        <a class="button big" href=record_page>"Complete and sign the record"</a>
+                    </section>
+                }.into_any());
+            }
             let sign = sign.clone();
             let others_text = others_text.clone();
             Some(view! {
                 <section class="card sign-here">
                     <h2>"Complete and sign the record"</h2>
-                    {(!has_pin).then(|| view! {
-                        <p class="hint">"Signing here works without signal once you have set a signing PIN (on your sessions page, while online). Until then, open the full record and sign with your password."</p>
-                    })}
+                    <p class="hint">"This works without signal: the signature waits on the phone and reaches the centre when it syncs."</p>
                     {supervised.then(|| view! {
                         <label class="field"><span>"How the session went"</span>
                             <textarea rows="4" prop:value=move || summary.get() on:input=move |ev| summary.set(event_target_value(&ev))></textarea>
@@ -716,17 +724,13 @@ fn sign_on_phone(context: SignContext) -> AnyView {
                             <textarea rows="2" prop:value=move || unsigned_note.get() on:input=move |ev| unsigned_note.set(event_target_value(&ev))></textarea>
                         </label>
                     })}
-                    {has_pin.then(|| view! {
-                        <label class="field"><span>"Your signing PIN"</span>
-                            <input type="password" inputmode="numeric" autocomplete="off" maxlength="6"
-                                prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev)) />
-                        </label>
-                        <button type="button" class="button big" disabled=move || busy.get() on:click={
-                            let sign = sign.clone();
-                            move |_| sign()
-                        }>"Sign with my PIN"</button>
-                    })}
+                    <label class="field"><span>"Your signing PIN"</span>
+                        <input type="password" inputmode="numeric" autocomplete="off" maxlength="6"
+                            prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev)) />
+                    </label>
+                    <button type="button" class="button big" disabled=move || busy.get() on:click=move |_| sign()>"Sign with my PIN"</button>
                     {move || problem.get().map(|p| view! { <p class="error-note" role="alert">{p}</p> })}
+                    <a class="button secondary" href=record_page>"Open the full record (needs signal)"</a>
                 </section>
             }.into_any())
         }}

@@ -11,7 +11,7 @@ use crate::domain::money::{
 };
 use crate::domain::role::Role;
 use crate::domain::schedule::{
-    BookingKind, Slot, StaggeredTimes, check_centre_hours, find_clash, series_starts, stagger,
+    BookingKind, Slot, StaggeredTimes, check_centre_hours, find_clash, open_series_starts, stagger,
 };
 use crate::error::AppError;
 use crate::model::SeriesRequest;
@@ -116,13 +116,19 @@ pub async fn book_series(
 
     let stagger_settings = settings::stagger(db).await?;
     let hours = settings::hours(db).await?;
+    let closures = settings::closures(db).await?;
     let prices = settings::prices(db).await?;
-    let starts = series_starts(request.first_start_ms, request.count, request.every_days);
+    let starts = open_series_starts(
+        request.first_start_ms,
+        request.count,
+        request.every_days,
+        &closures,
+    )?;
     let mut planned: Vec<(i64, i64, StaggeredTimes)> = Vec::new();
     for start in starts {
         let end = start + request.duration_min * MINUTE_MS;
         let times = stagger(start, end, &stagger_settings)?;
-        check_centre_hours(times.span(), &hours)?;
+        check_centre_hours(times.span(), &hours, &closures)?;
         planned.push((start, end, times));
     }
     let (from, to) = (planned[0].2.span().0, planned[planned.len() - 1].2.span().1);

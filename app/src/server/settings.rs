@@ -6,13 +6,16 @@ use serde::de::DeserializeOwned;
 use sqlx::Row;
 
 use super::Db;
+use crate::domain::closures::Closures;
 use crate::domain::money::Prices;
 use crate::domain::schedule::{CentreHours, StaggerSettings};
 use crate::error::AppError;
+use crate::model::CentreSettings;
 
 pub const PRICES: &str = "prices";
 pub const STAGGER: &str = "stagger";
 pub const HOURS: &str = "hours";
+pub const CLOSURES: &str = "closures";
 
 async fn read<T: DeserializeOwned + Default>(db: &Db, key: &str) -> Result<T, AppError> {
     let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
@@ -52,6 +55,31 @@ pub async fn stagger(db: &Db) -> Result<StaggerSettings, AppError> {
 
 pub async fn hours(db: &Db) -> Result<CentreHours, AppError> {
     read(db, HOURS).await
+}
+
+pub async fn closures(db: &Db) -> Result<Closures, AppError> {
+    read(db, CLOSURES).await
+}
+
+/// Every setting and the rooms, for the settings page.
+pub async fn all(db: &Db) -> Result<CentreSettings, AppError> {
+    Ok(CentreSettings {
+        prices: prices(db).await?,
+        stagger: stagger(db).await?,
+        hours: hours(db).await?,
+        closures: closures(db).await?,
+        rooms: rooms(db).await?,
+    })
+}
+
+/// The rooms by name.
+pub async fn rooms(db: &Db) -> Result<Vec<String>, AppError> {
+    sqlx::query("SELECT name FROM rooms ORDER BY name")
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|row| row.try_get("name").map_err(AppError::from))
+        .collect()
 }
 
 /// Adds a room; its name must be new.
