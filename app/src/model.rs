@@ -139,6 +139,15 @@ pub struct FamilyAccount {
     pub rules: Option<AgreedRules>,
     pub bookings: Vec<ParentBooking>,
     pub statement: Statement,
+    /// Messages from the centre to this parent, newest first.
+    pub notices: Vec<Notice>,
+}
+
+/// A message to one parent, such as a cancellation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub body: String,
+    pub created_ms: i64,
 }
 
 /// What cancelling a booking would cost, told before the parent confirms.

@@ -181,6 +181,12 @@ both_databases! {
         assert_eq!(forfeit, Forfeit::SessionFee);
         let statement = ledger::statement(&app.db, case, Parent::Visiting).await.unwrap();
         assert_eq!(statement.balance, Pence(11_000 + 11_000 + 3 * 9_900), "the fee is still owed");
+        // The resident parent is told the session is off; the visiting parent,
+        // who cancelled, gets no message, and nothing says who cancelled.
+        let told = app::server::portal::notices(&app.db, case, Parent::Resident).await.unwrap();
+        assert_eq!(told.len(), 1);
+        assert!(told[0].body.contains("is cancelled") && !told[0].body.to_lowercase().contains("visiting"), "{}", told[0].body);
+        assert!(app::server::portal::notices(&app.db, case, Parent::Visiting).await.unwrap().is_empty());
 
         // With 48 hours' notice exactly, nothing is lost and the fee goes.
         let second = first + 7 * 24 * HOUR;
@@ -227,6 +233,14 @@ both_databases! {
         assert_eq!(statement.balance, Pence(22_000), "only registration and deposit remain");
         let visiting = ledger::parent_bookings(&app.db, case, Parent::Visiting).await.unwrap();
         assert_eq!(visiting[0].status, BookingStatus::Cancelled);
+
+        // Both parents are told, each with their own time and the reason.
+        let to_visiting = app::server::portal::notices(&app.db, case, Parent::Visiting).await.unwrap();
+        let to_resident = app::server::portal::notices(&app.db, case, Parent::Resident).await.unwrap();
+        assert_eq!(to_visiting.len(), 1);
+        assert_eq!(to_resident.len(), 1);
+        assert!(to_visiting[0].body.contains("09:45") && to_visiting[0].body.contains("Child ill"), "{}", to_visiting[0].body);
+        assert!(to_resident[0].body.contains("10:00") && !to_resident[0].body.contains("09:45"), "{}", to_resident[0].body);
     }
 
     async fn clashes_are_refused_and_named(app: TestApp) {

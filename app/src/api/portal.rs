@@ -25,6 +25,7 @@ pub async fn my_family_accounts() -> Result<Vec<FamilyAccount>, AppError> {
             rules: plans::agreed_rules(&db, case_id, side).await?,
             bookings: ledger::parent_bookings(&db, case_id, side).await?,
             statement: ledger::statement(&db, case_id, side).await?,
+            notices: crate::server::portal::notices(&db, case_id, side).await?,
         });
     }
     Ok(accounts)

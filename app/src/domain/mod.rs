@@ -11,6 +11,8 @@ pub mod ledger;
 pub mod london_time;
 /// Prices, charges and cancellation forfeits, in integer pence.
 pub mod money;
+/// What a parent is told when someone else cancels their booking.
+pub mod notice;
 /// The signing PIN: its rules, its stretched hash, an offline signature's proof.
 pub mod pin;
 /// Session records: the 2-hour and 48-hour deadlines; the audit trail's hash chain.

@@ -4,7 +4,7 @@ use crate::api::portal::{CancelMyBooking, PreviewCancellation, my_family_account
 use crate::components::error_note::{ErrorNote, action_error};
 use crate::components::role_gate::RoleGate;
 use crate::domain::ledger::BookingStatus;
-use crate::domain::london_time::{format_london_day, format_london_time};
+use crate::domain::london_time::{format_london, format_london_day, format_london_time};
 use crate::domain::money::Parent;
 use crate::domain::role::Role;
 use crate::model::{FamilyAccount, ParentBooking, Statement};
@@ -67,6 +67,19 @@ fn FamilyAccountView(account: FamilyAccount, cancel: ServerAction<CancelMyBookin
         }
     };
     view! {
+        {(!account.notices.is_empty()).then(|| view! {
+            <section class="card notices" aria-labelledby=format!("notices-{}", account.reference)>
+                <h2 id=format!("notices-{}", account.reference)>"Messages from the centre"</h2>
+                <ul class="list">
+                    {account.notices.iter().map(|notice| view! {
+                        <li class="list-item notice">
+                            <span class="hint">{format_london(notice.created_ms)}</span>
+                            <span>{notice.body.clone()}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         <section class="card" aria-labelledby=format!("bookings-{}", account.reference)>
             <h2 id=format!("bookings-{}", account.reference)>"Your bookings"</h2>
             <p class="hint">{times_note}</p>

@@ -9,6 +9,7 @@ use crate::domain::attendance::{Attendance, is_suspended};
 use crate::domain::money::{
     Canceller, ChargeKind, Chargeable, Forfeit, Parent, cancellation_forfeit, charges_for,
 };
+use crate::domain::notice::{cancellation_notice, told_of_cancellation};
 use crate::domain::role::Role;
 use crate::domain::schedule::{
     BookingKind, Slot, StaggeredTimes, check_centre_hours, find_clash, open_series_starts, stagger,
@@ -298,13 +299,22 @@ pub async fn cancel(
     reason: &str,
     now_ms: i64,
 ) -> Result<Forfeit, AppError> {
-    let row = sqlx::query("SELECT case_id, starts_at, cancelled_at FROM bookings WHERE id = $1")
-        .bind(booking_id)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or_else(|| AppError::not_found("Booking"))?;
+    let row = sqlx::query(
+        "SELECT case_id, kind, parent_side, starts_at, visiting_arrives_at, cancelled_at FROM bookings WHERE id = $1",
+    )
+    .bind(booking_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or_else(|| AppError::not_found("Booking"))?;
     let case_id: i64 = row.try_get("case_id")?;
     let starts_at: i64 = row.try_get("starts_at")?;
+    let visiting_arrives_at: i64 = row.try_get("visiting_arrives_at")?;
+    let kind: String = row.try_get("kind")?;
+    let kind = BookingKind::parse(&kind).unwrap_or(BookingKind::Session);
+    let booking_parent = row
+        .try_get::<Option<String>, _>("parent_side")?
+        .as_deref()
+        .and_then(Parent::parse);
     let cancelled_at: Option<i64> = row.try_get("cancelled_at")?;
     if cancelled_at.is_some() {
         return Err(AppError::conflict("That booking is already cancelled."));
@@ -348,6 +358,23 @@ pub async fn cancel(
         .bind(now_ms)
         .bind(case_id)
         .bind(ChargeKind::Deposit.as_str())
+        .execute(&mut *tx)
+        .await?;
+    }
+    // The other parents in the booking are told, each with their own time.
+    for parent in told_of_cancellation(by, booking_parent) {
+        let own_time = match parent {
+            Parent::Visiting => visiting_arrives_at,
+            Parent::Resident => starts_at,
+        };
+        sqlx::query(
+            "INSERT INTO notices (case_id, parent_side, booking_id, body, created_ms) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(case_id)
+        .bind(parent.as_str())
+        .bind(booking_id)
+        .bind(cancellation_notice(by, kind, own_time, reason))
+        .bind(now_ms)
         .execute(&mut *tx)
         .await?;
     }

@@ -1,11 +1,13 @@
 //! What the parent portal needs beyond the ledger: which side of a case a
 //! parent is, and whether a booking is theirs to see.
 
+use sqlx::Row;
+
 use super::{Db, bookings, cases, plans, settings};
 use crate::domain::money::{Canceller, Parent, cancellation_forfeit, forfeit_explanation};
 use crate::domain::role::CaseRelation;
 use crate::error::AppError;
-use crate::model::CancellationPreview;
+use crate::model::{CancellationPreview, Notice};
 
 pub fn side_of(relation: CaseRelation) -> Option<Parent> {
     match relation {
@@ -31,6 +33,26 @@ pub async fn parent_side_for_booking(
         .find(|(id, _, _)| *id == case_id)
         .and_then(|(_, _, relation)| side_of(relation))
         .ok_or_else(|| AppError::not_found("Booking"))
+}
+
+/// The messages to one parent of a case, newest first (the last 20).
+pub async fn notices(db: &Db, case_id: i64, side: Parent) -> Result<Vec<Notice>, AppError> {
+    sqlx::query(
+        "SELECT body, created_ms FROM notices WHERE case_id = $1 AND parent_side = $2 \
+         ORDER BY created_ms DESC, id DESC LIMIT 20",
+    )
+    .bind(case_id)
+    .bind(side.as_str())
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(Notice {
+            body: row.try_get("body")?,
+            created_ms: row.try_get("created_ms")?,
+        })
+    })
+    .collect()
 }
 
 pub async fn preview(
