@@ -141,6 +141,8 @@ pub struct FamilyAccount {
     pub statement: Statement,
     /// Messages from the centre to this parent, newest first.
     pub notices: Vec<Notice>,
+    /// Letters, cards and gifts this parent sent through the centre.
+    pub sent_items: Vec<SentItem>,
 }
 
 /// A message to one parent, such as a cancellation.
@@ -504,4 +506,48 @@ pub struct CentreSettings {
     pub hours: crate::domain::schedule::CentreHours,
     pub closures: crate::domain::closures::Closures,
     pub rooms: Vec<String>,
+}
+
+/// An item of indirect contact as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndirectItem {
+    pub id: i64,
+    pub from_side: crate::domain::money::Parent,
+    pub for_child: String,
+    pub kind: crate::domain::indirect::ItemKind,
+    pub description: String,
+    pub received_on: String,
+    pub logged_by: String,
+    pub stage: crate::domain::indirect::ItemStage,
+    pub checked_by: Option<String>,
+    pub checked_ms: Option<i64>,
+    pub check_note: String,
+    pub done_by: Option<String>,
+    pub done_ms: Option<i64>,
+    pub withheld_reason: String,
+}
+
+/// An item as the parent who sent it sees it: where it is, nothing more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentItem {
+    pub for_child: String,
+    pub kind: crate::domain::indirect::ItemKind,
+    pub received_on: String,
+    pub stage: crate::domain::indirect::ItemStage,
+    /// When it was passed on, if it was.
+    pub forwarded_ms: Option<i64>,
+}
+
+/// An item of indirect contact as logged when it arrives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewIndirectItem {
+    pub case_id: i64,
+    /// "resident" or "visiting": who sent it.
+    pub from_side: String,
+    pub for_child: String,
+    /// One of `ItemKind`'s names.
+    pub kind: String,
+    pub description: String,
+    /// YYYY-MM-DD.
+    pub received_on: String,
 }

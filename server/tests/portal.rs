@@ -147,4 +147,53 @@ both_databases! {
         assert_eq!(statement.status, StatusCode::OK);
         assert_eq!(statement.json()["balance"], 5 * 9_900);
     }
+
+    async fn an_item_of_indirect_contact_is_checked_then_passed_on_and_the_sender_sees_only_where_it_is(app: TestApp) {
+        let coordinator = app.sign_in_demo("coordinator").await;
+        let child: String = sqlx::query_scalar("SELECT first_name FROM children WHERE case_id = 1 ORDER BY id LIMIT 1")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        let item = |kind: &str, child: &str, date: &str| {
+            format!(r#"{{"item":{{"case_id":1,"from_side":"visiting","for_child":"{child}","kind":"{kind}","description":"Birthday card, address of the sender's new flat inside","received_on":"{date}"}}}}"#)
+        };
+        for who in ["worker1", "visiting", "referrer"] {
+            let cookie = app.sign_in_demo(who).await;
+            assert_eq!(app.send(json_call("log_indirect_item", &item("card", &child, "2026-11-20"), &cookie)).await.status, StatusCode::FORBIDDEN, "{who}");
+        }
+        let wrong_kind = app.send(json_call("log_indirect_item", &item("parcel bomb", &child, "2026-11-20"), &coordinator)).await;
+        assert_eq!(wrong_kind.json()["field"], "kind");
+        let stranger = app.send(json_call("log_indirect_item", &item("card", "Nobody", "2026-11-20"), &coordinator)).await;
+        assert_eq!(stranger.json()["field"], "for_child");
+        let future = app.send(json_call("log_indirect_item", &item("card", &child, "2099-01-01"), &coordinator)).await;
+        assert_eq!(future.json()["field"], "received_on");
+
+        let logged = app.send(json_call("log_indirect_item", &item("card", &child, "2026-11-20"), &coordinator)).await;
+        assert_eq!(logged.status, StatusCode::OK, "{}", logged.body);
+        let id = logged.body.clone();
+        let step = |step: &'static str, note: &'static str| {
+            let id = id.clone();
+            let coordinator = coordinator.clone();
+            let app = &app;
+            async move { app.call("indirect_item_step", &[("item_id", &id), ("step", step), ("note", note)], Some(&coordinator)).await }
+        };
+        assert_eq!(step("forward", "").await.status, StatusCode::CONFLICT, "not before it is checked");
+        assert_eq!(step("check", "Removed a note with the sender's address").await.status, StatusCode::OK);
+        assert_eq!(step("forward", "").await.status, StatusCode::OK);
+        assert_eq!(step("withhold", "too late").await.status, StatusCode::CONFLICT, "already passed on");
+
+        let items = app.call("indirect_items", &[("case_id", "1")], Some(&coordinator)).await.json();
+        assert_eq!(items[0]["stage"], "forwarded");
+        assert_eq!(items[0]["checked_by"], "Morgan Ellis");
+
+        let visiting = app.sign_in_demo("visiting").await;
+        let account = family(&app, &visiting).await;
+        let sent = &account[0]["sent_items"];
+        assert_eq!(sent[0]["stage"], "forwarded");
+        assert!(sent[0]["forwarded_ms"].is_i64());
+        let body = account.to_string();
+        assert!(!body.contains("Birthday card") && !body.contains("Removed a note"), "the sender sees no staff notes: {body}");
+        let resident = app.sign_in_demo("resident").await;
+        assert_eq!(family(&app, &resident).await[0]["sent_items"], serde_json::json!([]));
+    }
 }

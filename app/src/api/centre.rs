@@ -350,3 +350,45 @@ pub async fn add_room(name: String) -> Result<(), AppError> {
     }
     settings::add_room(&state()?.db, &name).await.map(|_| ())
 }
+
+/// Logs an item of indirect contact that has arrived; returns its id.
+#[server(endpoint = "log_indirect_item", input = Json)]
+pub async fn log_indirect_item(item: crate::model::NewIndirectItem) -> Result<i64, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{indirect, now_ms, require, state};
+    let user = require(&[Role::Coordinator]).await?;
+    indirect::log_item(&state()?.db, &item, &user, now_ms()).await
+}
+
+/// The next step with an item: "check" (with a note), "forward", or
+/// "withhold" (the note is the reason).
+#[server(endpoint = "indirect_item_step")]
+pub async fn indirect_item_step(item_id: i64, step: String, note: String) -> Result<(), AppError> {
+    use crate::domain::indirect::ItemStep;
+    use crate::domain::role::Role;
+    use crate::server::{indirect, now_ms, require, state};
+    let user = require(&[Role::Coordinator]).await?;
+    let step = match step.as_str() {
+        "check" => ItemStep::Check { note },
+        "forward" => ItemStep::Forward,
+        "withhold" => ItemStep::Withhold { reason: note },
+        _ => {
+            return Err(AppError::invalid(
+                "step",
+                "The step is one of check, forward or withhold.",
+            ));
+        }
+    };
+    indirect::take_step(&state()?.db, item_id, &step, &user, now_ms())
+        .await
+        .map(|_| ())
+}
+
+/// A case's indirect-contact items, for staff.
+#[server(endpoint = "indirect_items")]
+pub async fn indirect_items(case_id: i64) -> Result<Vec<crate::model::IndirectItem>, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{indirect, require, state};
+    require(&[Role::Coordinator]).await?;
+    indirect::items_of_case(&state()?.db, case_id).await
+}

@@ -26,6 +26,7 @@ pub async fn my_family_accounts() -> Result<Vec<FamilyAccount>, AppError> {
             bookings: ledger::parent_bookings(&db, case_id, side).await?,
             statement: ledger::statement(&db, case_id, side).await?,
             notices: crate::server::portal::notices(&db, case_id, side).await?,
+            sent_items: crate::server::indirect::sent_by(&db, case_id, side).await?,
         });
     }
     Ok(accounts)

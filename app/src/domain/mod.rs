@@ -5,6 +5,8 @@
 pub mod attendance;
 /// Days the centre is closed: bank holidays by rule, and days the coordinator adds.
 pub mod closures;
+/// Indirect contact: items for a child, checked, then forwarded or withheld.
+pub mod indirect;
 /// A parent's account: which charges payments settle, booking statuses, balance.
 pub mod ledger;
 /// UK local time (Europe/London) from UTC, and ages from dates of birth.

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::pages::indirect::IndirectContact;
 use crate::pages::records::FinalReports;
 use crate::pages::risk_assessment::RiskAssessments;
 use leptos_router::hooks::use_params_map;
@@ -135,7 +136,10 @@ fn CaseSections(case: CaseDetail, actions: Actions) -> AnyView {
             </ul>
         </section>
         <PaymentForm case_id=case.id actions resident=case.resident_statement visiting=case.visiting_statement />
-        {(case.status == "accepted").then(|| view! { <FinalReports case_id=case.id /> })}
+        {(case.status == "accepted").then(|| view! {
+            <IndirectContact case_id=case.id children=case.children.iter().map(|c| c.first_name.clone()).collect() />
+            <FinalReports case_id=case.id />
+        })}
     }
     .into_any()
 }

@@ -8,6 +8,8 @@ pub mod case_list;
 pub mod cases;
 /// `/coordinator`: accounts of the centre.
 pub mod coordinator;
+/// The indirect-contact log on a case page.
+pub mod indirect;
 /// `/`: sends a signed-in person to their page, others to sign in.
 pub mod landing;
 /// Any unknown address.

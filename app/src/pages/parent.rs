@@ -93,6 +93,22 @@ fn FamilyAccountView(account: FamilyAccount, cancel: ServerAction<CancelMyBookin
             </ul>
         </section>
         <StatementView statement=account.statement />
+        {(!account.sent_items.is_empty()).then(|| view! {
+            <section class="card sent-items">
+                <h2>"Letters, cards and gifts you sent"</h2>
+                <ul class="list">
+                    {account.sent_items.iter().map(|item| view! {
+                        <li class="list-item">
+                            <span>{format!("{} for {}, received {}", item.kind.label(), item.for_child, item.received_on)}</span>
+                            <span class="hint">{match item.forwarded_ms {
+                                Some(at) => format!("{} on {}", item.stage.for_sender(), format_london_day(at)),
+                                None => item.stage.for_sender().to_owned(),
+                            }}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         {account.rules.map(|rules| view! {
             <section class="card rules">
                 <h2>"The rules you agreed to"</h2>
