@@ -138,6 +138,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/referrer/refer")
+                        view=pages::referrer::ReferPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/referrer/reports/:id")
                         view=pages::records::ReferrerReportPage
                         ssr=SsrMode::Async

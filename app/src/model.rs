@@ -551,3 +551,14 @@ pub struct NewIndirectItem {
     /// YYYY-MM-DD.
     pub received_on: String,
 }
+
+/// A referral as the referrer who made it follows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralStatus {
+    pub reference: String,
+    /// "received", "accepted" or "declined".
+    pub status: String,
+    /// Why it was declined, or the coordinator's note on accepting.
+    pub decision_note: String,
+    pub received_ms: i64,
+}

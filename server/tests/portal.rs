@@ -196,4 +196,43 @@ both_databases! {
         let resident = app.sign_in_demo("resident").await;
         assert_eq!(family(&app, &resident).await[0]["sent_items"], serde_json::json!([]));
     }
+
+    async fn a_referrer_refers_a_family_online_and_follows_its_status(app: TestApp) {
+        let referral = |source: &str| {
+            format!(
+                r#"{{"referral":{{"reference":"ignored","source":"{source}","law":"private","funding":"private","court_orders":"Child arrangements order","pending_proceedings":"","reasons":["past_substance_misuse"],"children":[{{"first_name":"Ella","last_name":"Stone","date_of_birth":"2019-06-01"}}],"resident":{{"full_name":"Kim Stone","phone":"07700 900333","email":"","address":""}},"visiting":{{"full_name":"Lee Stone","phone":"07700 900444","email":"","address":""}},"resident_consent_on":null,"visiting_consent_on":null}}}}"#
+            )
+        };
+        for who in ["visiting", "worker1", "coordinator"] {
+            let cookie = app.sign_in_demo(who).await;
+            assert_eq!(app.send(json_call("submit_referral", &referral("solicitor"), &cookie)).await.status, StatusCode::FORBIDDEN, "{who}");
+        }
+        let referrer = app.sign_in_demo("referrer").await;
+        let own = app.send(json_call("submit_referral", &referral("self_referral"), &referrer)).await;
+        assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(own.json()["field"], "source");
+        let sent = app.send(json_call("submit_referral", &referral("social_worker"), &referrer)).await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+        let reference = sent.json().as_str().unwrap().to_owned();
+        assert_eq!(reference, "FAM-0003", "the next after the demo's two cases");
+
+        let mine = app.call("my_referrals", &[], Some(&referrer)).await.json();
+        assert_eq!(mine[0]["reference"], reference.as_str());
+        assert_eq!(mine[0]["status"], "received");
+
+        // The coordinator sees it and declines it; the referrer reads why.
+        let coordinator = app.sign_in_demo("coordinator").await;
+        let cases = app.call("list_cases", &[], Some(&coordinator)).await.json();
+        let case = cases.as_array().unwrap().iter().find(|c| c["reference"] == reference.as_str()).unwrap().clone();
+        let case_id = case["id"].to_string();
+        let declined = app.call("decide_referral", &[("case_id", &case_id), ("accept", "false"), ("note", "Outside our area: try the Northside centre.")], Some(&coordinator)).await;
+        assert_eq!(declined.status, StatusCode::OK, "{}", declined.body);
+        let mine = app.call("my_referrals", &[], Some(&referrer)).await.json();
+        assert_eq!(mine[0]["status"], "declined");
+        assert_eq!(mine[0]["decision_note"], "Outside our area: try the Northside centre.");
+        // A parent of another family sees nothing of it.
+        let parent = app.sign_in_demo("visiting").await;
+        assert!(!app.call("my_cases", &[], Some(&parent)).await.body.contains(&reference));
+        assert_eq!(app.call("my_referrals", &[], Some(&parent)).await.status, StatusCode::FORBIDDEN);
+    }
 }

@@ -11,6 +11,8 @@ pub mod centre;
 pub mod portal;
 /// Session records: signing, co-signing, returning, addenda, reading.
 pub mod records;
+/// A referrer's online referral and its status.
+pub mod referrer;
 /// Session mode: a worker's sessions, syncing entries, a session's log.
 pub mod worker;
 

@@ -1,13 +1,14 @@
 use leptos::prelude::*;
 
 use crate::api::centre::{RecordReferral, list_cases};
-use crate::components::error_note::{ErrorNote, action_error};
+use crate::components::error_note::ErrorNote;
 use crate::components::fields::{SelectField, TextField};
 use crate::components::role_gate::RoleGate;
 use crate::domain::money::Funding;
 use crate::domain::referral::{Law, ReferralSource};
 use crate::domain::risk::{GUIDE, RiskReason, suggest};
 use crate::domain::role::Role;
+use crate::error::AppError;
 use crate::model::{ChildDetails, NewReferral, ParentDetails};
 
 /// `/coordinator/cases`: every case, and a form for a new referral.
@@ -44,11 +45,25 @@ fn CaseList() -> impl IntoView {
                 })}
             </Transition>
         </section>
-        <ReferralForm record />
+        <ReferralForm
+            send=Callback::new(move |referral| { record.dispatch(RecordReferral { referral }); })
+            outcome=Signal::derive(move || record.value().get().map(|result| result.map(|_| "Referral recorded.".to_owned())))
+        />
     }
 }
 
-/// A choice from a drop-down, read as the enum its values name.
+/// Who can refer, as the form offers them: wire names and labels.
+const SOURCES: [(&str, &str); 6] = [
+    ("solicitor", "Solicitor"),
+    ("social_worker", "Social worker"),
+    ("mediator", "Family mediator"),
+    ("cafcass", "Cafcass"),
+    ("court_order", "Court order"),
+    ("self_referral", "Self-referral (both parents)"),
+];
+
+/// A choice from a drop-down, read as the enum its values name (the values
+/// are the enums' wire names, so a value that does not read is a bug).
 fn choice<T: serde::de::DeserializeOwned>(text: String) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(text)).ok()
 }
@@ -60,8 +75,17 @@ fn reason_name(reason: RiskReason) -> String {
         .unwrap_or_default()
 }
 
+/// The referral form: the coordinator's, and a referrer's own online
+/// referral (`by_referrer`: the centre gives the case reference, and a
+/// self-referral comes from the parents, not a referrer).
 #[component]
-fn ReferralForm(record: ServerAction<RecordReferral>) -> AnyView {
+pub fn ReferralForm(
+    /// Sends the referral.
+    send: Callback<NewReferral>,
+    /// The last sending's outcome: a sentence to show, or the error.
+    outcome: Signal<Option<Result<String, AppError>>>,
+    #[prop(optional)] by_referrer: bool,
+) -> AnyView {
     let reference = RwSignal::new(String::new());
     let source = RwSignal::new("solicitor".to_owned());
     let law = RwSignal::new("private".to_owned());
@@ -80,7 +104,7 @@ fn ReferralForm(record: ServerAction<RecordReferral>) -> AnyView {
     let resident_consent = RwSignal::new(String::new());
     let visiting_consent = RwSignal::new(String::new());
     let reasons = RwSignal::new(Vec::<RiskReason>::new());
-    let is_self = move || source.get() == "self";
+    let is_self = move || source.get() == "self_referral";
     let suggestion = move || suggest(&reasons.get(), is_self());
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -113,7 +137,7 @@ fn ReferralForm(record: ServerAction<RecordReferral>) -> AnyView {
             resident_consent_on: optional(resident_consent),
             visiting_consent_on: optional(visiting_consent),
         };
-        record.dispatch(RecordReferral { referral });
+        send.run(referral);
     };
     let options = |pairs: &[(&str, &str)]| {
         pairs
@@ -122,15 +146,16 @@ fn ReferralForm(record: ServerAction<RecordReferral>) -> AnyView {
             .collect::<Vec<_>>()
     };
 
+    // A referrer cannot make a self-referral: that is the last choice.
+    let sources = &SOURCES[..SOURCES.len() - usize::from(by_referrer)];
     view! {
         <section class="card" id="new-referral">
-            <h2>"New referral"</h2>
+            <h2>{if by_referrer { "Refer a family" } else { "New referral" }}</h2>
             <form class="stack" on:submit=submit>
-                <TextField id="ref-reference" label="Case reference" value=reference placeholder="FAM-0002" />
-                <SelectField id="ref-source" label="Referred by" value=source options=options(&[
-                    ("solicitor", "Solicitor"), ("social_worker", "Social worker"), ("mediator", "Family mediator"),
-                    ("cafcass", "Cafcass"), ("court_order", "Court order"), ("self", "Self-referral (both parents)"),
-                ]) />
+                {(!by_referrer).then(|| view! {
+                    <TextField id="ref-reference" label="Case reference" value=reference placeholder="FAM-0002" />
+                })}
+                <SelectField id="ref-source" label={if by_referrer { "You are referring as" } else { "Referred by" }} value=source options=options(sources) />
                 <SelectField id="ref-law" label="Law" value=law options=options(&[("private", "Private law"), ("public", "Public law")]) />
                 <SelectField id="ref-funding" label="Funding" value=funding options=options(&[("private", "Parents pay"), ("cafcass", "Funded through Cafcass")]) />
                 <TextField id="ref-orders" label="Court orders and proceedings" value=court_orders />
@@ -209,13 +234,33 @@ fn ReferralForm(record: ServerAction<RecordReferral>) -> AnyView {
                         }
                     }}
                 </div>
-                {action_error(record.value())}
-                <Show when=move || matches!(record.value().get(), Some(Ok(_)))>
-                    <p class="ok-note" role="status">"Referral recorded."</p>
-                </Show>
-                <button type="submit" class="button primary">"Record referral"</button>
+                {move || match outcome.get() {
+                    Some(Ok(message)) => Some(view! { <p class="ok-note" role="status">{message}</p> }.into_any()),
+                    Some(Err(error)) => Some(view! { <ErrorNote error /> }.into_any()),
+                    None => None,
+                }}
+                <button type="submit" class="button primary">{if by_referrer { "Send referral" } else { "Record referral" }}</button>
             </form>
         </section>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_source_the_form_offers_reads_as_a_source() {
+        for (value, _) in SOURCES {
+            assert!(
+                choice::<ReferralSource>(value.to_owned()).is_some(),
+                "{value}"
+            );
+        }
+        assert_eq!(
+            choice::<ReferralSource>(SOURCES[5].0.to_owned()),
+            Some(ReferralSource::SelfReferral)
+        );
+    }
 }

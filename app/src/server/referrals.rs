@@ -3,12 +3,13 @@
 
 use sqlx::Row;
 
-use super::Db;
+use super::{Db, cases};
 use crate::domain::london_time::{format_iso_date, london_date, parse_date};
-use crate::domain::referral::check_consent;
+use crate::domain::referral::{ReferralSource, check_consent};
 use crate::domain::risk::{AssessmentStage, RiskReason, SuggestedService, suggest};
+use crate::domain::role::CaseRelation;
 use crate::error::AppError;
-use crate::model::{NewReferral, ParentDetails, RiskAssessment};
+use crate::model::{CurrentUser, NewReferral, ParentDetails, ReferralStatus, RiskAssessment};
 
 fn required(field: &str, value: &str, what: &str) -> Result<String, AppError> {
     let value = value.trim();
@@ -174,6 +175,80 @@ pub async fn decide(
         ));
     }
     Ok(())
+}
+
+/// A referral sent online by a referrer: the centre gives it the next case
+/// reference, and the referrer is linked to the case, so they can follow
+/// its status and, later, read its released records. Returns the reference.
+pub async fn submit_by_referrer(
+    db: &Db,
+    referral: &NewReferral,
+    referrer: &CurrentUser,
+    now_ms: i64,
+) -> Result<String, AppError> {
+    if referral.source == ReferralSource::SelfReferral {
+        return Err(AppError::invalid(
+            "source",
+            "Parents refer themselves through the centre. Say how you are referring.",
+        ));
+    }
+    let mut referral = referral.clone();
+    // Two referrals at once might both pick the same number: the second
+    // is refused by the unique reference and tries the next one.
+    for _ in 0..3 {
+        referral.reference = next_reference(db).await?;
+        match record(db, &referral, now_ms).await {
+            Ok(case_id) => {
+                cases::link(db, case_id, referrer.id, CaseRelation::Referrer).await?;
+                return Ok(referral.reference);
+            }
+            Err(AppError::Invalid { field, .. }) if field == "reference" => continue,
+            Err(other) => return Err(other),
+        }
+    }
+    Err(AppError::conflict(
+        "The centre is taking many referrals just now. Send it again.",
+    ))
+}
+
+/// The next free "FAM-nnnn" reference.
+async fn next_reference(db: &Db) -> Result<String, AppError> {
+    let rows = sqlx::query("SELECT reference FROM cases WHERE reference LIKE 'FAM-%'")
+        .fetch_all(&db.pool)
+        .await?;
+    let mut highest = 0_u32;
+    for row in rows {
+        let reference: String = row.try_get("reference")?;
+        if let Some(n) = reference
+            .strip_prefix("FAM-")
+            .and_then(|digits| digits.parse::<u32>().ok())
+        {
+            highest = highest.max(n);
+        }
+    }
+    Ok(format!("FAM-{:04}", highest + 1))
+}
+
+/// The referrals a referrer is linked to, newest first, with their status.
+pub async fn of_referrer(db: &Db, referrer: &CurrentUser) -> Result<Vec<ReferralStatus>, AppError> {
+    let rows = sqlx::query(
+        "SELECT c.reference, r.status, r.decision_note, r.received_at FROM referrals r \
+         JOIN cases c ON c.id = r.case_id JOIN case_members m ON m.case_id = c.id \
+         WHERE m.user_id = $1 AND m.relation = 'referrer' ORDER BY r.received_at DESC",
+    )
+    .bind(referrer.id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(ReferralStatus {
+                reference: row.try_get("reference")?,
+                status: row.try_get("status")?,
+                decision_note: row.try_get("decision_note")?,
+                received_ms: row.try_get("received_at")?,
+            })
+        })
+        .collect()
 }
 
 /// Records a risk assessment: the coordinator's decision, why, and when it
