@@ -15,7 +15,7 @@ use crate::components::role_gate::RoleGate;
 use crate::domain::london_time::{
     format_london_day, format_london_time, ms_from_london, parse_date, parse_time,
 };
-use crate::domain::money::parse_pounds;
+use crate::domain::money::{Parent, parse_pounds};
 use crate::domain::risk::suggest;
 use crate::domain::role::Role;
 use crate::domain::schedule::{BookingKind, Service};
@@ -126,7 +126,7 @@ fn CaseSections(case: CaseDetail, actions: Actions) -> AnyView {
         {(case.status == "received").then(|| view! { <Decision case_id=case.id actions /> })}
         {(case.status == "accepted" && case.plan.is_none()).then(|| view! { <PlanForm case_id=case.id actions /> })}
         {case.plan.clone().map(|plan| view! { <PlanView plan actions /> })}
-        {plan_signed.then(|| view! { <BookingForm case_id=case.id actions /> })}
+        {(case.status == "accepted").then(|| view! { <BookingForm case_id=case.id actions plan_signed /> })}
         <section class="card">
             <h2>"Bookings"</h2>
             {action_error(actions.cancel.value())}
@@ -253,9 +253,41 @@ fn PlanView(plan: crate::model::PlanSummary, actions: Actions) -> AnyView {
     .into_any()
 }
 
+/// What the booking form offers: a value naming the kind (and, for a
+/// pre-visit, whose it is) and its label.
+const BOOKABLE: [(&str, &str); 5] = [
+    ("session", "Contact sessions"),
+    ("handover", "Handovers"),
+    ("pre_visit:visiting", "Pre-visit, visiting parent"),
+    ("pre_visit:resident", "Pre-visit, resident parent"),
+    ("review", "Review meeting"),
+];
+
+fn booking_kind(value: &str) -> (BookingKind, Option<Parent>) {
+    match value.split_once(':') {
+        Some((kind, side)) => (
+            BookingKind::parse(kind).unwrap_or(BookingKind::PreVisit),
+            Parent::parse(side),
+        ),
+        None => (
+            BookingKind::parse(value).unwrap_or(BookingKind::Session),
+            None,
+        ),
+    }
+}
+
 #[component]
-fn BookingForm(case_id: i64, actions: Actions) -> AnyView {
+fn BookingForm(case_id: i64, actions: Actions, plan_signed: bool) -> AnyView {
     let choices = Resource::new(|| (), |_| booking_choices());
+    let what = RwSignal::new(
+        if plan_signed {
+            "session"
+        } else {
+            "pre_visit:visiting"
+        }
+        .to_owned(),
+    );
+    let minutes = RwSignal::new("60".to_owned());
     let day = RwSignal::new(String::new());
     let time = RwSignal::new("10:00".to_owned());
     let count = RwSignal::new("6".to_owned());
@@ -279,15 +311,21 @@ fn BookingForm(case_id: i64, actions: Actions) -> AnyView {
             .iter()
             .filter_map(|w| w.parse().ok())
             .collect();
+        let (kind, parent_side) = booking_kind(&what.get());
+        let repeats = matches!(kind, BookingKind::Session | BookingKind::Handover);
         actions.book.dispatch(BookSeries {
             request: SeriesRequest {
                 case_id,
-                kind: BookingKind::Session,
-                parent_side: None,
+                kind,
+                parent_side,
                 room_id: room.get().parse().unwrap_or(0),
                 first_start_ms: ms_from_london(start),
-                duration_min: 60,
-                count: count.get().trim().parse().unwrap_or(0),
+                duration_min: minutes.get().trim().parse().unwrap_or(0),
+                count: if repeats {
+                    count.get().trim().parse().unwrap_or(0)
+                } else {
+                    1
+                },
                 every_days: 7,
                 worker_ids: workers,
             },
@@ -300,16 +338,23 @@ fn BookingForm(case_id: i64, actions: Actions) -> AnyView {
     };
     view! {
         <section class="card">
-            <h2>"Book sessions"</h2>
+            <h2>"Book sessions and meetings"</h2>
+            {(!plan_signed).then(|| view! {
+                <p class="hint">"Until the contact plan and both parents' agreements are recorded, only pre-visits and review meetings can be booked."</p>
+            })}
             <p class="hint">"A session of a series that would fall on a bank holiday or a closed day moves to the end of the series."</p>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match choices.await {
                         Ok((rooms, workers)) => view! {
                             <form class="stack" on:submit=submit>
+                                <SelectField id="book-kind" label="What to book" value=what options=BOOKABLE.iter().map(|(v, t)| (v.to_string(), t.to_string())).collect() />
                                 <TextField id="book-day" label="First session on" value=day kind="date" />
                                 <TextField id="book-time" label="Starting at" value=time kind="time" />
-                                <TextField id="book-count" label="How many, weekly" value=count kind="number" />
+                                <TextField id="book-minutes" label="How long (minutes)" value=minutes kind="number" />
+                                <Show when=move || matches!(booking_kind(&what.get()).0, BookingKind::Session | BookingKind::Handover)>
+                                    <TextField id="book-count" label="How many, weekly" value=count kind="number" />
+                                </Show>
                                 <SelectField id="book-room" label="Room" value=room options=to_options(rooms) />
                                 <SelectField id="book-worker-1" label="Contact worker" value=first_worker options=to_options(workers.clone()) />
                                 <SelectField id="book-worker-2" label="Second contact worker" value=second_worker options=to_options(workers) />
@@ -421,4 +466,27 @@ fn PaymentForm(
         </section>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bookable_choice_names_its_kind_and_a_pre_visit_its_parent() {
+        let kinds: Vec<(BookingKind, Option<Parent>)> = BOOKABLE
+            .iter()
+            .map(|(value, _)| booking_kind(value))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (BookingKind::Session, None),
+                (BookingKind::Handover, None),
+                (BookingKind::PreVisit, Some(Parent::Visiting)),
+                (BookingKind::PreVisit, Some(Parent::Resident)),
+                (BookingKind::Review, None),
+            ]
+        );
+    }
 }
