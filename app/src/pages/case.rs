@@ -384,10 +384,12 @@ fn StaffBookingRow(booking: StaffBooking, actions: Actions) -> AnyView {
             .unwrap_or_else(|| "Booked".to_owned())
     };
     let open = !booking.cancelled && booking.attendance.is_none();
+    let cancelling = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
     view! {
         <li class="list-item booking" data-booking=id.to_string()>
             <div class="booking-head">
-                <span class="booking-day">{format_london_day(booking.starts_ms)}</span>
+                <span class="booking-day">{format!("{} · {}", booking.kind.label(), format_london_day(booking.starts_ms))}</span>
                 <span class="badge badge-muted">{status}</span>
             </div>
             <span class="booking-times">{format!(
@@ -404,10 +406,25 @@ fn StaffBookingRow(booking: StaffBooking, actions: Actions) -> AnyView {
                     <button type="button" class="button secondary" on:click=move |_| {
                         actions.attend.dispatch(RecordAttendance { booking_id: id, attendance: "missed_without_reason".into() });
                     }>"Missed"</button>
-                    <button type="button" class="button secondary" on:click=move |_| {
-                        actions.cancel.dispatch(CancelBooking { booking_id: id, reason: "Cancelled by the centre".into() });
-                    }>"Centre cancels"</button>
+                    <button type="button" class="button secondary" on:click=move |_| cancelling.update(|c| *c = !*c)>
+                        "Centre cancels…"
+                    </button>
                 </div>
+                <Show when=move || cancelling.get()>
+                    <div class="cancel-reason">
+                        <div class="chips" role="group" aria-label="Common reasons">
+                            {["Child unwell", "Child has an appointment", "Staff unwell", "Centre closed"].into_iter().map(|text| view! {
+                                <button type="button" class="chip" on:click=move |_| reason.set(text.to_owned())>{text}</button>
+                            }).collect_view()}
+                        </div>
+                        <label class="field"><span>"Why the centre cancels (both parents are told)"</span>
+                            <input prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                        </label>
+                        <button type="button" class="button" on:click=move |_| {
+                            actions.cancel.dispatch(CancelBooking { booking_id: id, reason: reason.get_untracked() });
+                        }>"Cancel it and tell the parents"</button>
+                    </div>
+                </Show>
             })}
         </li>
     }

@@ -101,7 +101,7 @@ fn FamilyAccountView(account: FamilyAccount, cancel: ServerAction<CancelMyBookin
                         <li class="list-item">
                             <span>{format!("{} for {}, received {}", item.kind.label(), item.for_child, item.received_on)}</span>
                             <span class="hint">{match item.forwarded_ms {
-                                Some(at) => format!("{} on {}", item.stage.for_sender(), format_london_day(at)),
+                                Some(at) => format!("{}: {}", item.stage.for_sender(), format_london_day(at)),
                                 None => item.stage.for_sender().to_owned(),
                             }}</span>
                         </li>
