@@ -97,6 +97,11 @@ async fn put_all(store: &str, values: Vec<(JsValue, JsValue)>) -> Result<(), Str
     for (key, value) in &values {
         handle.put(value, Some(key)).await.map_err(trouble)?;
     }
+    committed(tx).await
+}
+
+/// Waits for a write transaction to finish: `Ok` only once it committed.
+async fn committed(tx: rexie::Transaction) -> Result<(), String> {
     let result = tx.done().await.map_err(trouble)?;
     if result.is_committed() {
         Ok(())
@@ -150,12 +155,7 @@ pub async fn requeue(item: &Queued, replaces: &[String]) -> Result<(), String> {
         .put(&to_js(item)?, Some(&key))
         .await
         .map_err(trouble)?;
-    let result = tx.done().await.map_err(trouble)?;
-    if result.is_committed() {
-        Ok(())
-    } else {
-        Err(trouble("the write was not committed"))
-    }
+    committed(tx).await
 }
 
 pub async fn load_queue() -> Result<Vec<Queued>, String> {
@@ -198,12 +198,7 @@ pub async fn apply_outcomes(outcomes: &[ItemOutcome]) -> Result<(), String> {
             }
         }
     }
-    let result = tx.done().await.map_err(trouble)?;
-    if result.is_committed() {
-        Ok(())
-    } else {
-        Err(trouble("the update was not committed"))
-    }
+    committed(tx).await
 }
 
 pub async fn save_log(log: &LoggedSession) -> Result<(), String> {

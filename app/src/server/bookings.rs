@@ -182,23 +182,11 @@ pub async fn book_series(
             (BookingKind::Session, _) => Some(Chargeable::Session),
             _ => None,
         };
-        for charge in chargeable
+        let charges: Vec<_> = chargeable
             .into_iter()
             .flat_map(|c| charges_for(c, funding, &prices))
-        {
-            sqlx::query(
-                "INSERT INTO charges (case_id, parent_side, kind, amount_pence, booking_id, raised_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(request.case_id)
-            .bind(charge.parent.as_str())
-            .bind(charge.kind.as_str())
-            .bind(charge.amount.0)
-            .bind(booking_id)
-            .bind(now_ms)
-            .execute(&mut *tx)
-            .await?;
-        }
+            .collect();
+        super::ledger::raise(&mut tx, request.case_id, Some(booking_id), &charges, now_ms).await?;
         ids.push(booking_id);
     }
     tx.commit().await?;

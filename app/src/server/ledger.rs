@@ -6,12 +6,38 @@ use super::Db;
 use crate::domain::attendance::Attendance;
 use crate::domain::ledger::{AccountCharge, balance, booking_status, settle};
 use crate::domain::london_time::parse_date;
-use crate::domain::money::{ChargeKind, Parent, Pence};
+use crate::domain::money::{Charge, ChargeKind, Parent, Pence};
 use crate::domain::schedule::BookingKind;
 use crate::error::AppError;
 use crate::model::{ParentBooking, Statement, StatementLine};
 
 pub const METHODS: [&str; 4] = ["card", "bank_transfer", "cash", "cheque"];
+
+/// Writes charges inside the caller's transaction: one parent's, for the
+/// case, and for one booking if it is a booking's.
+pub(super) async fn raise(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    case_id: i64,
+    booking_id: Option<i64>,
+    charges: &[Charge],
+    now_ms: i64,
+) -> Result<(), AppError> {
+    for charge in charges {
+        sqlx::query(
+            "INSERT INTO charges (case_id, parent_side, kind, amount_pence, booking_id, raised_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(case_id)
+        .bind(charge.parent.as_str())
+        .bind(charge.kind.as_str())
+        .bind(charge.amount.0)
+        .bind(booking_id)
+        .bind(now_ms)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
 
 /// Records money received from (or, for a refund, returned to) a parent.
 #[allow(clippy::too_many_arguments)]

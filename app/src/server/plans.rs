@@ -91,19 +91,8 @@ pub async fn create(
     .await?;
     let plan_id: i64 = row.try_get("id")?;
     if first_plan {
-        for charge in charges_for(Chargeable::PlanStarts, funding, &prices) {
-            sqlx::query(
-                "INSERT INTO charges (case_id, parent_side, kind, amount_pence, raised_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(case_id)
-            .bind(charge.parent.as_str())
-            .bind(charge.kind.as_str())
-            .bind(charge.amount.0)
-            .bind(now_ms)
-            .execute(&mut *tx)
-            .await?;
-        }
+        let charges = charges_for(Chargeable::PlanStarts, funding, &prices);
+        super::ledger::raise(&mut tx, case_id, None, &charges, now_ms).await?;
     }
     tx.commit().await?;
     Ok(plan_id)

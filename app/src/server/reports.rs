@@ -75,18 +75,7 @@ pub async fn write_report(
     .fetch_one(&mut *tx)
     .await?;
     let report_id: i64 = row.try_get("id")?;
-    for charge in charges {
-        sqlx::query(
-            "INSERT INTO charges (case_id, parent_side, kind, amount_pence, raised_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(case_id)
-        .bind(charge.parent.as_str())
-        .bind(charge.kind.as_str())
-        .bind(charge.amount.0)
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await?;
-    }
+    super::ledger::raise(&mut tx, case_id, None, &charges, now_ms).await?;
     Step::on_report(db, author.id, report_id, now_ms)
         .audit(
             &mut tx,
