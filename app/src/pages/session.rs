@@ -108,27 +108,49 @@ fn SessionMode() -> AnyView {
         });
     });
 
+    // What to show, as a memo: the page re-renders only when this session's
+    // own details change, not each time the list is read again (on every
+    // change of signal, say), which would wipe what the worker is typing.
+    let found = Memo::new(move |_| match (sessions.get(), booking_id.get()) {
+        (None, _) => Found::Opening,
+        (_, None) => Found::BadAddress,
+        (Some(Err(trouble)), _) => Found::Trouble(trouble),
+        (Some(Ok(mine)), Some(id)) => {
+            match mine.sessions.into_iter().find(|s| s.booking_id == id) {
+                None => Found::NotHere,
+                Some(session) => Found::Session(Box::new((session, mine.me, mine.pin_salt))),
+            }
+        }
+    });
     view! {
-        {move || {
-            let id = booking_id.get();
-            match (sessions.get(), id) {
-                (None, _) => view! { <p class="loading">"Opening this session on the phone…"</p> }.into_any(),
-                (_, None) => view! { <p class="error-note" role="alert">"This address does not name a session."</p> }.into_any(),
-                (Some(Err(trouble)), _) => view! { <p class="error-note" role="alert">{trouble}</p> }.into_any(),
-                (Some(Ok(mine)), Some(id)) => match mine.sessions.into_iter().find(|s| s.booking_id == id) {
-                    None => view! {
-                        <section class="card">
-                            <h1>"Session not on this phone"</h1>
-                            <p>"This session is not among your sessions from today. It may have been moved to another worker."</p>
-                            <a class="button secondary" href="/worker">"Back to your sessions"</a>
-                        </section>
-                    }.into_any(),
-                    Some(session) => session_view(session, mine.me, mine.pin_salt, local, sync),
-                },
+        {move || match found.get() {
+            Found::Opening => view! { <p class="loading">"Opening this session on the phone…"</p> }.into_any(),
+            Found::BadAddress => view! { <p class="error-note" role="alert">"This address does not name a session."</p> }.into_any(),
+            Found::Trouble(trouble) => view! { <p class="error-note" role="alert">{trouble}</p> }.into_any(),
+            Found::NotHere => view! {
+                <section class="card">
+                    <h1>"Session not on this phone"</h1>
+                    <p>"This session is not among your sessions from today. It may have been moved to another worker."</p>
+                    <a class="button secondary" href="/worker">"Back to your sessions"</a>
+                </section>
+            }.into_any(),
+            Found::Session(found) => {
+                let (session, me, pin_salt) = *found;
+                session_view(session, me, pin_salt, local, sync)
             }
         }}
     }
     .into_any()
+}
+
+/// What the session page found on the phone.
+#[derive(Clone, PartialEq)]
+enum Found {
+    Opening,
+    BadAddress,
+    Trouble(String),
+    NotHere,
+    Session(Box<(WorkerSession, Colleague, Option<String>)>),
 }
 
 fn session_view(

@@ -79,6 +79,12 @@ pub fn phone_sessions() -> (
 #[component]
 fn SessionList() -> AnyView {
     let (sessions, _) = phone_sessions();
+    // A memo, so the PIN form is drawn again only if this changes, not on
+    // every reading of the list (which would wipe what is being typed).
+    let has_pin = Memo::new(move |_| match sessions.get() {
+        Some(Ok(mine)) => Some(mine.pin_salt.is_some()),
+        _ => None,
+    });
     view! {
         <section class="card">
             <h1>"Your sessions"</h1>
@@ -99,10 +105,7 @@ fn SessionList() -> AnyView {
                 }
             }}
         </section>
-        {move || match sessions.get() {
-            Some(Ok(mine)) => Some(view! { <SigningPin has_pin=mine.pin_salt.is_some() /> }),
-            _ => None,
-        }}
+        {move || has_pin.get().map(|has_pin| view! { <SigningPin has_pin /> })}
     }
     .into_any()
 }
