@@ -87,6 +87,14 @@ pub fn format_time(time: NaiveTime) -> String {
 }
 
 /// "2026-11-26".
+/// A stored YYYY-MM-DD date as people read it ("Fri 27 Nov 2026"); text
+/// that is not such a date is shown as it is.
+pub fn format_stored_day(text: &str) -> String {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(format_day)
+        .unwrap_or_else(|_| text.to_owned())
+}
+
 pub fn format_iso_date(date: NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
 }
@@ -156,6 +164,12 @@ pub fn parse_time(field: &str, text: &str) -> Result<NaiveTime, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_date_reads_as_a_day() {
+        assert_eq!(format_stored_day("2026-11-27"), "Fri 27 Nov 2026");
+        assert_eq!(format_stored_day("soon"), "soon");
+    }
 
     fn utc_ms(text: &str) -> i64 {
         NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")

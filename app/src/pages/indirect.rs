@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::api::centre::{indirect_item_step, indirect_items, log_indirect_item};
 use crate::components::error_note::ErrorNote;
 use crate::domain::indirect::{ItemKind, ItemStage};
-use crate::domain::london_time::{format_iso_date, format_london, london_date};
+use crate::domain::london_time::{format_iso_date, format_london, format_stored_day, london_date};
 use crate::error::AppError;
 use crate::model::{IndirectItem, NewIndirectItem};
 

@@ -4,7 +4,9 @@ use crate::api::portal::{CancelMyBooking, PreviewCancellation, my_family_account
 use crate::components::error_note::{ErrorNote, action_error};
 use crate::components::role_gate::RoleGate;
 use crate::domain::ledger::BookingStatus;
-use crate::domain::london_time::{format_london, format_london_day, format_london_time};
+use crate::domain::london_time::{
+    format_london, format_london_day, format_london_time, format_stored_day,
+};
 use crate::domain::money::Parent;
 use crate::domain::role::Role;
 use crate::model::{FamilyAccount, ParentBooking, Statement};
@@ -99,7 +101,7 @@ fn FamilyAccountView(account: FamilyAccount, cancel: ServerAction<CancelMyBookin
                 <ul class="list">
                     {account.sent_items.iter().map(|item| view! {
                         <li class="list-item">
-                            <span>{format!("{} for {}, received {}", item.kind.label(), item.for_child, item.received_on)}</span>
+                            <span>{format!("{} for {}, received {}", item.kind.label(), item.for_child, format_stored_day(&item.received_on))}</span>
                             <span class="hint">{match item.forwarded_ms {
                                 Some(at) => format!("{}: {}", item.stage.for_sender(), format_london_day(at)),
                                 None => item.stage.for_sender().to_owned(),

@@ -92,8 +92,22 @@ impl AppState {
 }
 
 /// The state of the running app, from inside a server function.
+///
+/// Missing only when a server function runs outside a request's reactive
+/// owner: seen when a browser went away while its page was still being
+/// rendered (the render's owner is dropped, its pending fetches are not).
+/// The log line says whether any owner was present, to tell cases apart.
 pub fn state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| failure::internal("AppState missing from context"))
+    use_context::<AppState>().ok_or_else(|| {
+        failure::internal(format!(
+            "AppState missing from context ({})",
+            if Owner::current().is_some() {
+                "inside a reactive owner"
+            } else {
+                "no reactive owner: the request was probably cancelled"
+            }
+        ))
+    })
 }
 
 /// The current time in milliseconds since the Unix epoch (UTC).
