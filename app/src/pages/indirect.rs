@@ -108,7 +108,8 @@ fn ItemRow(item: IndirectItem, changed: RwSignal<u32>) -> impl IntoView {
     let trail = [
         Some(format!(
             "Received {} (logged by {})",
-            item.received_on, item.logged_by
+            format_stored_day(&item.received_on),
+            item.logged_by
         )),
         item.checked_by.as_ref().map(|by| {
             format!(
