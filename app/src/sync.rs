@@ -36,6 +36,11 @@ pub struct SyncState {
     pub changed: RwSignal<u64>,
     /// Set to ask the loop to sync now rather than at its next turn.
     wake: RwSignal<bool>,
+    /// Recounts in flight may finish out of order: each takes a ticket
+    /// before reading the queue, and only a later reading may replace the
+    /// counts shown.
+    recount_tickets: RwSignal<u64>,
+    recount_shown: RwSignal<u64>,
     started: RwSignal<bool>,
     stopped: RwSignal<bool>,
 }
@@ -51,6 +56,8 @@ impl SyncState {
             syncing: RwSignal::new(false),
             changed: RwSignal::new(0),
             wake: RwSignal::new(false),
+            recount_tickets: RwSignal::new(0),
+            recount_shown: RwSignal::new(0),
             started: RwSignal::new(false),
             stopped: RwSignal::new(false),
         }
@@ -61,21 +68,29 @@ impl SyncState {
         self.wake.set(true);
     }
 
-    /// Notes one more entry saved on the phone (the page that saved it
-    /// shows it already), and syncs soon if online.
+    /// Notes one more entry saved on the phone: counted at once, then the
+    /// count is read again from the queue (a sync finishing at the same
+    /// moment may have counted it already), and a sync follows soon if
+    /// online.
     pub fn note_saved(self) {
         self.unsynced.update(|n| *n += 1);
         self.wake.set(true);
+        leptos::task::spawn_local(async move { self.recount().await });
     }
 
-    /// Re-reads the counts from the phone's queue.
+    /// Re-reads the counts from the phone's queue. Of several recounts at
+    /// once, the one that read the queue last decides what is shown.
     pub async fn recount(&self) {
+        let ticket = self.recount_tickets.get_untracked() + 1;
+        self.recount_tickets.set(ticket);
         match device::load_queue().await {
-            Ok(items) => {
+            Ok(items) if ticket > self.recount_shown.get_untracked() => {
+                self.recount_shown.set(ticket);
                 self.refused
                     .set(items.iter().filter(|i| i.rejected.is_some()).count());
                 self.unsynced.set(items.len());
             }
+            Ok(_) => {}
             Err(trouble) => self.error.set(Some(trouble)),
         }
     }

@@ -297,9 +297,6 @@ impl Writer {
                     queued.retain(|kept| !replaces.contains(&kept.id));
                     queued.push(item);
                 });
-                if !replaces.is_empty() {
-                    self.sync.recount().await;
-                }
                 done(Ok(saved_ms));
             } else if let Err(trouble) = outcome {
                 done(Err(trouble));
