@@ -126,6 +126,9 @@ test("a worker signs a record with a PIN on a phone without signal; it syncs onc
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByRole("status").filter({ hasText: "Saved on this phone" }).waitFor();
     await page.getByRole("button", { name: "End session" }).click();
+    // The signing card shows once the "ended" entry is saved (and counted);
+    // only then does an unsynced count of 0 mean the server has it.
+    await page.getByRole("heading", { name: "Complete and sign the record" }).waitFor();
     await waitForUnsynced(page, 0);
 
     // The signal goes. The worker completes and signs the record on the phone.
