@@ -316,11 +316,12 @@ impl Writer {
 }
 
 fn start_and_end(record: Memo<Record>, writer: Writer) -> AnyView {
+    // Drawn again only when the start or end changes, not on every entry.
+    let bounds = Memo::new(move |_| record.with(|r| (r.started_ms, r.ended_ms)));
     view! {
         <section class="card session-controls">
             {move || {
-                let r = record.get();
-                match (r.started_ms, r.ended_ms) {
+                match bounds.get() {
                     (None, _) => view! {
                         <button type="button" class="button big" on:click=move |_| writer.tap(EntryKind::Started, device::now_ms())>
                             "Start session"
@@ -366,10 +367,11 @@ fn moment_row(
     let typed = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let label_for_button = label.clone();
+    let moment = Memo::new(move |_| record.with(|r| r.attendance_at(party, movement)));
     view! {
         <li class="moment">
             <span class="moment-label">{label.clone()}</span>
-            {move || match record.get().attendance_at(party, movement) {
+            {move || match moment.get() {
                 None => view! {
                     <button type="button" class="button" aria-label=format!("{label_for_button} now")
                         on:click=move |_| writer.tap(EntryKind::Attendance { party, movement }, device::now_ms())>
@@ -412,6 +414,8 @@ fn sight_and_sound(
     workers: Vec<Colleague>,
     me: i64,
 ) -> AnyView {
+    // Drawn again only when the holder changes, not on every entry.
+    let holder = Memo::new(move |_| record.with(|r| r.holder()));
     let name_of = {
         let workers = workers.clone();
         move |id: i64| {
@@ -431,7 +435,7 @@ fn sight_and_sound(
     view! {
         <section class="card sight-sound" data-testid="sight-and-sound">
             {move || {
-                let holder = record.get().holder();
+                let holder = holder.get();
                 let name_of = name_of.clone();
                 view! {
                     <p class=if holder.is_some() { "holder" } else { "holder nobody" } data-testid="holder">
@@ -604,16 +608,22 @@ fn sign_on_phone(context: SignContext) -> AnyView {
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     // Refused signatures of this session: their text fills the form once.
+    // Read in place: cloning the whole queue on every save slowed taps.
     let refused_signatures = Memo::new(move |_| {
-        local
-            .get()
-            .unwrap_or_default()
-            .queued
-            .into_iter()
-            .filter(|item| {
-                item.rejected.is_some() && matches!(item.payload.kind, EntryKind::Signature { .. })
-            })
-            .collect::<Vec<Queued>>()
+        local.with(|l| {
+            l.as_ref()
+                .map(|l| {
+                    l.queued
+                        .iter()
+                        .filter(|item| {
+                            item.rejected.is_some()
+                                && matches!(item.payload.kind, EntryKind::Signature { .. })
+                        })
+                        .cloned()
+                        .collect::<Vec<Queued>>()
+                })
+                .unwrap_or_default()
+        })
     });
     Effect::new(move |filled: Option<bool>| {
         if filled == Some(true) {
@@ -639,12 +649,14 @@ fn sign_on_phone(context: SignContext) -> AnyView {
         true
     });
     let signed_on_server = move || {
-        local.get().and_then(|l| l.log).is_some_and(|log| {
-            log.signed_by.contains(&me)
-                || matches!(
-                    log.record_status,
-                    Some(RecordStatus::Signed | RecordStatus::Released)
-                )
+        local.with(|l| {
+            l.as_ref().and_then(|l| l.log.as_ref()).is_some_and(|log| {
+                log.signed_by.contains(&me)
+                    || matches!(
+                        log.record_status,
+                        Some(RecordStatus::Signed | RecordStatus::Released)
+                    )
+            })
         })
     };
     let others_text = others.join(" and ");
@@ -692,8 +704,8 @@ fn sign_on_phone(context: SignContext) -> AnyView {
     };
     view! {
         {move || {
-            let r = record.get();
-            r.ended_ms?;
+            let (ended, signed_on_phone) = record.with(|r| (r.ended_ms, r.signed_on_phone_ms));
+            ended?;
             if signed_on_server() {
                 return Some(view! {
                     <section class="card sign-here" data-testid="signed">
@@ -703,7 +715,7 @@ fn sign_on_phone(context: SignContext) -> AnyView {
                     </section>
                 }.into_any());
             }
-            if let Some(at) = r.signed_on_phone_ms {
+            if let Some(at) = signed_on_phone {
                 return Some(view! {
                     <section class="card sign-here" data-testid="signed-on-phone">
                         <h2>"Signed on this phone"</h2>
