@@ -26,6 +26,8 @@ pub mod risk_assessment;
 pub mod session;
 /// `/coordinator/sessions/:id`: a session's merged record.
 pub mod session_record;
+/// Session mode's signing card: completing and signing the record with the PIN.
+pub mod session_sign;
 /// `/coordinator/settings`: prices, staggering, hours, closed days, rooms.
 pub mod settings;
 /// `/sign-in`.

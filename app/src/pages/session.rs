@@ -17,7 +17,6 @@ use crate::device::{self, Queued};
 use crate::domain::london_time::{
     format_london_day, format_london_time, london_date, ms_from_london, parse_time,
 };
-use crate::domain::pin;
 use crate::domain::role::Role;
 use crate::domain::schedule::Service;
 use crate::domain::session_log::{
@@ -25,7 +24,8 @@ use crate::domain::session_log::{
     movement_label,
 };
 use crate::domain::sync_queue::QueuedItem;
-use crate::model::{Colleague, LoggedSession, RecordStatus, WorkerSession};
+use crate::model::{Colleague, LoggedSession, WorkerSession};
+use crate::pages::session_sign::{SignContext, sign_on_phone};
 use crate::pages::worker::phone_sessions;
 use crate::sync::{SyncState, use_sync};
 
@@ -37,9 +37,9 @@ pub fn SessionPage() -> impl IntoView {
 /// What the phone knows of one session's entries: the server's last copy
 /// and the entries still queued here.
 #[derive(Clone, Default)]
-struct Local {
-    log: Option<LoggedSession>,
-    queued: Vec<Queued>,
+pub(super) struct Local {
+    pub(super) log: Option<LoggedSession>,
+    pub(super) queued: Vec<Queued>,
 }
 
 impl Local {
@@ -244,8 +244,8 @@ fn session_view(
 
 /// Writes entries for one session to the phone.
 #[derive(Clone, Copy)]
-struct Writer {
-    booking_id: i64,
+pub(super) struct Writer {
+    pub(super) booking_id: i64,
     sync: SyncState,
     /// The page's copy of this session's entries, to show a saved entry at
     /// once without reading the whole queue back.
@@ -260,7 +260,7 @@ impl Writer {
         self.keep(item, Vec::new(), done);
     }
 
-    fn item(self, id: String, kind: EntryKind, at_ms: i64) -> Queued {
+    pub(super) fn item(self, id: String, kind: EntryKind, at_ms: i64) -> Queued {
         QueuedItem {
             id,
             device_ms: device::now_ms(),
@@ -274,7 +274,7 @@ impl Writer {
     }
 
     /// Keeps an item on the phone, in place of the refused items `replaces`.
-    fn keep(
+    pub(super) fn keep(
         self,
         item: Queued,
         replaces: Vec<String>,
@@ -572,199 +572,4 @@ pub fn describe(kind: &EntryKind) -> String {
         EntryKind::SightAndSound { .. } => "Sight and sound handed over".into(),
         EntryKind::Signature { .. } => "Record signed on this phone".into(),
     }
-}
-
-/// What the signing card needs from the page.
-struct SignContext {
-    record: Memo<Record>,
-    writer: Writer,
-    local: RwSignal<Option<Local>>,
-    me: i64,
-    supervised: bool,
-    pin_salt: Option<String>,
-    /// The other workers' names.
-    others: Vec<String>,
-}
-
-/// Completing and signing the record on the phone, with the worker's PIN:
-/// it works without signal. The signature is queued like an entry, after
-/// the session's entries, and signs the record when it syncs. A signature
-/// the server refused (a wrong PIN, say) is offered again with its text.
-fn sign_on_phone(context: SignContext) -> AnyView {
-    let SignContext {
-        record,
-        writer,
-        local,
-        me,
-        supervised,
-        pin_salt,
-        others,
-    } = context;
-    let summary = RwSignal::new(String::new());
-    let ended_early = RwSignal::new(String::new());
-    let incident = RwSignal::new(String::new());
-    let unsigned_note = RwSignal::new(String::new());
-    let pin = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    // Refused signatures of this session: their text fills the form once.
-    // Read in place: cloning the whole queue on every save slowed taps.
-    let refused_signatures = Memo::new(move |_| {
-        local.with(|l| {
-            l.as_ref()
-                .map(|l| {
-                    l.queued
-                        .iter()
-                        .filter(|item| {
-                            item.rejected.is_some()
-                                && matches!(item.payload.kind, EntryKind::Signature { .. })
-                        })
-                        .cloned()
-                        .collect::<Vec<Queued>>()
-                })
-                .unwrap_or_default()
-        })
-    });
-    Effect::new(move |filled: Option<bool>| {
-        if filled == Some(true) {
-            return true;
-        }
-        let Some(EntryKind::Signature {
-            summary: s,
-            ended_early: e,
-            incident: i,
-            unsigned_note: u,
-            ..
-        }) = refused_signatures
-            .get()
-            .last()
-            .map(|item| item.payload.kind.clone())
-        else {
-            return false;
-        };
-        summary.set(s);
-        ended_early.set(e);
-        incident.set(i);
-        unsigned_note.set(u);
-        true
-    });
-    let signed_on_server = move || {
-        local.with(|l| {
-            l.as_ref().and_then(|l| l.log.as_ref()).is_some_and(|log| {
-                log.signed_by.contains(&me)
-                    || matches!(
-                        log.record_status,
-                        Some(RecordStatus::Signed | RecordStatus::Released)
-                    )
-            })
-        })
-    };
-    let others_text = others.join(" and ");
-    let has_pin = pin_salt.is_some();
-    let sign = move || {
-        problem.set(None);
-        let Some(salt) = pin_salt.clone() else { return };
-        if supervised && summary.get_untracked().trim().is_empty() {
-            problem.set(Some("Write how the session went before signing.".into()));
-            return;
-        }
-        let typed = pin.get_untracked();
-        if !pin::looks_like_pin(&typed) {
-            problem.set(Some(format!(
-                "Type your {}-digit signing PIN.",
-                pin::LENGTH
-            )));
-            return;
-        }
-        busy.set(true);
-        let id = device::new_id();
-        let proof = pin::signing_proof(&pin::pin_check(&salt, &typed), &id, writer.booking_id);
-        pin.set(String::new());
-        let kind = EntryKind::Signature {
-            summary: summary.get_untracked().trim().to_owned(),
-            ended_early: ended_early.get_untracked().trim().to_owned(),
-            incident: incident.get_untracked().trim().to_owned(),
-            unsigned_note: unsigned_note.get_untracked().trim().to_owned(),
-            proof,
-        };
-        let replaces: Vec<String> = refused_signatures
-            .get_untracked()
-            .into_iter()
-            .map(|item| item.id)
-            .collect();
-        let item = writer.item(id, kind, device::now_ms());
-        writer.keep(item, replaces, move |outcome| {
-            busy.set(false);
-            if let Err(trouble) = outcome {
-                problem.set(Some(format!(
-                    "Not saved: {trouble} Your text is still here."
-                )));
-            }
-        });
-    };
-    view! {
-        {move || {
-            let (ended, signed_on_phone) = record.with(|r| (r.ended_ms, r.signed_on_phone_ms));
-            ended?;
-            if signed_on_server() {
-                return Some(view! {
-                    <section class="card sign-here" data-testid="signed">
-                        <h2>"Record signed"</h2>
-                        <p>"The centre has your signature. A coordinator co-signs it next."</p>
-                        <a class="button secondary" href=format!("/worker/records/{}", writer.booking_id)>"Open the record"</a>
-                    </section>
-                }.into_any());
-            }
-            if let Some(at) = signed_on_phone {
-                return Some(view! {
-                    <section class="card sign-here" data-testid="signed-on-phone">
-                        <h2>"Signed on this phone"</h2>
-                        <p role="status">{format!("You signed at {}. The signature reaches the centre when the phone syncs.", format_london_time(at))}</p>
-                    </section>
-                }.into_any());
-            }
-            let record_page = format!("/worker/records/{}", writer.booking_id);
-            if !has_pin {
-                return Some(view! {
-                    <section class="card sign-here">
-                        <h2>"Sign the record"</h2>
-                        <p class="hint">"With signal, complete and sign it with your password. To sign without signal, set a signing PIN on your sessions page first."</p>
-                        <a class="button big" href=record_page>"Complete and sign the record"</a>
-                    </section>
-                }.into_any());
-            }
-            let sign = sign.clone();
-            let others_text = others_text.clone();
-            Some(view! {
-                <section class="card sign-here">
-                    <h2>"Complete and sign the record"</h2>
-                    <p class="hint">"This works without signal: the signature waits on the phone and reaches the centre when it syncs."</p>
-                    {supervised.then(|| view! {
-                        <label class="field"><span>"How the session went"</span>
-                            <textarea rows="4" prop:value=move || summary.get() on:input=move |ev| summary.set(event_target_value(&ev))></textarea>
-                        </label>
-                    })}
-                    <label class="field"><span>"Did it end early? Why? (leave empty if not)"</span>
-                        <textarea rows="2" prop:value=move || ended_early.get() on:input=move |ev| ended_early.set(event_target_value(&ev))></textarea>
-                    </label>
-                    <label class="field"><span>"Any incident (leave empty if none)"</span>
-                        <textarea rows="2" prop:value=move || incident.get() on:input=move |ev| incident.set(event_target_value(&ev))></textarea>
-                    </label>
-                    {(!others_text.is_empty()).then(|| view! {
-                        <label class="field"><span>{format!("If {others_text} will not sign, say why (leave empty if they will)")}</span>
-                            <textarea rows="2" prop:value=move || unsigned_note.get() on:input=move |ev| unsigned_note.set(event_target_value(&ev))></textarea>
-                        </label>
-                    })}
-                    <label class="field"><span>"Your signing PIN"</span>
-                        <input type="password" inputmode="numeric" autocomplete="off" maxlength="6"
-                            prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev)) />
-                    </label>
-                    <button type="button" class="button big" disabled=move || busy.get() on:click=move |_| sign()>"Sign with my PIN"</button>
-                    {move || problem.get().map(|p| view! { <p class="error-note" role="alert">{p}</p> })}
-                    <a class="button secondary" href=record_page>"Open the full record (needs signal)"</a>
-                </section>
-            }.into_any())
-        }}
-    }
-    .into_any()
 }
