@@ -71,7 +71,10 @@ pub fn App() -> impl IntoView {
         if let Some(Ok(Some(me))) = user.get()
             && me.role == Role::Worker
         {
-            sync.start();
+            sync.start(crate::model::Colleague {
+                id: me.id,
+                name: me.display_name.clone(),
+            });
         }
     });
     Effect::new(move |_| {

@@ -32,6 +32,9 @@ pub enum AppError {
     /// The request clashes with what is already stored.
     #[error("{message}")]
     Conflict { message: String },
+    /// The request's body is larger than the server accepts.
+    #[error("{message}")]
+    TooLarge { message: String },
     /// Too many failed attempts; try again after this many seconds.
     #[error("Too many attempts. Please wait {retry_after_secs} seconds and try again.")]
     RateLimited { retry_after_secs: u64 },
@@ -59,6 +62,7 @@ impl AppError {
             AppError::Invalid { .. } => 422,
             AppError::BadRequest { .. } => 400,
             AppError::Conflict { .. } => 409,
+            AppError::TooLarge { .. } => 413,
             AppError::RateLimited { .. } => 429,
             AppError::Internal { .. } => 500,
             AppError::Unreachable => 503,

@@ -293,12 +293,16 @@ pub struct WorkerSessions {
 }
 
 /// A batch of queued entries from one phone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Items travel as plain JSON values and the server reads them one by one
+/// (as `QueuedItem<SessionEntry>`): an item it cannot read, from a phone on
+/// an older or newer build, is refused alone and never stalls the rest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SyncBatch {
     /// The phone's clock when it sent the batch: with the server's clock on
     /// receipt, this gives the phone's clock offset.
     pub sent_ms: i64,
-    pub items: Vec<crate::domain::sync_queue::QueuedItem<crate::domain::session_log::SessionEntry>>,
+    pub items: Vec<serde_json::Value>,
 }
 
 /// The server's answer to a batch: one outcome per item, in order.
@@ -322,6 +326,14 @@ pub struct LoggedSession {
     pub entries: Vec<crate::domain::session_log::LoggedEntry>,
     /// Each entry's receipt time on the server, by id order of `entries`.
     pub received_ms: Vec<i64>,
+    /// Entries received after the record was signed: kept and shown as
+    /// "received after signing", outside what the signatures cover.
+    #[serde(default)]
+    pub late_ids: Vec<String>,
+    /// How far each worker's phone clock was from the server's at their
+    /// latest sync.
+    #[serde(default)]
+    pub clock_offsets: Vec<ClockOffset>,
     /// The record's status, once the session has a record.
     #[serde(default)]
     pub record_status: Option<RecordStatus>,
@@ -330,14 +342,33 @@ pub struct LoggedSession {
     pub signed_by: Vec<i64>,
 }
 
+/// How far one worker's phone clock was from the server's (server minus
+/// phone: positive when the phone was slow), measured when it last synced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockOffset {
+    pub author: i64,
+    pub offset_ms: i64,
+}
+
 /// A safeguarding concern as it reaches the coordinator's page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConcernAlert {
     pub booking_id: i64,
     pub case_reference: String,
     pub author: String,
+    /// When it happened, by the worker's phone.
     pub at_ms: i64,
     pub text: String,
+    /// When it reached the server.
+    #[serde(default)]
+    pub received_ms: i64,
+    /// Received after its record was signed.
+    #[serde(default)]
+    pub late: bool,
+    /// The phone's time was after the server's on receipt (by more than a
+    /// few minutes, once its offset was allowed for): both times are shown.
+    #[serde(default)]
+    pub dated_ahead: bool,
 }
 
 /// Where a session record is on its way to the referrer.
@@ -404,6 +435,23 @@ pub struct RecordSignature {
     pub method: String,
     /// The text as it stood when signed (kept when a record is returned).
     pub text: RecordText,
+    /// The signer's note on why a co-worker did not sign, if any.
+    #[serde(default)]
+    pub unsigned_note: String,
+    /// SHA-256 of what was signed (`domain::record::SignedContent`); empty
+    /// for signatures made before signatures were hashed.
+    #[serde(default)]
+    pub content_hash: String,
+    /// How many entries the signature covered.
+    #[serde(default)]
+    pub covered: usize,
+    /// Whether what is stored now still hashes to `content_hash` (`None`
+    /// when there is no hash to check).
+    #[serde(default)]
+    pub intact: Option<bool>,
+    /// Whether the record's current version and text are what was signed.
+    #[serde(default)]
+    pub matches_current: bool,
 }
 
 /// A correction made after signing: its own text, author and signature.
@@ -436,8 +484,23 @@ pub struct SessionRecord {
     pub signatures: Vec<RecordSignature>,
     pub cosigned_by: Option<String>,
     pub released_ms: Option<i64>,
+    /// The entries the record holds, late ones excluded.
     pub entries: Vec<crate::domain::session_log::LoggedEntry>,
+    /// Entries received after the record was signed, with when they came.
+    #[serde(default)]
+    pub late_entries: Vec<LateEntry>,
+    /// Phone clocks more than a minute from the server's, by worker.
+    #[serde(default)]
+    pub clock_offsets: Vec<ClockOffset>,
     pub addenda: Vec<Addendum>,
+}
+
+/// An entry received after its record was signed: outside what the
+/// signatures cover, shown with both times.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateEntry {
+    pub entry: crate::domain::session_log::LoggedEntry,
+    pub received_ms: i64,
 }
 
 /// One record in a list of records to act on, with its deadlines.

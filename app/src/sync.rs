@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use crate::device;
 use crate::domain::sync_queue::{SyncQueue, retry_delay_ms};
 use crate::error::AppError;
-use crate::model::SyncBatch;
+use crate::model::{Colleague, SyncBatch};
 
 /// Entries per request: small enough for a poor line, large enough that a
 /// thousand entries sync in a few round trips.
@@ -25,7 +25,13 @@ const IDLE_MS: u64 = 30_000;
 #[derive(Clone, Copy)]
 pub struct SyncState {
     pub online: RwSignal<bool>,
+    /// The signed-in worker: only their own entries are sent.
+    me: RwSignal<Option<i64>>,
+    /// The signed-in worker's entries not yet synced.
     pub unsynced: RwSignal<usize>,
+    /// Entries on this phone made by other workers, by name and count:
+    /// they wait for their author to sign in here again.
+    pub waiting: RwSignal<Vec<(String, usize)>>,
     /// Entries the server refused, still on the phone.
     pub refused: RwSignal<usize>,
     pub last_sync_ms: RwSignal<Option<i64>>,
@@ -49,7 +55,9 @@ impl SyncState {
     pub fn new() -> Self {
         SyncState {
             online: RwSignal::new(true),
+            me: RwSignal::new(None),
             unsynced: RwSignal::new(0),
+            waiting: RwSignal::new(Vec::new()),
             refused: RwSignal::new(0),
             last_sync_ms: RwSignal::new(None),
             error: RwSignal::new(None),
@@ -87,12 +95,29 @@ impl SyncState {
     pub async fn recount(&self) {
         let ticket = self.recount_tickets.get_untracked() + 1;
         self.recount_tickets.set(ticket);
+        let me = self.me.get_untracked().unwrap_or_default();
         match device::load_queue().await {
             Ok(items) if ticket > self.recount_shown.get_untracked() => {
                 self.recount_shown.set(ticket);
-                self.refused
-                    .set(items.iter().filter(|i| i.rejected.is_some()).count());
-                self.unsynced.set(items.len());
+                let queue = SyncQueue::from_items(items);
+                self.refused.set(
+                    queue
+                        .rejected()
+                        .filter(|item| item.author == me)
+                        .count(),
+                );
+                self.unsynced.set(queue.unsynced_of(me));
+                let others = queue.waiting_for_others(me);
+                let waiting = if others.is_empty() {
+                    Vec::new()
+                } else {
+                    let memo = device::load_memo().await.unwrap_or_default();
+                    others
+                        .into_iter()
+                        .map(|(author, n)| (memo.author_name(author), n))
+                        .collect()
+                };
+                self.waiting.set(waiting);
             }
             Ok(_) => {}
             Err(trouble) => {
@@ -105,8 +130,22 @@ impl SyncState {
         }
     }
 
-    /// Starts the loop (once per page load; browser only).
-    pub fn start(self) {
+    /// Starts the loop for the signed-in worker `me` (once per page load;
+    /// browser only). A different worker signing in on the same page takes
+    /// over the running loop: from then on only their entries are sent.
+    pub fn start(self, me: Colleague) {
+        if self.me.get_untracked() != Some(me.id) {
+            self.me.set(Some(me.id));
+            leptos::task::spawn_local(async move {
+                let mut memo = device::load_memo().await.unwrap_or_default();
+                if !memo.authors.contains(&me) {
+                    memo.authors.retain(|known| known.id != me.id);
+                    memo.authors.push(me);
+                    let _ = device::save_memo(&memo).await;
+                }
+                self.recount().await;
+            });
+        }
         if self.started.get_untracked() {
             return;
         }
@@ -131,6 +170,7 @@ impl SyncState {
     pub fn stop(&self) {
         self.stopped.set(true);
         self.started.set(false);
+        self.me.set(None);
     }
 
     async fn run(self) {
@@ -180,10 +220,9 @@ impl SyncState {
                 let now = device::now_ms();
                 self.last_sync_ms.set(Some(now));
                 self.error.set(None);
-                let _ = device::save_memo(&device::SyncMemo {
-                    last_sync_ms: Some(now),
-                })
-                .await;
+                let mut memo = device::load_memo().await.unwrap_or_default();
+                memo.last_sync_ms = Some(now);
+                let _ = device::save_memo(&memo).await;
             }
             Err(error) => self.error.set(Some(error.to_string())),
         }
@@ -192,28 +231,71 @@ impl SyncState {
     }
 
     async fn push_batches(&self) -> Result<(), AppError> {
-        // Read the queue once, send it batch by batch, then read it again
-        // for anything saved meanwhile.
+        // Read the queue once, send the signed-in worker's items batch by
+        // batch, then read it again for anything saved meanwhile. A batch
+        // the server finds too large is sent again in halves; a single item
+        // too large for it stays on the phone, refused, with the reason.
+        let mut size = BATCH;
         loop {
+            let Some(me) = self.me.get_untracked() else {
+                return Ok(());
+            };
             let items = device::load_queue().await.map_err(AppError::phone)?;
             let mut queue = SyncQueue::from_items(items);
-            let mut batch = queue.next_batch(BATCH);
+            let mut batch = queue.next_batch(me, size);
             if batch.is_empty() {
                 return Ok(());
             }
-            while !batch.is_empty() {
-                let reply = crate::api::worker::sync_entries(SyncBatch {
+            while !batch.is_empty() && self.me.get_untracked() == Some(me) {
+                let items = batch
+                    .iter()
+                    .map(serde_json::to_value)
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| AppError::phone(e.to_string()))?;
+                let outcomes = match crate::api::worker::sync_entries(SyncBatch {
                     sent_ms: device::now_ms(),
-                    items: batch,
+                    items,
                 })
-                .await?;
-                device::apply_outcomes(&reply.outcomes)
+                .await
+                {
+                    Ok(reply) => reply.outcomes,
+                    Err(AppError::TooLarge { .. }) if batch.len() > 1 => {
+                        size = (batch.len() / 2).max(1);
+                        batch = queue.next_batch(me, size);
+                        continue;
+                    }
+                    Err(AppError::TooLarge { message }) => batch
+                        .iter()
+                        .map(|item| crate::domain::sync_queue::ItemOutcome::Rejected {
+                            id: item.id.clone(),
+                            reason: message.clone(),
+                        })
+                        .collect(),
+                    Err(other) => return Err(other),
+                };
+                if let Some(crate::domain::sync_queue::ItemOutcome::Held { reason, .. }) =
+                    outcomes.first().filter(|_| {
+                        outcomes.iter().all(|o| {
+                            matches!(o, crate::domain::sync_queue::ItemOutcome::Held { .. })
+                        })
+                    })
+                {
+                    // The server took the request as someone else's: the
+                    // phone changed hands mid-sync. Nothing was stored; wait.
+                    return Err(AppError::conflict(reason.clone()));
+                }
+                device::apply_outcomes(&outcomes)
                     .await
                     .map_err(AppError::phone)?;
-                queue.apply(&reply.outcomes);
-                self.refused.set(queue.rejected().count());
-                self.unsynced.set(queue.unsynced());
-                batch = queue.next_batch(BATCH);
+                queue.apply(&outcomes);
+                self.refused.set(
+                    queue
+                        .rejected()
+                        .filter(|item| item.author == me)
+                        .count(),
+                );
+                self.unsynced.set(queue.unsynced_of(me));
+                batch = queue.next_batch(me, size);
             }
         }
     }

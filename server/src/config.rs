@@ -41,6 +41,12 @@ pub struct Config {
     #[arg(long, env = "CCC_DEMO", default_value_t = false)]
     pub demo: bool,
 
+    /// For the fault-injection harness only: crash the process inside a
+    /// sync, before or after its commit, with these probabilities (for
+    /// example `before_commit=0.1,after_commit=0.1`). Never set it in use.
+    #[arg(long, env = "CCC_FAULTS")]
+    pub faults: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

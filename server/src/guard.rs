@@ -1,6 +1,8 @@
 //! One middleware in front of every server function (`/api/...`):
 //! - a state-changing request from another site is refused (403), whatever
 //!   cookies it carries;
+//! - a body over `MAX_BODY` is refused with 413 and a sentence saying so
+//!   (a phone's sync then sends smaller batches);
 //! - an error a server function returns gets the HTTP status of its
 //!   `AppError` variant (leptos sends every error as 500), and a 429 gets
 //!   `Retry-After`.
@@ -19,6 +21,9 @@ const API_PREFIX: &str = "/api/";
 const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
 /// Error bodies are small JSON; anything larger is not ours to rewrite.
 const MAX_ERROR_BODY: usize = 64 * 1024;
+/// The largest request body any server function takes: a sync batch of 250
+/// long observations fits several times over.
+pub const MAX_BODY: usize = 1024 * 1024;
 
 pub async fn server_function_guard(request: Request, next: Next) -> Response {
     if !request.uri().path().starts_with(API_PREFIX) {
@@ -32,6 +37,10 @@ pub async fn server_function_guard(request: Request, next: Next) -> Response {
         tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
         return error_response(&AppError::Forbidden);
     }
+    let request = match within_limit(request).await {
+        Ok(request) => request,
+        Err(refusal) => return refusal,
+    };
     let response = next.run(request).await;
     if response.headers().contains_key(SERVER_FN_ERROR_HEADER) {
         return with_error_status(response).await;
@@ -61,6 +70,33 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
         .get("sec-fetch-site")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|site| site == "cross-site")
+}
+
+/// The request with its body read, when the body is at most `MAX_BODY`;
+/// else the 413 to answer. A declared length over the limit is refused
+/// before anything is read.
+async fn within_limit(request: Request) -> Result<Request, Response> {
+    let too_large = || {
+        error_response(&AppError::TooLarge {
+            message: format!(
+                "This request is larger than the {} KB the centre accepts at once. Nothing in it was stored.",
+                MAX_BODY / 1024
+            ),
+        })
+    };
+    let declared = request
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY as u64) {
+        return Err(too_large());
+    }
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(bytes) => Ok(Request::from_parts(parts, Body::from(bytes))),
+        Err(_) => Err(too_large()),
+    }
 }
 
 async fn with_error_status(response: Response) -> Response {

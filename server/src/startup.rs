@@ -45,6 +45,12 @@ pub async fn verify_audit(db: &Db) -> Result<String, StartError> {
 }
 
 async fn serve(config: Config, db: Db) -> Result<(), StartError> {
+    if let Some(faults) = config.faults.as_deref() {
+        app::server::faults::Faults::parse(faults)
+            .map_err(|e| format!("CCC_FAULTS: {e}"))?
+            .install();
+        tracing::warn!("crash points armed for the fault harness: {faults}");
+    }
     if config.demo {
         if demo::seed_if_empty(&db, now_ms()).await? {
             tracing::info!("seeded the demo centre");

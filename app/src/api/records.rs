@@ -45,11 +45,13 @@ pub async fn save_record_text(booking_id: i64, text: RecordText) -> Result<(), A
     records::save_text(&state()?.db, booking_id, &user, &text, now_ms()).await
 }
 
-/// Signs the record with the worker's password; `unsigned_note` says why
-/// the other worker did not sign, when they will not.
-#[server(endpoint = "sign_record")]
+/// Signs `text`, the words the worker read, confirmed with their password
+/// or PIN; `unsigned_note` says why the other worker did not sign, when
+/// they will not. Refused when a co-worker signed other words.
+#[server(endpoint = "sign_record", input = Json)]
 pub async fn sign_record(
     booking_id: i64,
+    text: RecordText,
     password: String,
     unsigned_note: String,
     device_ms: i64,
@@ -61,12 +63,23 @@ pub async fn sign_record(
         &state()?.db,
         booking_id,
         &user,
+        &text,
         &password,
         &unsigned_note,
         device_ms,
         now_ms(),
     )
     .await
+}
+
+/// A worker on the session asks for changes to a version someone signed:
+/// a new version, its text open again, which everyone signs afresh.
+#[server(endpoint = "ask_for_changes")]
+pub async fn ask_for_changes(booking_id: i64, comment: String) -> Result<(), AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{now_ms, records, require, state};
+    let user = require(&[Role::Worker]).await?;
+    records::ask_for_changes(&state()?.db, booking_id, &user, &comment, now_ms()).await
 }
 
 /// Records waiting for a coordinator's co-signature, soonest limit first.

@@ -56,7 +56,7 @@ pub fn Header() -> impl IntoView {
                             <p>
                                 {move || {
                                     format!(
-                                        "{} entries are only on this phone. Signing out removes them from it. Sync them first.",
+                                        "{} of your entries are only on this phone. Signing out keeps them on it, under your name, and they sync when you next sign in here. Sync them now if you can.",
                                         sync.unsynced.get(),
                                     )
                                 }}

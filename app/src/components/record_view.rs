@@ -52,6 +52,33 @@ pub fn RecordView(
         )
         .chain(merged.ended_ms.map(|at| ("Session ended".to_owned(), at)))
         .collect();
+    let name_of = |id: i64| {
+        record
+            .workers
+            .iter()
+            .find(|w| w.id == id)
+            .map(|w| w.name.clone())
+            .unwrap_or_else(|| "A worker no longer on this session".to_owned())
+    };
+    let late: Vec<(String, String)> = record
+        .late_entries
+        .iter()
+        .map(|late| {
+            (
+                format!("{}: {}", name_of(late.entry.author), entry_words(&late.entry.kind)),
+                format!(
+                    "Dated {} by the phone · received {}",
+                    format_london(late.entry.at_ms),
+                    format_london(late.received_ms)
+                ),
+            )
+        })
+        .collect();
+    let clocks: Vec<String> = record
+        .clock_offsets
+        .iter()
+        .map(|c| clock_words(&name_of(c.author), c.offset_ms))
+        .collect();
     let mut concerns_only = merged.clone();
     concerns_only
         .observations
@@ -107,7 +134,10 @@ pub fn RecordView(
                 <h2>"Signatures"</h2>
                 <ul class="list">
                     {current.into_iter().map(|s| view! {
-                        <li class="list-item">{signature_line(&s)}</li>
+                        <li class="list-item signature" data-testid="signature">
+                            <span>{signature_line(&s)}</span>
+                            <span class=if binds_current(&s) { "hint binds" } else { "hint binds-not" }>{binding_line(&s)}</span>
+                        </li>
                     }).collect_view()}
                     {(!record.unsigned_note.is_empty()).then(|| view! { <li class="list-item">{format!("Not signed by every worker: {}", record.unsigned_note)}</li> })}
                     {record.cosigned_by.clone().map(|name| view! {
@@ -129,6 +159,28 @@ pub fn RecordView(
                     </details>
                 })}
             </section>
+            {(!late.is_empty()).then(|| view! {
+                <section class="card late-entries" data-testid="late-entries">
+                    <h2>"Received after signing"</h2>
+                    <p class="hint">"These reached the centre after the record was signed, so no signature above covers them. They are kept as they arrived."</p>
+                    <ul class="list">
+                        {late.into_iter().map(|line| view! {
+                            <li class="list-item">
+                                <span class="prose">{line.0}</span>
+                                <span class="hint">{line.1}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+            {(!clocks.is_empty()).then(|| view! {
+                <section class="card clock-notes">
+                    <h2>"Phone clocks"</h2>
+                    <ul class="list">
+                        {clocks.into_iter().map(|line| view! { <li class="list-item">{line}</li> }).collect_view()}
+                    </ul>
+                </section>
+            })}
             {(!record.addenda.is_empty()).then(|| view! {
                 <section class="card addenda">
                     <h2>"Addenda"</h2>
@@ -203,6 +255,55 @@ pub fn due_line(due: &RecordDue, link: String, for_cosigning: bool) -> AnyView {
         </li>
     }
     .into_any()
+}
+
+/// What a late entry says, in a line.
+fn entry_words(kind: &crate::domain::session_log::EntryKind) -> String {
+    use crate::domain::session_log::EntryKind;
+    match kind {
+        EntryKind::Observation { category, text } => format!("{} · {text}", category.label()),
+        EntryKind::Correction { text, .. } => format!("Correction · {text}"),
+        EntryKind::Attendance { party, movement } => movement_label(*party, *movement),
+        EntryKind::Started => "Session started".to_owned(),
+        EntryKind::Ended => "Session ended".to_owned(),
+        EntryKind::SightAndSound { .. } => "Sight and sound handed over".to_owned(),
+        EntryKind::Signature { .. } => "Signature".to_owned(),
+    }
+}
+
+/// A phone clock's offset in words: the record's times are the phone's.
+fn clock_words(name: &str, offset_ms: i64) -> String {
+    let minutes = offset_ms.unsigned_abs().div_ceil(60_000);
+    let way = if offset_ms < 0 { "fast" } else { "slow" };
+    format!(
+        "{name}'s phone clock was {minutes} min {way} by the centre's clock when it last synced; the times shown are the phone's."
+    )
+}
+
+/// Whether a signature binds the record as it reads now: the same version
+/// and words, and what is stored still hashes to what was signed.
+fn binds_current(s: &crate::model::RecordSignature) -> bool {
+    s.matches_current && s.intact != Some(false)
+}
+
+/// What a signature binds, said plainly.
+fn binding_line(s: &crate::model::RecordSignature) -> String {
+    let short: String = s.content_hash.chars().take(12).collect();
+    match (s.intact, s.matches_current) {
+        (Some(false), _) => format!(
+            "Warning: what is stored no longer matches what {} signed (fingerprint {short}). Tell the coordinator.",
+            s.name
+        ),
+        (_, false) => format!(
+            "{} signed version {}, whose words differ from the record as it reads now.",
+            s.name, s.version
+        ),
+        (Some(true), true) => format!(
+            "{} signed exactly this text and the {} entries above it (fingerprint {short}).",
+            s.name, s.covered
+        ),
+        (None, true) => format!("{} signed this text.", s.name),
+    }
 }
 
 /// One signature, said plainly: an offline one gives the phone's time of

@@ -47,6 +47,18 @@ pub fn SyncBar() -> impl IntoView {
                         }
                     })
             }}
+            {move || {
+                sync.waiting.get().into_iter().map(|(name, n)| view! {
+                    <p class="hint waiting-entries" data-testid="waiting-entries">
+                        {format!(
+                            "{n} {} by {name} {} on this phone. {} sent only when {name} signs in here again.",
+                            if n == 1 { "entry" } else { "entries" },
+                            if n == 1 { "waits" } else { "wait" },
+                            if n == 1 { "It is" } else { "They are" },
+                        )}
+                    </p>
+                }).collect_view()
+            }}
             {move || sync.error.get().map(|error| view! { <p class="sync-error">{error}</p> })}
         </section>
     }

@@ -186,6 +186,7 @@ pub async fn apply_outcomes(outcomes: &[ItemOutcome]) -> Result<(), String> {
             ItemOutcome::Stored { .. } | ItemOutcome::AlreadyStored { .. } => {
                 store.delete(key).await.map_err(trouble)?;
             }
+            ItemOutcome::Held { .. } => {}
             ItemOutcome::Rejected { reason, .. } => {
                 if let Some(value) = store.get(key.clone()).await.map_err(trouble)? {
                     let mut item: Queued = from_js(value)?;
@@ -223,11 +224,15 @@ pub async fn load_memo() -> Result<SyncMemo, String> {
         .unwrap_or_default())
 }
 
-/// Removes everything session mode kept on this phone (after signing out),
-/// and asks the service worker to drop the pages it kept.
+/// Removes what session mode kept on this phone for the worker signing out
+/// (their sessions, the sessions' logs, the last sync time), and asks the
+/// service worker to drop the pages it kept. Entries not yet synced stay,
+/// under their author, until that worker signs in again and they sync:
+/// nothing a worker typed is deleted.
 pub async fn forget_everything() -> Result<(), String> {
+    let authors = load_memo().await.map(|memo| memo.authors).unwrap_or_default();
     let db = database().await?;
-    let stores = [SESSIONS, QUEUE, LOGS, MEMO];
+    let stores = [SESSIONS, LOGS, MEMO];
     let tx = db
         .transaction(&stores, TransactionMode::ReadWrite)
         .map_err(trouble)?;
@@ -239,6 +244,11 @@ pub async fn forget_everything() -> Result<(), String> {
             .map_err(trouble)?;
     }
     tx.done().await.map_err(trouble)?;
+    save_memo(&SyncMemo {
+        last_sync_ms: None,
+        authors,
+    })
+    .await?;
     tell_service_worker(&serde_json::json!({ "type": "forget" }));
     Ok(())
 }

@@ -21,6 +21,22 @@ pub type Queued = QueuedItem<SessionEntry>;
 pub struct SyncMemo {
     /// The phone's clock at the last sync the server acknowledged.
     pub last_sync_ms: Option<i64>,
+    /// Everyone who has signed in on this phone with entries to make, by
+    /// id and name: entries waiting for another worker say whose they are.
+    /// Kept across sign-outs, like the entries themselves.
+    #[serde(default)]
+    pub authors: Vec<crate::model::Colleague>,
+}
+
+impl SyncMemo {
+    /// The name of the worker with this id, as this phone knows it.
+    pub fn author_name(&self, id: i64) -> String {
+        self.authors
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| "a worker this phone does not know".to_owned())
+    }
 }
 
 #[cfg(feature = "hydrate")]

@@ -80,6 +80,31 @@ pub fn signing_proof(check: &str, item_id: &str, booking_id: i64) -> String {
     hex(&digest)
 }
 
+/// A digest of the words an offline signature carries: the record's text
+/// and the note on why the other worker did not sign. Each part is
+/// length-prefixed, so no two different texts share a digest's input.
+pub fn text_digest(summary: &str, ended_early: &str, incident: &str, unsigned_note: &str) -> String {
+    let mut hash = Sha256::new();
+    for part in [summary, ended_early, incident, unsigned_note] {
+        hash.update((part.len() as u64).to_le_bytes());
+        hash.update(part.as_bytes());
+    }
+    hex(&hash.finalize())
+}
+
+/// What binds an offline signature to its words: good for this queue item,
+/// this session and this text only. The phone computes it when the worker
+/// signs; a text changed on the phone afterwards no longer matches.
+pub fn text_proof(check: &str, item_id: &str, booking_id: i64, digest: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"text\0")
+        .chain_update(signing_proof(check, item_id, booking_id).as_bytes())
+        .chain_update([0])
+        .chain_update(digest.as_bytes())
+        .finalize();
+    hex(&digest)
+}
+
 /// Compares two hex strings in time that does not depend on where they
 /// differ.
 pub fn same(a: &str, b: &str) -> bool {
@@ -124,6 +149,21 @@ mod tests {
         assert!(!same(&proof, &signing_proof(&check, "item-1", 8)));
         let wrong_pin = pin_check("salt", "394818");
         assert!(!same(&proof, &signing_proof(&wrong_pin, "item-1", 7)));
+    }
+
+    #[test]
+    fn a_text_proof_binds_the_words_signed() {
+        let check = pin_check("salt", "394817");
+        let words = text_digest("Went well", "", "", "");
+        let proof = text_proof(&check, "item-1", 7, &words);
+        assert!(same(&proof, &text_proof(&check, "item-1", 7, &words)));
+        let edited = text_digest("Went badly", "", "", "");
+        assert!(!same(&proof, &text_proof(&check, "item-1", 7, &edited)));
+        // Moving words between fields changes the digest too.
+        assert_ne!(text_digest("ab", "c", "", ""), text_digest("a", "bc", "", ""));
+        assert_ne!(words, text_digest("Went well", "", "", "Tom was unwell"));
+        assert!(!same(&proof, &text_proof(&check, "item-2", 7, &words)));
+        assert!(!same(&proof, &signing_proof(&check, "item-1", 7)));
     }
 
     #[test]

@@ -108,6 +108,52 @@ pub fn span_words(ms: i64) -> String {
     }
 }
 
+/// What one signature binds: the version signed, the record's text, why
+/// the other worker did not sign (if said), and every entry the record held
+/// then, each by its id and its stored body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedContent<'a> {
+    pub booking_id: i64,
+    pub version: i32,
+    pub summary: &'a str,
+    pub ended_early: &'a str,
+    pub incident: &'a str,
+    pub unsigned_note: &'a str,
+    /// (entry id, stored body), in any order: they are hashed sorted by id.
+    pub entries: Vec<(&'a str, &'a str)>,
+}
+
+impl SignedContent<'_> {
+    /// The SHA-256 of exactly this content, as hex. Every part is
+    /// length-prefixed, so moving words from one part to the next, or an
+    /// entry's body into its id, gives another hash.
+    pub fn hash(&self) -> String {
+        let mut entries = self.entries.clone();
+        entries.sort_unstable();
+        let mut hash = Sha256::new();
+        let mut part = |text: &str| {
+            hash.update((text.len() as u64).to_be_bytes());
+            hash.update(text.as_bytes());
+        };
+        part("signed record v1");
+        part(&self.booking_id.to_string());
+        part(&self.version.to_string());
+        part(self.summary);
+        part(self.ended_early);
+        part(self.incident);
+        part(self.unsigned_note);
+        part(&entries.len().to_string());
+        for (id, body) in entries {
+            part(id);
+            part(body);
+        }
+        hash.finalize()
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
+    }
+}
+
 /// One link of the audit trail, as hashed: who did what to which record, when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
@@ -180,6 +226,36 @@ pub fn first_broken(entries: &[AuditEntry]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn content<'a>(summary: &'a str, entries: Vec<(&'a str, &'a str)>) -> SignedContent<'a> {
+        SignedContent {
+            booking_id: 4,
+            version: 1,
+            summary,
+            ended_early: "",
+            incident: "",
+            unsigned_note: "",
+            entries,
+        }
+    }
+
+    #[test]
+    fn a_signature_hash_changes_with_any_word_or_entry_signed() {
+        let base = content("Went well", vec![("a", "{x}"), ("b", "{y}")]);
+        let hash = base.hash();
+        assert_eq!(hash.len(), 64);
+        // The order entries are read in does not matter.
+        assert_eq!(hash, content("Went well", vec![("b", "{y}"), ("a", "{x}")]).hash());
+        assert_ne!(hash, content("Went well.", vec![("a", "{x}"), ("b", "{y}")]).hash());
+        assert_ne!(hash, content("Went well", vec![("a", "{x}")]).hash());
+        assert_ne!(hash, content("Went well", vec![("a", "{x}"), ("b", "{z}")]).hash());
+        assert_ne!(hash, SignedContent { version: 2, ..base.clone() }.hash());
+        assert_ne!(hash, SignedContent { unsigned_note: "Tom was ill", ..base.clone() }.hash());
+        assert_ne!(
+            SignedContent { summary: "ab", ended_early: "c", ..base.clone() }.hash(),
+            SignedContent { summary: "a", ended_early: "bc", ..base.clone() }.hash()
+        );
+    }
     use crate::domain::london_time::ms_from_london;
     use chrono::NaiveDate;
 

@@ -185,6 +185,11 @@ pub enum EntryKind {
         unsigned_note: String,
         /// `pin::signing_proof` for this item: the PIN itself is not kept.
         proof: String,
+        /// `pin::text_proof` for this item and the text above: a text
+        /// changed on the phone after signing no longer matches it. Empty
+        /// from builds older than the proof (refused: sign again).
+        #[serde(default)]
+        text_proof: String,
     },
 }
 
@@ -217,6 +222,15 @@ pub struct SessionEntry {
     pub kind: EntryKind,
 }
 
+/// How far after the server's clock (once the phone's measured offset is
+/// allowed for) an entry may be dated: a few minutes of drift between the
+/// phone's clock and its last offset, no more.
+pub const AHEAD_SLACK_MS: i64 = 5 * 60_000;
+
+/// A phone clock further than this from the server's is shown on the
+/// record beside the times it gave.
+pub const SHOWN_OFFSET_MS: i64 = 60_000;
+
 /// What the server knows of a session when it checks an entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionFacts {
@@ -224,42 +238,95 @@ pub struct SessionFacts {
     pub starts_ms: i64,
     pub ends_ms: i64,
     pub cancelled: bool,
-    /// The record has been signed: nothing more is added to it.
-    pub signed: bool,
+    /// The record is signed (or released): what arrives now is stored as a
+    /// late entry, outside what the signatures cover.
+    pub locked: bool,
     /// The workers booked to supervise it.
     pub workers: Vec<i64>,
 }
 
-/// Checks one entry against its session and its author. Returns the reason
-/// for refusing it, in words the worker can act on.
+/// Who sent an entry and when it reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arrival {
+    /// The signed-in worker who sent it.
+    pub sender: i64,
+    /// The server's clock on receipt.
+    pub server_ms: i64,
+    /// How far the phone's clock was behind the server's when it sent the
+    /// batch (server minus phone; negative when the phone was fast).
+    pub clock_offset_ms: i64,
+}
+
+impl Arrival {
+    /// How far after the server's clock the phone dated `at_ms`, once its
+    /// offset is allowed for (negative or zero: not ahead). Saturating: the
+    /// numbers come from the phone.
+    pub fn ahead_ms(&self, at_ms: i64) -> i64 {
+        at_ms
+            .saturating_add(self.clock_offset_ms)
+            .saturating_sub(self.server_ms)
+    }
+}
+
+/// How an accepted entry is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// Part of the record as the workers sign it.
+    OnTime,
+    /// Received after the record was signed: stored and shown as "received
+    /// after signing", never covered by the signatures already made.
+    Late,
+}
+
+/// Checks one entry against its session and its sender. Returns how it is
+/// stored, or the reason for refusing it, in words the worker can act on.
+///
+/// A safeguarding concern from a worker booked on the session is never
+/// refused for its record being signed, its session cancelled or its time:
+/// it is stored (late when the record is signed) and reaches the
+/// coordinator; its times are shown beside the server's.
 pub fn check_entry(
     entry: &SessionEntry,
     session: &SessionFacts,
-    author: i64,
-) -> Result<(), String> {
+    arrival: &Arrival,
+) -> Result<Admission, String> {
+    if !session.workers.contains(&arrival.sender) {
+        return Err("You are not booked to supervise this session.".into());
+    }
+    let admission = if session.locked {
+        Admission::Late
+    } else {
+        Admission::OnTime
+    };
+    if let EntryKind::Observation { category, text } = &entry.kind
+        && category.is_safeguarding()
+    {
+        check_text(text)?;
+        return Ok(admission);
+    }
     if session.cancelled {
         return Err("This session was cancelled, so nothing more can be recorded for it.".into());
     }
-    if session.signed {
-        return Err(
-            "This session's record has been signed, so nothing more can be added to it. Add an addendum to the record instead."
-                .into(),
-        );
-    }
-    if !session.workers.contains(&author) {
-        return Err("You are not booked to supervise this session.".into());
+    let ahead = arrival.ahead_ms(entry.at_ms);
+    if ahead > AHEAD_SLACK_MS {
+        return Err(format!(
+            "This entry is dated {} minutes after the centre's clock, so it cannot have happened yet. Check the phone's clock and the time you chose.",
+            ahead / 60_000
+        ));
     }
     if let EntryKind::Signature { .. } = entry.kind {
         // Signed after the session, up to the 48-hour limit and beyond:
         // only a time before the session is wrong.
-        if entry.at_ms < session.starts_ms - SLACK_MS {
+        if entry.at_ms < session.starts_ms.saturating_sub(SLACK_MS) {
             return Err(
                 "This signature is dated before the session. Check the phone's clock.".into(),
             );
         }
-        return Ok(());
+        return Ok(admission);
     }
-    if entry.at_ms < session.starts_ms - SLACK_MS || entry.at_ms > session.ends_ms + SLACK_MS {
+    if entry.at_ms < session.starts_ms.saturating_sub(SLACK_MS)
+        || entry.at_ms > session.ends_ms.saturating_add(SLACK_MS)
+    {
         return Err(
             "The time of this entry is far from the session's time. Check the phone's clock and the time you chose."
                 .into(),
@@ -267,9 +334,9 @@ pub fn check_entry(
     }
     let supported = session.service != Service::Supervised;
     match &entry.kind {
-        EntryKind::Observation { category, text } => {
+        EntryKind::Observation { text, .. } => {
             check_text(text)?;
-            if supported && !category.is_safeguarding() {
+            if supported {
                 return Err(
                     "Supported sessions record attendance only (and safeguarding concerns), not notes."
                         .into(),
@@ -297,7 +364,7 @@ pub fn check_entry(
         | EntryKind::Attendance { .. }
         | EntryKind::Signature { .. } => {}
     }
-    Ok(())
+    Ok(admission)
 }
 
 fn check_text(text: &str) -> Result<(), String> {
@@ -518,8 +585,18 @@ mod tests {
             starts_ms: START,
             ends_ms: START + 60 * MIN,
             cancelled: false,
-            signed: false,
+            locked: false,
             workers: vec![7, 8],
+        }
+    }
+
+    /// Sent by `sender` two days after the session, by a phone whose clock
+    /// agrees with the server's.
+    fn by(sender: i64) -> Arrival {
+        Arrival {
+            sender,
+            server_ms: START + 48 * 60 * MIN,
+            clock_offset_ms: 0,
         }
     }
 
@@ -555,6 +632,7 @@ mod tests {
             incident: String::new(),
             unsigned_note: String::new(),
             proof: "ab".into(),
+            text_proof: "cd".into(),
         }
     }
 
@@ -563,18 +641,18 @@ mod tests {
         let session = facts(Service::Supervised);
         let mut late = entry(signature());
         late.at_ms = START + 30 * 60 * MIN;
-        assert_eq!(check_entry(&late, &session, 7), Ok(()));
+        assert_eq!(check_entry(&late, &session, &by(7)), Ok(Admission::OnTime));
         let mut late_note = entry(note("Played"));
         late_note.at_ms = late.at_ms;
-        assert!(check_entry(&late_note, &session, 7).is_err());
+        assert!(check_entry(&late_note, &session, &by(7)).is_err());
         let mut early = entry(signature());
         early.at_ms = START - SLACK_MS - 1;
         assert!(
-            check_entry(&early, &session, 7)
+            check_entry(&early, &session, &by(7))
                 .unwrap_err()
                 .contains("before the session")
         );
-        assert!(check_entry(&entry(signature()), &session, 9).is_err());
+        assert!(check_entry(&entry(signature()), &session, &by(9)).is_err());
     }
 
     #[test]
@@ -594,22 +672,22 @@ mod tests {
             check_entry(
                 &entry(note("Played with bricks")),
                 &facts(Service::Supervised),
-                7
+                &by(7)
             ),
-            Ok(())
+            Ok(Admission::OnTime)
         );
     }
 
     #[test]
     fn refusals_say_why() {
         let supervised = facts(Service::Supervised);
-        let err = check_entry(&entry(note("x")), &supervised, 9).unwrap_err();
+        let err = check_entry(&entry(note("x")), &supervised, &by(9)).unwrap_err();
         assert!(err.contains("not booked"), "{err}");
-        let err = check_entry(&entry(note("   ")), &supervised, 7).unwrap_err();
+        let err = check_entry(&entry(note("   ")), &supervised, &by(7)).unwrap_err();
         assert!(err.contains("empty"), "{err}");
         let long = "a".repeat(MAX_TEXT_CHARS + 1);
         assert!(
-            check_entry(&entry(note(&long)), &supervised, 7)
+            check_entry(&entry(note(&long)), &supervised, &by(7))
                 .unwrap_err()
                 .contains("characters")
         );
@@ -618,7 +696,7 @@ mod tests {
             ..supervised.clone()
         };
         assert!(
-            check_entry(&entry(note("x")), &cancelled, 7)
+            check_entry(&entry(note("x")), &cancelled, &by(7))
                 .unwrap_err()
                 .contains("cancelled")
         );
@@ -627,19 +705,17 @@ mod tests {
             ..entry(note("x"))
         };
         assert!(
-            check_entry(&far, &supervised, 7)
+            check_entry(&far, &supervised, &by(7))
                 .unwrap_err()
                 .contains("clock")
         );
         let to_stranger = entry(EntryKind::SightAndSound { holder: 99 });
-        assert!(check_entry(&to_stranger, &supervised, 7).is_err());
+        assert!(check_entry(&to_stranger, &supervised, &by(7)).is_err());
         assert_eq!(
             check_entry(
                 &entry(EntryKind::SightAndSound { holder: 8 }),
-                &supervised,
-                7
-            ),
-            Ok(())
+                &supervised, &by(7)),
+            Ok(Admission::OnTime)
         );
     }
 
@@ -647,7 +723,7 @@ mod tests {
     fn supported_sessions_take_attendance_and_safeguarding_only() {
         let supported = facts(Service::Supported);
         assert!(
-            check_entry(&entry(note("Played")), &supported, 7)
+            check_entry(&entry(note("Played")), &supported, &by(7))
                 .unwrap_err()
                 .contains("attendance only")
         );
@@ -655,20 +731,113 @@ mod tests {
             category: Category::SafeguardingConcern,
             text: "Raised voice".into(),
         };
-        assert_eq!(check_entry(&entry(concern), &supported, 7), Ok(()));
+        assert_eq!(check_entry(&entry(concern), &supported, &by(7)), Ok(Admission::OnTime));
         let arrived = EntryKind::Attendance {
             party: Party::Child,
             movement: Movement::Arrived,
         };
-        assert_eq!(check_entry(&entry(arrived), &supported, 7), Ok(()));
+        assert_eq!(check_entry(&entry(arrived), &supported, &by(7)), Ok(Admission::OnTime));
         assert!(
             check_entry(
                 &entry(EntryKind::SightAndSound { holder: 7 }),
-                &supported,
-                7
-            )
+                &supported, &by(7))
             .is_err()
         );
+    }
+
+    fn concern(text: &str) -> EntryKind {
+        EntryKind::Observation {
+            category: Category::SafeguardingConcern,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn after_signing_entries_are_stored_late_and_a_concern_is_never_refused_for_its_state() {
+        let signed = SessionFacts {
+            locked: true,
+            ..facts(Service::Supervised)
+        };
+        assert_eq!(
+            check_entry(&entry(note("Typed offline")), &signed, &by(8)),
+            Ok(Admission::Late)
+        );
+        assert_eq!(
+            check_entry(&entry(concern("Said something worrying")), &signed, &by(8)),
+            Ok(Admission::Late)
+        );
+        let cancelled = SessionFacts {
+            cancelled: true,
+            ..facts(Service::Supervised)
+        };
+        assert_eq!(
+            check_entry(&entry(concern("At the door")), &cancelled, &by(7)),
+            Ok(Admission::OnTime)
+        );
+        // Dated far from the session, or ahead of the server's clock: a
+        // concern is still stored (its times are shown beside the server's).
+        let odd_time = SessionEntry {
+            at_ms: START + 400 * 24 * 60 * MIN,
+            ..entry(concern("Clock was wrong"))
+        };
+        assert_eq!(
+            check_entry(&odd_time, &facts(Service::Supervised), &by(7)),
+            Ok(Admission::OnTime)
+        );
+        // Only a worker booked on the session may add to it, concern or not.
+        assert!(check_entry(&entry(concern("x")), &signed, &by(9)).is_err());
+    }
+
+    #[test]
+    fn an_entry_dated_after_the_servers_clock_is_refused_allowing_for_the_phones_offset() {
+        let session = facts(Service::Supervised);
+        let during = Arrival {
+            sender: 7,
+            server_ms: START + 20 * MIN,
+            clock_offset_ms: 0,
+        };
+        let ended_later = SessionEntry {
+            at_ms: START + 50 * MIN,
+            ..entry(EntryKind::Ended)
+        };
+        let err = check_entry(&ended_later, &session, &during).unwrap_err();
+        assert!(err.contains("30 minutes after the centre's clock"), "{err}");
+        // Four minutes ahead is drift, not the future.
+        let drift = SessionEntry {
+            at_ms: START + 24 * MIN,
+            ..entry(EntryKind::Ended)
+        };
+        assert_eq!(check_entry(&drift, &session, &during), Ok(Admission::OnTime));
+        // A phone ten minutes fast dates everything ten minutes ahead; its
+        // measured offset (server minus phone: -10 minutes) puts it right.
+        let fast_phone = Arrival {
+            clock_offset_ms: -10 * MIN,
+            ..during
+        };
+        let now_on_fast_phone = SessionEntry {
+            at_ms: START + 30 * MIN,
+            ..entry(note("Now"))
+        };
+        assert_eq!(
+            check_entry(&now_on_fast_phone, &session, &fast_phone),
+            Ok(Admission::OnTime)
+        );
+        assert!(check_entry(&now_on_fast_phone, &session, &during).is_err());
+        // Numbers from the phone cannot overflow the check.
+        let absurd = Arrival {
+            clock_offset_ms: i64::MAX,
+            ..during
+        };
+        let far_future = SessionEntry {
+            at_ms: i64::MAX,
+            ..entry(note("x"))
+        };
+        assert!(check_entry(&far_future, &session, &absurd).is_err());
+        let far_past = SessionEntry {
+            at_ms: i64::MIN,
+            ..entry(note("x"))
+        };
+        assert!(check_entry(&far_past, &session, &during).is_err());
     }
 
     #[test]

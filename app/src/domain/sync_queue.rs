@@ -4,6 +4,9 @@
 //! removes, what a rejection keeps, and how long to wait after a failure.
 //!
 //! The rules:
+//! - every item carries its author from the moment it is made, and is sent
+//!   only while its author is signed in: on a shared phone, one worker's
+//!   items wait for them and never travel under another's sign-in;
 //! - items are sent oldest first (device time, then id), in batches;
 //! - an item leaves the queue only when the server has acknowledged it,
 //!   as stored now or as stored before (a replay);
@@ -23,6 +26,10 @@ pub struct QueuedItem<T> {
     pub device_ms: i64,
     /// Why the server refused it, if it did.
     pub rejected: Option<String>,
+    /// The user id of the worker who made it. Items saved by builds older
+    /// than this field read as 0: nobody's, so never sent by anyone.
+    #[serde(default)]
+    pub author: i64,
     pub payload: T,
 }
 
@@ -36,6 +43,10 @@ pub enum ItemOutcome {
     AlreadyStored { id: String },
     /// Refused, with a reason a person can act on.
     Rejected { id: String, reason: String },
+    /// Not stored, and not refused either: the phone keeps it as it is and
+    /// sends it again later (an item that reached the server under another
+    /// worker's sign-in, when the phone changed hands mid-sync).
+    Held { id: String, reason: String },
 }
 
 impl ItemOutcome {
@@ -43,7 +54,8 @@ impl ItemOutcome {
         match self {
             ItemOutcome::Stored { id }
             | ItemOutcome::AlreadyStored { id }
-            | ItemOutcome::Rejected { id, .. } => id,
+            | ItemOutcome::Rejected { id, .. }
+            | ItemOutcome::Held { id, .. } => id,
         }
     }
 }
@@ -94,14 +106,34 @@ impl<T: Clone> SyncQueue<T> {
         self.items.iter().filter(|item| item.rejected.is_some())
     }
 
-    /// The next batch to send: the oldest items that have not been rejected.
-    pub fn next_batch(&self, max: usize) -> Vec<QueuedItem<T>> {
+    /// The next batch `author` may send: their oldest items that have not
+    /// been rejected. Nobody else's items are ever in it.
+    pub fn next_batch(&self, author: i64, max: usize) -> Vec<QueuedItem<T>> {
         self.items
             .iter()
-            .filter(|item| item.rejected.is_none())
+            .filter(|item| item.rejected.is_none() && item.author == author)
             .take(max)
             .cloned()
             .collect()
+    }
+
+    /// Items on the phone that belong to someone other than `author`, by
+    /// author id (ascending) with their count: they wait for their author.
+    pub fn waiting_for_others(&self, author: i64) -> Vec<(i64, usize)> {
+        let mut counts: Vec<(i64, usize)> = Vec::new();
+        for item in self.items.iter().filter(|item| item.author != author) {
+            match counts.iter_mut().find(|(who, _)| *who == item.author) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((item.author, 1)),
+            }
+        }
+        counts.sort_unstable();
+        counts
+    }
+
+    /// `author`'s own items still on the phone, refused ones included.
+    pub fn unsynced_of(&self, author: i64) -> usize {
+        self.items.iter().filter(|item| item.author == author).count()
     }
 
     /// Applies the server's answer: acknowledged items leave the queue,
@@ -122,6 +154,7 @@ impl<T: Clone> SyncQueue<T> {
                     self.items[at].rejected = Some(reason.clone());
                     applied.rejected += 1;
                 }
+                ItemOutcome::Held { .. } => {}
             }
         }
         applied
@@ -145,11 +178,14 @@ pub fn retry_delay_ms(failures: u32) -> u64 {
 mod tests {
     use super::*;
 
+    const ME: i64 = 7;
+
     fn item(id: &str, device_ms: i64) -> QueuedItem<&'static str> {
         QueuedItem {
             id: id.to_owned(),
             device_ms,
             rejected: None,
+            author: ME,
             payload: "note",
         }
     }
@@ -165,8 +201,8 @@ mod tests {
         queue.push(item("a", 10));
         queue.push(item("b", 10));
         assert_eq!(ids(&queue), ["a", "b", "c"]);
-        assert_eq!(queue.next_batch(2).len(), 2);
-        assert_eq!(queue.next_batch(2)[0].id, "a");
+        assert_eq!(queue.next_batch(ME, 2).len(), 2);
+        assert_eq!(queue.next_batch(ME, 2)[0].id, "a");
     }
 
     #[test]
@@ -206,9 +242,42 @@ mod tests {
             queue.rejected().next().unwrap().rejected.as_deref(),
             Some("The session was cancelled.")
         );
-        let batch = queue.next_batch(10);
+        let batch = queue.next_batch(ME, 10);
         assert_eq!(batch.len(), 1);
         assert_eq!(batch[0].id, "b");
+    }
+
+    #[test]
+    fn a_shared_phone_sends_only_the_signed_in_workers_items() {
+        let theirs = |id: &str, at: i64, author: i64| QueuedItem {
+            author,
+            ..item(id, at)
+        };
+        let queue = SyncQueue::from_items(vec![
+            theirs("a", 1, 8),
+            item("b", 2),
+            theirs("c", 3, 8),
+            theirs("d", 4, 0),
+        ]);
+        let mine = queue.next_batch(ME, 10);
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].id, "b");
+        let toms: Vec<String> = queue.next_batch(8, 10).into_iter().map(|i| i.id).collect();
+        assert_eq!(toms, ["a", "c"]);
+        // An item from an older build names user 0, whom nobody signs in as.
+        assert_eq!(queue.waiting_for_others(ME), vec![(0, 1), (8, 2)]);
+        assert_eq!(queue.unsynced_of(ME), 1);
+    }
+
+    #[test]
+    fn a_held_item_stays_as_it_was() {
+        let mut queue = SyncQueue::from_items(vec![item("a", 1)]);
+        let applied = queue.apply(&[ItemOutcome::Held {
+            id: "a".into(),
+            reason: "Another worker's".into(),
+        }]);
+        assert_eq!(applied, Applied::default());
+        assert_eq!(queue.next_batch(ME, 10).len(), 1);
     }
 
     #[test]

@@ -92,7 +92,8 @@ fn Concerns() -> AnyView {
                                 <a href=format!("/coordinator/sessions/{}", c.booking_id)>
                                     {format!("{} {} · {} · {}", format_london_day(c.at_ms), format_london_time(c.at_ms), c.case_reference, c.author)}
                                 </a>
-                                <span class="line-text">{c.text}</span>
+                                <span class="line-text">{c.text.clone()}</span>
+                                {concern_flag(&c).map(|flag| view! { <span class="hint concern-flag">{flag}</span> })}
                             </li>
                         }).collect_view()}
                     </ul>
@@ -224,5 +225,24 @@ fn AccountRow(account: AccountSummary, reset: ServerAction<ResetPassword>) -> im
                 </ActionForm>
             </details>
         </li>
+    }
+}
+
+/// What the coordinator should know about a concern's times: that it came
+/// after the record was signed, or that the phone dated it after it reached
+/// the centre (both times shown, so the clock can be weighed).
+fn concern_flag(c: &ConcernAlert) -> Option<String> {
+    let received = format!(
+        "{} {}",
+        format_london_day(c.received_ms),
+        format_london_time(c.received_ms)
+    );
+    match (c.late, c.dated_ahead) {
+        (_, true) => Some(format!(
+            "The phone dated this after it reached the centre ({received}): check that phone's clock.{}",
+            if c.late { " Received after the record was signed." } else { "" }
+        )),
+        (true, false) => Some(format!("Received after the record was signed, at {received}.")),
+        (false, false) => None,
     }
 }

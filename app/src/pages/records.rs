@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::records::{
-    add_addendum, case_reports, cosign_queue, cosign_record, cosign_report, my_released_records,
+    add_addendum, ask_for_changes, case_reports, cosign_queue, cosign_record, cosign_report, my_released_records,
     my_released_reports, my_unsigned_records, read_final_report, read_record, return_record,
     save_record_text, sign_record, verify_audit_trail, write_final_report,
 };
@@ -117,18 +117,15 @@ fn draft(record: SessionRecord, version: RwSignal<u32>) -> AnyView {
     let sign = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         leptos::task::spawn_local(async move {
-            let result = match save_record_text(id, text()).await {
-                Ok(()) => {
-                    sign_record(
-                        id,
-                        password.get_untracked(),
-                        unsigned_note.get_untracked(),
-                        device::now_ms(),
-                    )
-                    .await
-                }
-                Err(error) => Err(error),
-            };
+            // The words on this page are what is signed, as they stand.
+            let result = sign_record(
+                id,
+                text(),
+                password.get_untracked(),
+                unsigned_note.get_untracked(),
+                device::now_ms(),
+            )
+            .await;
             password.set(String::new());
             match result {
                 Ok(RecordStatus::Draft) => outcome.set(Some(Ok(
@@ -192,7 +189,41 @@ fn draft(record: SessionRecord, version: RwSignal<u32>) -> AnyView {
             <button type="submit" class="button primary">"Sign"</button>
             {outcome_note(outcome)}
         </form>
+        {(!signed_by.is_empty()).then(|| ask_for_changes_form(id, version))}
         <RecordView record embedded=true />
+    }
+    .into_any()
+}
+
+/// For a version someone has signed: its words no longer change, so a
+/// worker who disagrees asks for changes, which opens a new version that
+/// everyone signs again.
+fn ask_for_changes_form(booking_id: i64, version: RwSignal<u32>) -> AnyView {
+    let comment = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<Result<String, AppError>>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            let result = ask_for_changes(booking_id, comment.get_untracked()).await;
+            if result.is_ok() {
+                comment.set(String::new());
+                version.update(|v| *v += 1);
+            }
+            outcome.set(Some(result.map(|()| {
+                "A new version is open: change the text and sign it; everyone signs it again.".to_owned()
+            })));
+        });
+    };
+    view! {
+        <form class="card stack" on:submit=submit>
+            <h2>"Ask for changes"</h2>
+            <p class="hint">"This version is signed as it stands. If it is wrong, say what should change: that opens a new version, and everyone signs again."</p>
+            <label class="field"><span>"What should change"</span>
+                <textarea rows="2" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+            </label>
+            <button type="submit" class="button secondary">"Ask for changes"</button>
+            {outcome_note(outcome)}
+        </form>
     }
     .into_any()
 }

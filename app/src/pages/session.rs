@@ -53,7 +53,7 @@ impl Local {
             if item.rejected.is_none() && !all.iter().any(|e| e.id == item.id) {
                 all.push(LoggedEntry {
                     id: item.id.clone(),
-                    author: me,
+                    author: if item.author == 0 { me } else { item.author },
                     at_ms: item.payload.at_ms,
                     saved_ms: item.device_ms,
                     kind: item.payload.kind.clone(),
@@ -181,6 +181,7 @@ fn session_view(
         .collect();
     let writer = Writer {
         booking_id: session.booking_id,
+        author: me.id,
         sync,
         local,
     };
@@ -246,6 +247,8 @@ fn session_view(
 #[derive(Clone, Copy)]
 pub(super) struct Writer {
     pub(super) booking_id: i64,
+    /// The signed-in worker: every entry carries them as its author.
+    author: i64,
     sync: SyncState,
     /// The page's copy of this session's entries, to show a saved entry at
     /// once without reading the whole queue back.
@@ -265,6 +268,7 @@ impl Writer {
             id,
             device_ms: device::now_ms(),
             rejected: None,
+            author: self.author,
             payload: SessionEntry {
                 booking_id: self.booking_id,
                 at_ms,

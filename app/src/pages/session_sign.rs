@@ -116,14 +116,21 @@ pub(super) fn sign_on_phone(context: SignContext) -> AnyView {
         }
         busy.set(true);
         let id = device::new_id();
-        let proof = pin::signing_proof(&pin::pin_check(&salt, &typed), &id, writer.booking_id);
+        let check = pin::pin_check(&salt, &typed);
         pin.set(String::new());
+        let words = [summary, ended_early, incident, unsigned_note]
+            .map(|field| field.get_untracked().trim().to_owned());
+        let [summary_text, ended_early_text, incident_text, note_text] = words;
+        // The proof binds these words: changed later on the phone, they no
+        // longer match it and the server refuses the signature.
+        let digest = pin::text_digest(&summary_text, &ended_early_text, &incident_text, &note_text);
         let kind = EntryKind::Signature {
-            summary: summary.get_untracked().trim().to_owned(),
-            ended_early: ended_early.get_untracked().trim().to_owned(),
-            incident: incident.get_untracked().trim().to_owned(),
-            unsigned_note: unsigned_note.get_untracked().trim().to_owned(),
-            proof,
+            proof: pin::signing_proof(&check, &id, writer.booking_id),
+            text_proof: pin::text_proof(&check, &id, writer.booking_id, &digest),
+            summary: summary_text,
+            ended_early: ended_early_text,
+            incident: incident_text,
+            unsigned_note: note_text,
         };
         let replaces: Vec<String> = refused_signatures
             .get_untracked()

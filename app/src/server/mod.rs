@@ -24,6 +24,8 @@ pub mod db;
 pub mod demo;
 /// Turning database and other failures into `AppError`s, logged once.
 pub mod failure;
+/// Crash points the fault-injection harness arms (`CCC_FAULTS`); off otherwise.
+pub mod faults;
 /// The indirect-contact log: items for a child, checked, forwarded or withheld.
 pub mod indirect;
 /// Payments, refunds, statements and booking statuses.

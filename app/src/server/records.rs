@@ -11,22 +11,26 @@ use sqlx::Row;
 use super::audit::Step;
 use super::signing::{self, Confirmed};
 use super::{Db, failure, sessions};
-use crate::domain::record::Deadlines;
+use crate::domain::pin;
+use crate::domain::record::{Deadlines, SignedContent};
 use crate::domain::role::Role;
 use crate::domain::session_log::EntryKind;
 use crate::error::AppError;
+use crate::domain::session_log::SHOWN_OFFSET_MS;
 use crate::model::{
-    Addendum, CurrentUser, RecordDue, RecordSignature, RecordStatus, RecordText, SessionRecord,
+    Addendum, CurrentUser, LateEntry, RecordDue, RecordSignature, RecordStatus, RecordText, SessionRecord,
 };
 
 /// The most a record's text fields may hold, in characters.
 const MAX_TEXT: usize = 10_000;
 
-/// When the worker ended the session: the latest "session ended" entry, if
-/// any.
+/// When the worker ended the session, by the server's clock: the latest
+/// "session ended" entry's time with its phone's offset allowed for, and
+/// never later than the entry reached the server.
 async fn ended_entry_ms(db: &Db, booking_id: i64) -> Result<Option<i64>, AppError> {
     let rows = sqlx::query(
-        "SELECT at_ms, body FROM session_entries WHERE booking_id = $1 AND kind = 'ended'",
+        "SELECT at_ms, clock_offset_ms, received_ms, body FROM session_entries \
+         WHERE booking_id = $1 AND kind = 'ended' AND late = 0",
     )
     .bind(booking_id)
     .fetch_all(&db.pool)
@@ -39,6 +43,9 @@ async fn ended_entry_ms(db: &Db, booking_id: i64) -> Result<Option<i64>, AppErro
             Ok(EntryKind::Ended)
         ) {
             let at: i64 = row.try_get("at_ms")?;
+            let offset: i64 = row.try_get("clock_offset_ms")?;
+            let received: i64 = row.try_get("received_ms")?;
+            let at = at.saturating_add(offset).min(received);
             latest = Some(latest.map_or(at, |l| l.max(at)));
         }
     }
@@ -120,8 +127,26 @@ pub async fn read(db: &Db, booking_id: i64, now_ms: i64) -> Result<SessionRecord
     .await?;
     let status: String = row.try_get("status")?;
     let case_id: i64 = row.try_get("case_id")?;
+    let current_text = RecordText {
+        summary: row.try_get("summary")?,
+        ended_early: row.try_get("ended_early")?,
+        incident: row.try_get("incident")?,
+    };
+    let version: i32 = row.try_get("version")?;
+    // Every stored body by id, to check each signature's hash against what
+    // is stored now (entries never change; this shows that they did not).
+    let bodies: std::collections::HashMap<String, String> = sqlx::query(
+        "SELECT id, body FROM session_entries WHERE booking_id = $1",
+    )
+    .bind(booking_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("id")?, r.try_get("body")?)))
+    .collect::<Result<_, AppError>>()?;
     let signatures = sqlx::query(
-        "SELECT s.version, u.display_name, s.signed_ms, s.device_ms, s.method, s.signed_text FROM record_signatures s \
+        "SELECT s.version, u.display_name, s.signed_ms, s.device_ms, s.method, s.signed_text, \
+         s.content_hash, s.covered, s.unsigned_note FROM record_signatures s \
          JOIN users u ON u.id = s.user_id WHERE s.booking_id = $1 ORDER BY s.version, s.signed_ms",
     )
     .bind(booking_id)
@@ -130,13 +155,44 @@ pub async fn read(db: &Db, booking_id: i64, now_ms: i64) -> Result<SessionRecord
     .iter()
     .map(|s| {
         let text: String = s.try_get("signed_text")?;
+        let text: RecordText = serde_json::from_str(&text)
+            .map_err(|e| failure::internal(format!("signed text: {e}")))?;
+        let signed_version: i32 = s.try_get("version")?;
+        let content_hash: String = s.try_get("content_hash")?;
+        let unsigned_note: String = s.try_get("unsigned_note")?;
+        let covered: Vec<String> = serde_json::from_str(&s.try_get::<String, _>("covered")?)
+            .map_err(|e| failure::internal(format!("covered entries: {e}")))?;
+        let intact = (!content_hash.is_empty()).then(|| {
+            let entries: Option<Vec<(&str, &str)>> = covered
+                .iter()
+                .map(|id| bodies.get(id).map(|body| (id.as_str(), body.as_str())))
+                .collect();
+            entries.is_some_and(|entries| {
+                SignedContent {
+                    booking_id,
+                    version: signed_version,
+                    summary: &text.summary,
+                    ended_early: &text.ended_early,
+                    incident: &text.incident,
+                    unsigned_note: &unsigned_note,
+                    entries,
+                }
+                .hash()
+                    == content_hash
+            })
+        });
         Ok(RecordSignature {
-            version: s.try_get::<i32, _>("version")?,
+            version: signed_version,
             name: s.try_get("display_name")?,
             signed_ms: s.try_get("signed_ms")?,
             device_ms: s.try_get("device_ms")?,
             method: s.try_get("method")?,
-            text: serde_json::from_str(&text).map_err(|e| failure::internal(format!("signed text: {e}")))?,
+            matches_current: signed_version == version && text == current_text,
+            text,
+            unsigned_note,
+            content_hash,
+            covered: covered.len(),
+            intact,
         })
     })
     .collect::<Result<Vec<_>, AppError>>()?;
@@ -157,6 +213,15 @@ pub async fn read(db: &Db, booking_id: i64, now_ms: i64) -> Result<SessionRecord
     })
     .collect::<Result<Vec<_>, AppError>>()?;
     let today = crate::domain::london_time::london_date(now_ms);
+    let mut entries = Vec::with_capacity(log.entries.len());
+    let mut late_entries = Vec::new();
+    for (entry, received_ms) in log.entries.into_iter().zip(log.received_ms) {
+        if log.late_ids.contains(&entry.id) {
+            late_entries.push(LateEntry { entry, received_ms });
+        } else {
+            entries.push(entry);
+        }
+    }
     Ok(SessionRecord {
         booking_id,
         case_reference: log.case_reference,
@@ -167,19 +232,21 @@ pub async fn read(db: &Db, booking_id: i64, now_ms: i64) -> Result<SessionRecord
         children: sessions::children_of(db, case_id, today).await?,
         workers: log.workers,
         status: RecordStatus::parse(&status).unwrap_or(RecordStatus::Draft),
-        version: row.try_get::<i32, _>("version")?,
+        version,
         deadlines: Deadlines::from_end(row.try_get("ended_ms")?),
-        text: RecordText {
-            summary: row.try_get("summary")?,
-            ended_early: row.try_get("ended_early")?,
-            incident: row.try_get("incident")?,
-        },
+        text: current_text,
         unsigned_note: row.try_get("unsigned_note")?,
         return_note: row.try_get("return_note")?,
         signatures,
         cosigned_by: row.try_get("cosigner")?,
         released_ms: row.try_get("released_ms")?,
-        entries: log.entries,
+        entries,
+        late_entries,
+        clock_offsets: log
+            .clock_offsets
+            .into_iter()
+            .filter(|c| c.offset_ms.abs() > SHOWN_OFFSET_MS)
+            .collect(),
         addenda,
     })
 }
@@ -222,12 +289,45 @@ pub async fn save_text(
     check_text("ended_early", &text.ended_early)?;
     check_text("incident", &text.incident)?;
     ensure(db, booking_id, now_ms).await?;
-    let (status, _) = status_of(db, booking_id).await?;
+    let (status, version) = status_of(db, booking_id).await?;
     if status != RecordStatus::Draft {
         return Err(AppError::conflict(
             "This record is signed, so it no longer changes. Add an addendum instead.",
         ));
     }
+    let signers = signers_of(db, booking_id, version).await?;
+    if !signers.is_empty() {
+        return Err(AppError::conflict(fixed_text_message(&signers)));
+    }
+    write_text(db, booking_id, text).await
+}
+
+/// Who has signed `version` of a record, by name.
+async fn signers_of(db: &Db, booking_id: i64, version: i32) -> Result<Vec<String>, AppError> {
+    sqlx::query(
+        "SELECT u.display_name FROM record_signatures s JOIN users u ON u.id = s.user_id \
+         WHERE s.booking_id = $1 AND s.version = $2 ORDER BY s.signed_ms",
+    )
+    .bind(booking_id)
+    .bind(version)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|row| Ok(row.try_get("display_name")?))
+    .collect()
+}
+
+/// Why a version's text can no longer change, and what to do instead.
+fn fixed_text_message(signers: &[String]) -> String {
+    format!(
+        "{} signed this version as it stands, so its text no longer changes. Sign it as it is, or ask for changes with a comment: that makes a new version, which everyone signs again.",
+        signers.join(" and ")
+    )
+}
+
+/// Writes a draft's text; the caller has checked that nobody signed the
+/// version (and the database refuses it otherwise).
+async fn write_text(db: &Db, booking_id: i64, text: &RecordText) -> Result<(), AppError> {
     sqlx::query("UPDATE session_records SET summary = $1, ended_early = $2, incident = $3 WHERE booking_id = $4 AND status = 'draft'")
         .bind(text.summary.trim())
         .bind(text.ended_early.trim())
@@ -240,6 +340,8 @@ pub async fn save_text(
 
 /// How one signature came about, beside who signed.
 struct Signing<'a> {
+    /// The words the signer saw and signs.
+    text: &'a RecordText,
     unsigned_note: &'a str,
     /// The signer's clock when they signed.
     device_ms: i64,
@@ -248,14 +350,17 @@ struct Signing<'a> {
     item_id: Option<&'a str>,
 }
 
-/// A worker signs the current version, confirming with their password or
-/// PIN. Once every booked worker has signed it, or the signer says why the
-/// other did not, the record is signed and locked. Returns the record's
-/// status afterwards.
+/// A worker signs the text they saw (`text`), confirming with their
+/// password or PIN. When nobody has signed the current version yet, that
+/// text becomes the version's; when someone has, the text must be theirs
+/// word for word. Once every booked worker has signed the version, or the
+/// signer says why the other did not, the record is signed and locked.
+/// Returns the record's status afterwards.
 pub async fn sign(
     db: &Db,
     booking_id: i64,
     worker: &CurrentUser,
+    text: &RecordText,
     password: &str,
     unsigned_note: &str,
     device_ms: i64,
@@ -264,15 +369,22 @@ pub async fn sign(
     if !sessions::is_booked(db, booking_id, worker.id).await? {
         return Err(AppError::not_found("That session"));
     }
+    check_record_text(text)?;
     let confirmed = signing::confirm(db, worker, password).await?;
-    let record = read(db, booking_id, now_ms).await?;
     let signing = Signing {
+        text,
         unsigned_note,
         device_ms,
         confirmed,
         item_id: None,
     };
-    add_signature(db, &record, worker, signing, now_ms).await
+    add_signature(db, booking_id, worker, signing, now_ms).await
+}
+
+fn check_record_text(text: &RecordText) -> Result<(), AppError> {
+    check_text("summary", &text.summary)?;
+    check_text("ended_early", &text.ended_early)?;
+    check_text("incident", &text.incident)
 }
 
 /// A signature made on the phone, as it arrives in a sync.
@@ -284,13 +396,16 @@ pub struct PhoneSignature<'a> {
     pub unsigned_note: &'a str,
     /// `pin::signing_proof` of the worker's PIN for this item and session.
     pub proof: &'a str,
+    /// `pin::text_proof` binding the proof to `text` and `unsigned_note`.
+    pub text_proof: &'a str,
     /// The phone's clock when the worker signed.
     pub device_ms: i64,
 }
 
 /// A signature made on a phone without signal and synced later: the text
-/// the worker wrote there, confirmed by their PIN's proof. `Ok(false)` when
-/// this queue item was stored before (a replayed sync).
+/// the worker wrote there, confirmed by their PIN's proof, which also binds
+/// that text. `Ok(false)` when this queue item was stored before (a
+/// replayed sync).
 pub async fn sign_from_phone(
     db: &Db,
     worker: &CurrentUser,
@@ -303,6 +418,7 @@ pub async fn sign_from_phone(
         ref text,
         unsigned_note,
         proof,
+        text_proof,
         device_ms,
     } = *signed;
     if let Some(row) = sqlx::query("SELECT user_id FROM record_signatures WHERE item_id = $1")
@@ -321,41 +437,75 @@ pub async fn sign_from_phone(
     if !sessions::is_booked(db, booking_id, worker.id).await? {
         return Err(AppError::not_found("That session"));
     }
-    check_text("summary", &text.summary)?;
-    check_text("ended_early", &text.ended_early)?;
-    check_text("incident", &text.incident)?;
+    check_record_text(text)?;
+    if text_proof.is_empty() {
+        return Err(AppError::invalid(
+            "pin",
+            "This signature was made by an older version of the app, which did not bind the text to the PIN. Sign again.",
+        ));
+    }
     let status = read(db, booking_id, now_ms).await?.status;
     if status != RecordStatus::Draft {
         return Err(AppError::conflict(
             "This record was signed already, so the text signed on the phone was not used. It is kept on the phone; add an addendum if it says more.",
         ));
     }
-    let confirmed = signing::confirm_proof(db, worker, item_id, booking_id, proof).await?;
-    save_text(db, booking_id, worker, text, now_ms).await?;
-    let record = read(db, booking_id, now_ms).await?;
+    let digest = pin::text_digest(
+        &text.summary,
+        &text.ended_early,
+        &text.incident,
+        unsigned_note,
+    );
+    let confirmed =
+        signing::confirm_proof(db, worker, item_id, booking_id, proof, text_proof, &digest)
+            .await?;
     let signing = Signing {
+        text,
         unsigned_note,
         device_ms,
         confirmed,
         item_id: Some(item_id),
     };
-    add_signature(db, &record, worker, signing, now_ms).await?;
+    add_signature(db, booking_id, worker, signing, now_ms).await?;
     Ok(true)
+}
+
+/// Every entry of a session the record holds (late ones excluded), as
+/// stored: (id, body).
+async fn stored_entries(db: &Db, booking_id: i64) -> Result<Vec<(String, String)>, AppError> {
+    sqlx::query("SELECT id, body FROM session_entries WHERE booking_id = $1 AND late = 0")
+        .bind(booking_id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get("id")?, row.try_get("body")?)))
+        .collect()
 }
 
 async fn add_signature(
     db: &Db,
-    record: &SessionRecord,
+    booking_id: i64,
     worker: &CurrentUser,
     signing: Signing<'_>,
     now_ms: i64,
 ) -> Result<RecordStatus, AppError> {
-    let booking_id = record.booking_id;
+    let record = read(db, booking_id, now_ms).await?;
     if record.status != RecordStatus::Draft {
         return Err(AppError::conflict("This record is already signed."));
     }
+    if record.deadlines.ended_ms > now_ms {
+        return Err(AppError::conflict(format!(
+            "The session has not ended yet by the centre's clock (it ends at {}), so its record cannot be signed.",
+            crate::domain::london_time::format_london_time(record.deadlines.ended_ms)
+        )));
+    }
+    let text = RecordText {
+        summary: signing.text.summary.trim().to_owned(),
+        ended_early: signing.text.ended_early.trim().to_owned(),
+        incident: signing.text.incident.trim().to_owned(),
+    };
     if record.service == crate::domain::schedule::Service::Supervised
-        && record.text.summary.trim().is_empty()
+        && text.summary.is_empty()
     {
         return Err(AppError::invalid(
             "summary",
@@ -372,16 +522,51 @@ async fn add_signature(
     if signed_before.iter().any(|s| s.name == worker.display_name) {
         return Err(AppError::conflict("You have already signed this version."));
     }
+    if !signed_before.is_empty() && text != record.text {
+        let names: Vec<String> = signed_before.iter().map(|s| s.name.clone()).collect();
+        return Err(AppError::conflict(format!(
+            "The text you signed differs from the version {} signed. {}",
+            names.join(" and "),
+            fixed_text_message(&names)
+        )));
+    }
     let signers_after = signed_before.len() + 1;
     let everyone = signers_after >= record.workers.len();
     let unsigned_note = signing.unsigned_note.trim();
     let complete = everyone || !unsigned_note.is_empty();
-    let signed_text = serde_json::to_string(&record.text).map_err(failure::internal)?;
+    let signed_text = serde_json::to_string(&text).map_err(failure::internal)?;
+    let entries = stored_entries(db, booking_id).await?;
+    let content = SignedContent {
+        booking_id,
+        version,
+        summary: &text.summary,
+        ended_early: &text.ended_early,
+        incident: &text.incident,
+        unsigned_note,
+        entries: entries
+            .iter()
+            .map(|(id, body)| (id.as_str(), body.as_str()))
+            .collect(),
+    };
+    let covered: Vec<&str> = entries.iter().map(|(id, _)| id.as_str()).collect();
+    let covered = serde_json::to_string(&covered).map_err(failure::internal)?;
 
     let mut tx = db.pool.begin().await?;
+    if signed_before.is_empty() && text != record.text {
+        // The first signer's words become the version's (the database
+        // refuses this once anyone has signed it).
+        sqlx::query("UPDATE session_records SET summary = $1, ended_early = $2, incident = $3 WHERE booking_id = $4 AND status = 'draft' AND version = $5")
+            .bind(text.summary.clone())
+            .bind(text.ended_early.clone())
+            .bind(text.incident.clone())
+            .bind(booking_id)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?;
+    }
     sqlx::query(
-        "INSERT INTO record_signatures (booking_id, version, user_id, signed_ms, device_ms, signed_text, method, item_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO record_signatures (booking_id, version, user_id, signed_ms, device_ms, signed_text, method, item_id, \
+         content_hash, covered, unsigned_note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(booking_id)
     .bind(version)
@@ -391,6 +576,9 @@ async fn add_signature(
     .bind(signed_text)
     .bind(signing.confirmed.as_str())
     .bind(signing.item_id.map(str::to_owned))
+    .bind(content.hash())
+    .bind(covered)
+    .bind(unsigned_note.to_owned())
     .execute(&mut *tx)
     .await?;
     if complete {
@@ -401,8 +589,9 @@ async fn add_signature(
             .await?;
     }
     let detail = format!(
-        "version {version}, with {}{}",
+        "version {version}, with {}, content {}{}",
         signing.confirmed.as_str(),
+        content.hash(),
         if complete { ", record signed" } else { "" }
     );
     Step::on_record(db, worker.id, booking_id, now_ms)
@@ -414,6 +603,59 @@ async fn add_signature(
     } else {
         RecordStatus::Draft
     })
+}
+
+/// A worker booked on the session asks for changes to a version someone
+/// has signed (a co-worker who disagrees with it, or a signer who spotted a
+/// mistake): the record moves to a new version with their comment, its
+/// text open again, and everyone signs it afresh. The signed version stays
+/// in the signatures' history.
+pub async fn ask_for_changes(
+    db: &Db,
+    booking_id: i64,
+    worker: &CurrentUser,
+    comment: &str,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    if !sessions::is_booked(db, booking_id, worker.id).await? {
+        return Err(AppError::not_found("That session"));
+    }
+    let comment = comment.trim();
+    if comment.is_empty() {
+        return Err(AppError::invalid(
+            "comment",
+            "Say what should change, so your co-worker knows.",
+        ));
+    }
+    check_text("comment", comment)?;
+    ensure(db, booking_id, now_ms).await?;
+    let (status, version) = status_of(db, booking_id).await?;
+    if status != RecordStatus::Draft {
+        return Err(AppError::conflict(
+            "This record is signed and waits for the coordinator: add an addendum instead.",
+        ));
+    }
+    if signers_of(db, booking_id, version).await?.is_empty() {
+        return Err(AppError::conflict(
+            "Nobody has signed this version yet, so its text can still be changed: edit it and save.",
+        ));
+    }
+    let note = format!("{} asked for changes: {comment}", worker.display_name);
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "UPDATE session_records SET version = version + 1, return_note = $1, unsigned_note = '' \
+         WHERE booking_id = $2 AND status = 'draft' AND version = $3",
+    )
+    .bind(note.clone())
+    .bind(booking_id)
+    .bind(version)
+    .execute(&mut *tx)
+    .await?;
+    Step::on_record(db, worker.id, booking_id, now_ms)
+        .audit(&mut tx, "new version", &format!("after version {version}: {note}"))
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A coordinator who did not sign it co-signs a signed record, which

@@ -11,15 +11,20 @@ use std::collections::{HashMap, HashSet};
 use sqlx::Row;
 
 use super::records::PhoneSignature;
-use super::{Db, failure};
+use super::{Db, failure, faults};
 use crate::domain::london_time::{age_on, london_date, ms_from_london, parse_date};
 use crate::domain::risk::RiskReason;
 use crate::domain::schedule::{BookingKind, Service};
-use crate::domain::session_log::{EntryKind, LoggedEntry, SessionEntry, SessionFacts, check_entry};
+use crate::domain::session_log::{
+    AHEAD_SLACK_MS, Admission, Arrival, EntryKind, LoggedEntry, SessionEntry, SessionFacts, check_entry,
+};
 use crate::domain::sync_queue::{ItemOutcome, QueuedItem};
+
+/// One queued entry as a phone sends it.
+type Queued = QueuedItem<SessionEntry>;
 use crate::error::AppError;
 use crate::model::{
-    ChildFirstName, Colleague, ConcernAlert, CurrentUser, LoggedSession, RecordStatus, RecordText,
+    ChildFirstName, ClockOffset, Colleague, ConcernAlert, CurrentUser, LoggedSession, RecordStatus, RecordText,
     SyncBatch, SyncReply, WorkerSession, WorkerSessions,
 };
 
@@ -27,7 +32,9 @@ use crate::model::{
 pub const MAX_BATCH: usize = 500;
 /// How far ahead the phone keeps sessions.
 const AHEAD_MS: i64 = 14 * 24 * 3_600_000;
-/// Rows per INSERT statement (10 values each, well inside both databases' limits).
+/// Values per stored entry.
+const COLUMNS: usize = 11;
+/// Rows per INSERT statement (11 values each, well inside both databases' limits).
 const ROWS_PER_INSERT: usize = 100;
 
 /// The worker's sessions from the start of today (London) for two weeks,
@@ -185,21 +192,41 @@ pub async fn facts(db: &Db, booking_id: i64) -> Result<Option<SessionFacts>, App
         starts_ms: row.try_get("starts_at")?,
         ends_ms: row.try_get("ends_at")?,
         cancelled: row.try_get::<Option<i64>, _>("cancelled_at")?.is_some(),
-        signed: row
+        locked: row
             .try_get::<Option<String>, _>("record_status")?
             .is_some_and(|status| status != "draft"),
         workers,
     }))
 }
 
-/// Stores a batch from `author`'s phone. Every item gets an outcome, in order.
+/// The id a raw item gives itself, if it gives one: a refusal names it so
+/// the phone can find the item it refers to.
+fn raw_id(raw: &serde_json::Value) -> String {
+    raw.get("id")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// An entry that passed its checks, waiting to be written.
+struct Admitted<'a> {
+    at: usize,
+    item: &'a Queued,
+    body: String,
+    late: bool,
+}
+
+/// Stores a batch from `worker`'s phone. Every item gets an outcome, in order.
 ///
-/// Entries are checked one by one and the good ones stored in one
-/// transaction. Signatures made on the phone come after (they lock the
-/// session, and a phone queues its signature after its entries): each one
-/// signs the record through `records::sign_from_phone`. An item refused now
-/// but stored by this author before (its reply was lost) is acknowledged
-/// as already stored, so the phone lets it go.
+/// Items are read one by one: one the server cannot read is refused alone.
+/// An item made by another worker (a shared phone) is refused, never stored
+/// under the sender. Entries are checked one by one and the good ones stored
+/// in one transaction; those arriving after the record was signed are
+/// stored as late entries. Signatures made on the phone come after (they
+/// lock the session, and a phone queues its signature after its entries):
+/// each one signs the record through `records::sign_from_phone`. An item
+/// refused now but stored by this author before (its reply was lost) is
+/// acknowledged as already stored, so the phone lets it go.
 pub async fn ingest(
     db: &Db,
     worker: &CurrentUser,
@@ -216,14 +243,33 @@ pub async fn ingest(
             ),
         ));
     }
-    let offset_ms = now_ms - batch.sent_ms;
-    let mut facts_by_booking: HashMap<i64, Option<SessionFacts>> = HashMap::new();
+    let arrival = Arrival {
+        sender: author,
+        server_ms: now_ms,
+        clock_offset_ms: now_ms.saturating_sub(batch.sent_ms),
+    };
     let mut outcomes: Vec<Option<ItemOutcome>> = vec![None; batch.items.len()];
-    let mut good: Vec<(usize, &QueuedItem<SessionEntry>, String)> = Vec::new();
+    let mut decoded: Vec<(usize, Queued)> = Vec::with_capacity(batch.items.len());
+    for (at, raw) in batch.items.iter().enumerate() {
+        match serde_json::from_value::<Queued>(raw.clone()) {
+            Ok(item) => decoded.push((at, item)),
+            Err(error) => {
+                outcomes[at] = Some(ItemOutcome::Rejected {
+                    id: raw_id(raw),
+                    reason: format!(
+                        "The centre could not read this entry ({error}). The app on this phone may be out of date: open it with signal to update it, and tell the coordinator what the entry said."
+                    ),
+                })
+            }
+        }
+    }
+    let mut facts_by_booking: HashMap<i64, Option<SessionFacts>> = HashMap::new();
+    let mut good: Vec<Admitted> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut good_observations: HashSet<&str> = HashSet::new();
-    let mut signatures: Vec<(usize, &QueuedItem<SessionEntry>)> = Vec::new();
-    for (at, item) in batch.items.iter().enumerate() {
+    let mut signatures: Vec<(usize, &Queued)> = Vec::new();
+    for (at, item) in &decoded {
+        let at = *at;
         let booking_id = item.payload.booking_id;
         if let std::collections::hash_map::Entry::Vacant(slot) = facts_by_booking.entry(booking_id)
         {
@@ -238,18 +284,28 @@ pub async fn ingest(
                 Err("This entry appears twice in one batch.".to_owned())
             }
             (Ok(_), None) => Err("This session does not exist.".to_owned()),
-            (Ok(_), Some(session)) => check_entry(&item.payload, session, author),
+            (Ok(_), Some(session)) => check_entry(&item.payload, session, &arrival),
         };
         let verdict = match (verdict, &item.payload.kind) {
-            (Ok(()), EntryKind::Correction { of, .. })
+            (Ok(admission), EntryKind::Correction { of, .. })
                 if !good_observations.contains(of.as_str()) =>
             {
-                correctable(db, of, author, booking_id).await?
+                correctable(db, of, author, booking_id)
+                    .await?
+                    .map(|()| admission)
             }
             (verdict, _) => verdict,
         };
+        if item.author != author {
+            // Never stored under the sender; the phone keeps it for its author.
+            outcomes[at] = Some(ItemOutcome::Held {
+                id: item.id.clone(),
+                reason: "This entry was made by another worker on this phone; it waits there for them to sign in.".into(),
+            });
+            continue;
+        }
         match verdict {
-            Ok(()) if matches!(item.payload.kind, EntryKind::Signature { .. }) => {
+            Ok(_) if matches!(item.payload.kind, EntryKind::Signature { .. }) => {
                 signatures.push((at, item));
             }
             Err(_) if stored_before(db, &item.id, author).await? => {
@@ -257,13 +313,18 @@ pub async fn ingest(
                     id: item.id.clone(),
                 })
             }
-            Ok(()) => {
+            Ok(admission) => {
                 if matches!(item.payload.kind, EntryKind::Observation { .. }) {
                     good_observations.insert(item.id.as_str());
                 }
                 let body = serde_json::to_string(&item.payload.kind)
                     .map_err(|e| failure::internal(format!("entry to JSON: {e}")))?;
-                good.push((at, item, body));
+                good.push(Admitted {
+                    at,
+                    item,
+                    body,
+                    late: admission == Admission::Late,
+                });
             }
             Err(reason) => {
                 outcomes[at] = Some(ItemOutcome::Rejected {
@@ -279,16 +340,16 @@ pub async fn ingest(
     for chunk in good.chunks(ROWS_PER_INSERT) {
         let mut sql = String::from(
             "INSERT INTO session_entries (id, booking_id, author_id, kind, safeguarding, at_ms, saved_ms, \
-             received_ms, clock_offset_ms, body) VALUES ",
+             received_ms, clock_offset_ms, body, late) VALUES ",
         );
         for row in 0..chunk.len() {
-            let base = row * 10;
+            let base = row * COLUMNS;
             if row > 0 {
                 sql.push_str(", ");
             }
             sql.push('(');
             sql.push_str(
-                &(1..=10)
+                &(1..=COLUMNS)
                     .map(|n| format!("${}", base + n))
                     .collect::<Vec<_>>()
                     .join(", "),
@@ -297,7 +358,8 @@ pub async fn ingest(
         }
         sql.push_str(" ON CONFLICT (id) DO NOTHING RETURNING id");
         let mut query = sqlx::query(&sql);
-        for (_, item, body) in chunk {
+        for admitted in chunk {
+            let item = admitted.item;
             query = query
                 .bind(item.id.clone())
                 .bind(item.payload.booking_id)
@@ -307,8 +369,9 @@ pub async fn ingest(
                 .bind(item.payload.at_ms)
                 .bind(item.device_ms)
                 .bind(now_ms)
-                .bind(offset_ms)
-                .bind(body.clone());
+                .bind(arrival.clock_offset_ms)
+                .bind(admitted.body.clone())
+                .bind(i32::from(admitted.late));
         }
         for row in query.fetch_all(&mut *tx).await? {
             stored.insert(row.try_get("id")?);
@@ -317,23 +380,22 @@ pub async fn ingest(
     // Ids not stored now were stored before: by this author (a replay, fine)
     // or, far less likely, by someone else (refused, never overwritten).
     let mut earlier_authors: HashMap<String, i64> = HashMap::new();
-    for (_, item, _) in good
-        .iter()
-        .filter(|(_, item, _)| !stored.contains(&item.id))
-    {
+    for admitted in good.iter().filter(|a| !stored.contains(&a.item.id)) {
         if let Some(row) = sqlx::query("SELECT author_id FROM session_entries WHERE id = $1")
-            .bind(item.id.clone())
+            .bind(admitted.item.id.clone())
             .fetch_optional(&mut *tx)
             .await?
         {
-            earlier_authors.insert(item.id.clone(), row.try_get("author_id")?);
+            earlier_authors.insert(admitted.item.id.clone(), row.try_get("author_id")?);
         }
     }
+    faults::maybe_crash(faults::Point::BeforeCommit);
     tx.commit().await?;
+    faults::maybe_crash(faults::Point::AfterCommit);
 
-    for (at, item, _) in &good {
-        let id = item.id.clone();
-        outcomes[*at] = Some(if stored.contains(&id) {
+    for admitted in &good {
+        let id = admitted.item.id.clone();
+        outcomes[admitted.at] = Some(if stored.contains(&id) {
             ItemOutcome::Stored { id }
         } else if earlier_authors.get(&id) == Some(&author) {
             ItemOutcome::AlreadyStored { id }
@@ -371,7 +433,7 @@ async fn stored_before(db: &Db, id: &str, author: i64) -> Result<bool, AppError>
 async fn signature_outcome(
     db: &Db,
     worker: &CurrentUser,
-    item: &QueuedItem<SessionEntry>,
+    item: &Queued,
     now_ms: i64,
 ) -> Result<ItemOutcome, AppError> {
     let EntryKind::Signature {
@@ -380,6 +442,7 @@ async fn signature_outcome(
         incident,
         unsigned_note,
         proof,
+        text_proof,
     } = &item.payload.kind
     else {
         return Err(failure::internal("a signature was expected"));
@@ -395,6 +458,7 @@ async fn signature_outcome(
         },
         unsigned_note,
         proof,
+        text_proof,
         device_ms: item.payload.at_ms,
     };
     let outcome = super::records::sign_from_phone(db, worker, &signed, now_ms).await;
@@ -469,7 +533,7 @@ pub async fn log(db: &Db, booking_id: i64) -> Result<LoggedSession, AppError> {
     .await?
     .ok_or_else(|| AppError::not_found("That session"))?;
     let rows = sqlx::query(
-        "SELECT id, author_id, at_ms, saved_ms, received_ms, body FROM session_entries \
+        "SELECT id, author_id, at_ms, saved_ms, received_ms, clock_offset_ms, late, body FROM session_entries \
          WHERE booking_id = $1 ORDER BY at_ms, id",
     )
     .bind(booking_id)
@@ -477,17 +541,32 @@ pub async fn log(db: &Db, booking_id: i64) -> Result<LoggedSession, AppError> {
     .await?;
     let mut entries = Vec::with_capacity(rows.len());
     let mut received_ms = Vec::with_capacity(rows.len());
+    let mut late_ids = Vec::new();
+    // Each author's offset at their latest sync: (author, received, offset).
+    let mut latest_offsets: Vec<(i64, i64, i64)> = Vec::new();
     for row in rows {
         let body: String = row.try_get("body")?;
+        let id: String = row.try_get("id")?;
+        let author: i64 = row.try_get("author_id")?;
+        let received: i64 = row.try_get("received_ms")?;
+        let offset: i64 = row.try_get("clock_offset_ms")?;
+        if row.try_get::<i32, _>("late")? == 1 {
+            late_ids.push(id.clone());
+        }
+        match latest_offsets.iter_mut().find(|(who, _, _)| *who == author) {
+            Some(slot) if slot.1 <= received => *slot = (author, received, offset),
+            Some(_) => {}
+            None => latest_offsets.push((author, received, offset)),
+        }
         entries.push(LoggedEntry {
-            id: row.try_get("id")?,
-            author: row.try_get("author_id")?,
+            id,
+            author,
             at_ms: row.try_get("at_ms")?,
             saved_ms: row.try_get("saved_ms")?,
             kind: serde_json::from_str(&body)
                 .map_err(|e| failure::internal(format!("stored entry: {e}")))?,
         });
-        received_ms.push(row.try_get("received_ms")?);
+        received_ms.push(received);
     }
     let service: Option<String> = booking.try_get("service")?;
     Ok(LoggedSession {
@@ -503,6 +582,11 @@ pub async fn log(db: &Db, booking_id: i64) -> Result<LoggedSession, AppError> {
         workers: workers_of(db, booking_id).await?,
         entries,
         received_ms,
+        late_ids,
+        clock_offsets: latest_offsets
+            .into_iter()
+            .map(|(author, _, offset_ms)| ClockOffset { author, offset_ms })
+            .collect(),
         record_status: booking
             .try_get::<Option<String>, _>("record_status")?
             .as_deref()
@@ -523,10 +607,10 @@ pub async fn log(db: &Db, booking_id: i64) -> Result<LoggedSession, AppError> {
 /// Safeguarding concerns received since `since_ms`, newest first.
 pub async fn concerns_since(db: &Db, since_ms: i64) -> Result<Vec<ConcernAlert>, AppError> {
     let rows = sqlx::query(
-        "SELECT e.booking_id, c.reference, u.display_name, e.at_ms, e.body FROM session_entries e \
+        "SELECT e.booking_id, c.reference, u.display_name, e.at_ms, e.received_ms, e.clock_offset_ms, e.late, e.body FROM session_entries e \
          JOIN bookings b ON b.id = e.booking_id JOIN cases c ON c.id = b.case_id \
          JOIN users u ON u.id = e.author_id \
-         WHERE e.safeguarding = 1 AND e.received_ms >= $1 ORDER BY e.at_ms DESC LIMIT 50",
+         WHERE e.safeguarding = 1 AND e.received_ms >= $1 ORDER BY e.received_ms DESC, e.at_ms DESC LIMIT 50",
     )
     .bind(since_ms)
     .fetch_all(&db.pool)
@@ -538,12 +622,22 @@ pub async fn concerns_since(db: &Db, since_ms: i64) -> Result<Vec<ConcernAlert>,
                 Ok(EntryKind::Observation { text, .. }) => text,
                 _ => String::new(),
             };
+            let at_ms: i64 = row.try_get("at_ms")?;
+            let received_ms: i64 = row.try_get("received_ms")?;
+            let arrival = Arrival {
+                sender: 0,
+                server_ms: received_ms,
+                clock_offset_ms: row.try_get("clock_offset_ms")?,
+            };
             Ok(ConcernAlert {
                 booking_id: row.try_get("booking_id")?,
                 case_reference: row.try_get("reference")?,
                 author: row.try_get("display_name")?,
-                at_ms: row.try_get("at_ms")?,
+                at_ms,
                 text,
+                received_ms,
+                late: row.try_get::<i32, _>("late")? == 1,
+                dated_ahead: arrival.ahead_ms(at_ms) > AHEAD_SLACK_MS,
             })
         })
         .collect()

@@ -140,13 +140,19 @@ pub async fn confirm(db: &Db, user: &CurrentUser, typed: &str) -> Result<Confirm
     }
 }
 
-/// Checks the proof an offline signature carries (`pin::signing_proof`).
+/// Checks the proofs an offline signature carries: that the PIN typed was
+/// right (`pin::signing_proof`; a wrong one counts towards the limit), and
+/// that the words it carries are the ones signed (`pin::text_proof`
+/// against `digest`; words changed on the phone after signing are refused,
+/// without counting against the PIN).
 pub async fn confirm_proof(
     db: &Db,
     user: &CurrentUser,
     item_id: &str,
     booking_id: i64,
     proof: &str,
+    text_proof: &str,
+    digest: &str,
 ) -> Result<Confirmed, AppError> {
     let Some((_, check)) = stored_pin(db, user.id).await? else {
         return Err(AppError::invalid(
@@ -155,11 +161,17 @@ pub async fn confirm_proof(
         ));
     };
     let good = pin::same(&pin::signing_proof(&check, item_id, booking_id), proof);
-    match note_pin(db, user.id, good).await? {
-        None => Ok(Confirmed::PinOnPhone),
-        Some(message) => Err(AppError::invalid(
+    if let Some(message) = note_pin(db, user.id, good).await? {
+        return Err(AppError::invalid(
             "pin",
             format!("The PIN typed when signing on the phone was not right. {message} Sign again."),
-        )),
+        ));
     }
+    if !pin::same(&pin::text_proof(&check, item_id, booking_id, digest), text_proof) {
+        return Err(AppError::invalid(
+            "pin",
+            "The words of this signature were changed on the phone after it was signed, so it was not used. Read the text again and sign it.",
+        ));
+    }
+    Ok(Confirmed::PinOnPhone)
 }

@@ -1,0 +1,44 @@
+-- Records a court can rely on (the SQLite migration of the same name says
+-- the same in its dialect).
+-- 1. An entry that reaches the server after its record was signed is kept
+--    as a late entry: stored, shown as "received after signing", and never
+--    covered by the signatures already made. The guard that refused every
+--    entry after signing now admits late entries, and nothing else.
+-- 2. A signature binds what was signed: the hash of the version's text, the
+--    signer's note on why a co-worker did not sign, and the entries it
+--    covered (their ids are kept, their bodies never change).
+-- 3. Once anyone has signed a version, its text does not change: a change
+--    is a new version, which everyone signs again.
+
+ALTER TABLE session_entries ADD COLUMN late INTEGER NOT NULL DEFAULT 0 CHECK (late IN (0, 1));
+
+CREATE OR REPLACE FUNCTION refuse_entry_when_signed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    signed BOOLEAN;
+BEGIN
+    signed := EXISTS (SELECT 1 FROM session_records r WHERE r.booking_id = NEW.booking_id AND r.status <> 'draft');
+    IF NEW.late = 0 AND signed THEN
+        RAISE EXCEPTION 'this session''s record is signed: only a late entry may be added';
+    END IF;
+    IF NEW.late = 1 AND NOT signed THEN
+        RAISE EXCEPTION 'an entry is late only once its record is signed';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+ALTER TABLE record_signatures ADD COLUMN content_hash TEXT NOT NULL DEFAULT '';
+-- The ids of the entries the signature covered, as a JSON array.
+ALTER TABLE record_signatures ADD COLUMN covered TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE record_signatures ADD COLUMN unsigned_note TEXT NOT NULL DEFAULT '';
+
+CREATE FUNCTION refuse_change_once_signed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM record_signatures s WHERE s.booking_id = OLD.booking_id AND s.version = OLD.version) THEN
+        RAISE EXCEPTION 'a version someone has signed does not change';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER session_records_fixed_once_signed BEFORE UPDATE OF summary, ended_early, incident ON session_records
+    FOR EACH ROW EXECUTE FUNCTION refuse_change_once_signed();
