@@ -100,12 +100,8 @@ impl SyncState {
             Ok(items) if ticket > self.recount_shown.get_untracked() => {
                 self.recount_shown.set(ticket);
                 let queue = SyncQueue::from_items(items);
-                self.refused.set(
-                    queue
-                        .rejected()
-                        .filter(|item| item.author == me)
-                        .count(),
-                );
+                self.refused
+                    .set(queue.rejected().filter(|item| item.author == me).count());
                 self.unsynced.set(queue.unsynced_of(me));
                 let others = queue.waiting_for_others(me);
                 let waiting = if others.is_empty() {
@@ -288,12 +284,8 @@ impl SyncState {
                     .await
                     .map_err(AppError::phone)?;
                 queue.apply(&outcomes);
-                self.refused.set(
-                    queue
-                        .rejected()
-                        .filter(|item| item.author == me)
-                        .count(),
-                );
+                self.refused
+                    .set(queue.rejected().filter(|item| item.author == me).count());
                 self.unsynced.set(queue.unsynced_of(me));
                 batch = queue.next_batch(me, size);
             }

@@ -96,8 +96,16 @@ export class BrowserRunner {
       const [label, category] = rng.pick(CATEGORIES);
       return { label, category, text: `${ctx.runTag} browser trial ${trial} observation ${i + 1}` };
     });
+    const faults = {
+      offline_during_save: () => this.offlineDuringSave(entries),
+      server_killed: () => this.serverKilled(entries),
+      crash_before_commit: () => this.crashAt("before_commit", entries),
+      crash_after_commit: () => this.crashAt("after_commit", entries),
+      reload_mid_sync: () => this.reloadMidSync(entries),
+      sw_upgrade: () => this.swUpgrade(entries),
+    };
     try {
-      await this[fault.replace(/_(\w)/g, (_, c) => c.toUpperCase())](entries);
+      await faults[fault]();
       await this.settle();
     } catch (error) {
       // Something the trial waited for did not happen. Put the network and
@@ -141,14 +149,6 @@ export class BrowserRunner {
     await this.ctx.server.start();
   }
 
-  async crashBeforeCommit(entries) {
-    await this.crashAt("before_commit", entries);
-  }
-
-  async crashAfterCommit(entries) {
-    await this.crashAt("after_commit", entries);
-  }
-
   /** Entries queued offline, the server armed with CCC_FAULTS, then online: its sync kills the server. */
   async crashAt(point, entries) {
     const { context } = this.phone;
@@ -184,8 +184,8 @@ export class BrowserRunner {
    */
   async swUpgrade(entries) {
     const { context, page } = this.phone;
-    await this.queueOffline(entries);
     const oldVersion = await this.swVersion();
+    await this.queueOffline(entries);
     await context.route("**/api/sync_entries", (route) => route.abort("internetdisconnected"));
     await this.ctx.server.restart({ siteRoot: this.otherSite() });
     await context.setOffline(false);

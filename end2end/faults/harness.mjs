@@ -7,7 +7,7 @@
 //   node end2end/faults/harness.mjs [TRIALS] [BROWSER_TRIALS]
 //
 // TRIALS in all (default 1000), of which BROWSER_TRIALS in headless Chromium
-// (default 100); the rest play phones over HTTP. One server (E2E_SERVER_BIN,
+// (default a tenth); the rest play phones over HTTP. One server (E2E_SERVER_BIN,
 // site E2E_SITE_ROOT) on one data folder for the whole run, restarted when
 // it dies. FAULTS_SEED replays a run's choices. The Chromium trials run
 // first, while the session's record is small enough for the page to show.
@@ -24,7 +24,7 @@ import { httpTrial, HTTP_FAULTS } from "./http_trials.mjs";
 import { BrowserRunner, BROWSER_FAULTS } from "./browser_trials.mjs";
 
 const TRIALS = Number(process.argv[2] ?? 1000);
-const BROWSER_TRIALS = Number(process.argv[3] ?? Math.min(100, TRIALS));
+const BROWSER_TRIALS = Number(process.argv[3] ?? Math.round(TRIALS / 10));
 if (!Number.isInteger(TRIALS) || !Number.isInteger(BROWSER_TRIALS) || TRIALS < 1 || BROWSER_TRIALS < 0 || BROWSER_TRIALS > TRIALS) {
   console.error("usage: node harness.mjs [TRIALS] [BROWSER_TRIALS]  (0 <= BROWSER_TRIALS <= TRIALS)");
   process.exit(2);
@@ -47,9 +47,11 @@ function fail(message) {
   if (failures.length <= MAX_PRINTED) console.log(`  FAIL ${message}`);
   if (failures.length === MAX_PRINTED + 1) console.log("  (further failures are counted, not printed)");
 }
+// Honest entries the server refused, by reason (each is also counted lost).
 const refusals = new Map();
-// Problems already printed after their trial (the final list prints the rest).
-const printed = new Set();
+// Problems already found after their trial (the final check prints only new ones).
+const found = new Set();
+let problemsPrinted = 0;
 
 const runDir = mkdtempSync(join(tmpdir(), "ccc-faults-"));
 const dataDir = join(runDir, "data");
@@ -71,7 +73,10 @@ const ctx = {
   siteRoot: SITE_ROOT,
   runTag: `FX${SEED.toString(36)}`,
   fail,
-  note: (reason) => refusals.set(reason, (refusals.get(reason) ?? 0) + 1),
+  refused(trial, item) {
+    if (!refusals.has(item.rejected)) console.log(`  trial ${trial}: the server refused an honest entry (${item.id}): ${item.rejected}`);
+    refusals.set(item.rejected, (refusals.get(item.rejected) ?? 0) + 1);
+  },
   stats: {
     requests: 0,
     networkErrors: 0,
@@ -118,15 +123,12 @@ if (ctx.accounts?.coordinator) {
 for (const death of server.unexpectedDeaths) fail(death);
 await server.close().catch(() => {});
 
-if (failures.length) {
-  console.log(`${failures.length} harness failure(s); the server's log and data are kept in ${runDir}`);
-  if (failures.length > MAX_PRINTED) console.log(`  (the first ${MAX_PRINTED} are printed above)`);
-} else {
-  rmSync(runDir, { recursive: true, force: true });
-}
 const counts = finalCounts ?? { lost: 0, duplicated: 0, misattributed: 0 };
-console.log(`${trialsRun} trials, ${counts.lost} lost, ${counts.duplicated} duplicated, ${counts.misattributed} misattributed`);
 const clean = finalCounts && !counts.lost && !counts.duplicated && !counts.misattributed && failures.length === 0 && trialsRun === TRIALS;
+if (failures.length) console.log(`${failures.length} harness failure(s)${failures.length > MAX_PRINTED ? `, the first ${MAX_PRINTED} printed above` : ""}`);
+if (clean) rmSync(runDir, { recursive: true, force: true });
+else console.log(`The server's log (server.log) and data are kept in ${runDir}`);
+console.log(`${trialsRun} trials, ${counts.lost} lost, ${counts.duplicated} duplicated, ${counts.misattributed} misattributed`);
 process.exit(clean ? 0 : 1);
 
 // ---- steps ----
@@ -212,8 +214,8 @@ async function httpTrials() {
 async function checkTrial(trial) {
   const log = await ctx.api.sessionLog(ctx.accounts.coordinator.cookie, ctx.bookingId);
   for (const problem of ctx.ledger.evaluate(log, trial)) {
-    if (printed.size >= MAX_PRINTED) break;
-    printed.add(`${problem.type}|${problem.detail}`);
+    found.add(`${problem.type}|${problem.detail}`);
+    if (++problemsPrinted > MAX_PRINTED) continue;
     const faults = ctx.ledger.trials.get(problem.trial)?.faults.join(", ") ?? "-";
     console.log(`  trial ${problem.trial} (${faults}): ${problem.type}: ${problem.detail}`);
   }
@@ -250,13 +252,14 @@ function report(problems, log) {
       if (problem.type in row) row[problem.type] += problem.count;
     }
   }
-  const unseen = problems.filter((p) => !printed.has(`${p.type}|${p.detail}`));
+  if (problemsPrinted > MAX_PRINTED) console.log(`  (${problemsPrinted} problems found after trials, the first ${MAX_PRINTED} printed)`);
+  const unseen = problems.filter((p) => !found.has(`${p.type}|${p.detail}`));
   for (const problem of unseen.slice(0, MAX_PRINTED)) console.log(`  trial ${problem.trial}: ${problem.type}: ${problem.detail} (found by the final check)`);
   const other = tally(problems);
   if (other.altered) fail(`${other.altered} entries stored with another time or kind than the phone sent`);
   if (other.stored_undecodable) fail(`${other.stored_undecodable} undecodable items were stored`);
   if (s.undecodableRejected !== s.undecodableMade) fail(`${s.undecodableMade} undecodable items made, ${s.undecodableRejected} refused by the server`);
-  if (s.wrongAuthorRejected !== s.wrongAuthorSent) fail(`${s.wrongAuthorSent} items sent under the other worker's session, ${s.wrongAuthorRejected} refused`);
+  if (s.wrongAuthorRejected !== s.wrongAuthorSent) fail(`${s.wrongAuthorSent} items sent under the other worker's session, only ${s.wrongAuthorRejected} refused or held`);
   for (const [reason, n] of refusals) console.log(`  honest entries refused ${n} time(s): ${reason}`);
 
   const kinds = [...perFault]
@@ -266,11 +269,12 @@ function report(problems, log) {
       return `${kind} ${row.trials}${bad ? ` (${row.lost} lost, ${row.duplicated} duplicated, ${row.misattributed} misattributed)` : ""}`;
     });
   const outcomes = Object.entries(s.outcomes).map(([k, v]) => `${v} ${k}`).join(", ");
-  const evidence = (point) => `${s.crashEvidence[point].asExpected}/${s.crashEvidence[point].batches}`;
+  const evidence = (point) => `${s.crashEvidence[point].asExpected} of ${s.crashEvidence[point].batches}`;
   console.log(
     `${log.entries.length} entries on the server; ${s.requests} sync requests (${outcomes || "none answered"}), ${s.networkErrors} unanswered; ` +
-      `server deaths at before_commit ${server.crashes.before_commit}, after_commit ${server.crashes.after_commit} (retried batch showed the point: ${evidence("before_commit")}, ${evidence("after_commit")}); ` +
-      `${server.starts} server starts; wrong-author items refused ${s.wrongAuthorRejected}/${s.wrongAuthorSent}; undecodable items refused ${s.undecodableRejected}/${s.undecodableMade}; ` +
+      `server deaths at before_commit ${server.crashes.before_commit}, after_commit ${server.crashes.after_commit} ` +
+      `(the retried batch came back "stored" after ${evidence("before_commit")} HTTP before_commit crashes, "already_stored" after ${evidence("after_commit")} after_commit ones); ` +
+      `${server.starts} server starts; wrong-author items refused or held ${s.wrongAuthorRejected}/${s.wrongAuthorSent}; undecodable items refused ${s.undecodableRejected}/${s.undecodableMade}; ` +
       `replies dropped ${s.repliesLost}, batches sent twice ${s.duplicateDeliveries}; service worker upgrades ${s.swUpgrades}; "Sync now" taps ${s.syncNowTaps}`,
   );
   console.log(`elapsed ${seconds()} s; trials per fault: ${kinds.join(", ")}`);

@@ -1,7 +1,9 @@
 // A phone as the HTTP trials play it: a queue of entries, a clock that may be
 // minutes off, and the app's one rule for the queue: an item leaves only when
 // the server says "stored" or "already_stored"; a rejected item stays, marked
-// with the reason, and is not sent again until someone deals with it.
+// with the reason, and is not sent again until someone deals with it; a
+// "held" item (sent under another worker's sign-in) stays as it was, to be
+// sent again under its author's.
 import { uuidv7 } from "./random.mjs";
 
 /** Observation categories as the wire spells them (EntryKind::Observation). */
@@ -77,7 +79,7 @@ export class Phone {
 
   /** Applies a reply's outcomes; unknown ids (already gone) are ignored. */
   apply(outcomes) {
-    const counts = { acknowledged: 0, rejected: 0, alreadyStored: 0 };
+    const counts = { acknowledged: 0, rejected: 0, alreadyStored: 0, held: 0 };
     for (const outcome of outcomes) {
       const at = this.queue.findIndex((item) => item.id === outcome.id);
       if (at < 0) continue;
@@ -88,6 +90,8 @@ export class Phone {
       } else if (outcome.outcome === "rejected") {
         this.queue[at].rejected = outcome.reason ?? "(no reason given)";
         counts.rejected++;
+      } else if (outcome.outcome === "held") {
+        counts.held++;
       }
     }
     return counts;

@@ -160,10 +160,10 @@ test("the server stops while the phone is syncing: nothing is lost and nothing i
     }
     await waitForUnsynced(page, 12);
 
-    // Signing out now would take the entries off the phone: it asks first.
+    // Signing out now would leave the entries waiting on the phone: it asks first.
     await page.getByRole("button", { name: "Sign out" }).click();
     const warning = page.getByRole("alertdialog", { name: "Entries not synced" });
-    await warning.getByText("12 entries are only on this phone").waitFor();
+    await warning.getByText("12 of your entries are only on this phone").waitFor();
     await assertPhoneFriendly(page);
     await page.screenshot({ path: `${SCREENSHOTS}session-sign-out-warning.png` });
     await warning.getByRole("button", { name: "Stay signed in" }).click();
@@ -211,7 +211,8 @@ test("the server stops while the phone is syncing: nothing is lost and nothing i
     }
 
     // Everything synced, so signing out goes straight through, and leaves
-    // nothing of the worker's on the phone.
+    // nothing of the worker's on the phone but their name (kept so that
+    // entries waiting on a shared phone can say whose they are).
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL("**/sign-in");
     const phoneHolds = () => page.evaluate(async () => {
@@ -235,12 +236,80 @@ test("the server stops while the phone is syncing: nothing is lost and nothing i
       return { counts, kept };
     });
     let left = await phoneHolds();
-    for (let i = 0; i < 50 && (left.kept.length || Object.values(left.counts).some((n) => n)); i++) {
+    for (let i = 0; i < 50 && (left.kept.length || left.counts.sessions + left.counts.queue + left.counts.logs > 0); i++) {
       await new Promise((r) => setTimeout(r, 100));
       left = await phoneHolds();
     }
-    assert.deepEqual(left.counts, { sessions: 0, queue: 0, logs: 0, memo: 0 }, "the phone keeps nothing after sign-out");
+    assert.deepEqual(left.counts, { sessions: 0, queue: 0, logs: 0, memo: 1 }, "the phone keeps nothing after sign-out");
     assert.deepEqual(left.kept, [], "no kept pages either");
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test("a shared phone: one worker's entries wait for them and are never filed under the next worker", async () => {
+  const server = await ownServer();
+  const { context, page, problems } = await phonePage(browser, server.url);
+  try {
+    const path = await openTodaysSession(page);
+    await context.setOffline(true);
+    await page.locator(".dot.offline").waitFor();
+    await logObservation(page, "Play", "Priya's note one");
+    await logObservation(page, "Greeting", "Priya's note two");
+    await waitForUnsynced(page, 2);
+
+    // Back online, but the sync cannot get through; Priya signs out anyway.
+    await context.route("**/api/sync_entries", (route) => route.abort("connectionreset"));
+    await context.setOffline(false);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    const warning = page.getByRole("alertdialog", { name: "Entries not synced" });
+    await warning.getByText("2 of your entries are only on this phone").waitFor();
+    await warning.getByRole("button", { name: "Sign out anyway" }).click();
+    await page.waitForURL("**/sign-in");
+    await context.unroute("**/api/sync_entries");
+
+    // Tom signs in on the same phone. Priya's entries stay on it, named,
+    // and none reaches the server as his.
+    await signIn(page, "worker2");
+    await page.waitForURL("**/worker");
+    const waiting = page.getByTestId("waiting-entries");
+    await waiting.filter({ hasText: "2 entries by Priya Shah wait on this phone" }).waitFor();
+    await waitForUnsynced(page, 0);
+    await page.getByRole("button", { name: "Sync now" }).click();
+    await page.getByTestId("last-sync").filter({ hasText: /Last synced \d\d:\d\d/ }).waitFor();
+    await assertPhoneFriendly(page);
+    await page.screenshot({ path: `${SCREENSHOTS}shared-phone-waiting.png`, fullPage: true });
+
+    const booking = Number(path.split("/").pop());
+    const stored = async () => {
+      const coordinator = await phonePage(browser, server.url);
+      try {
+        await signIn(coordinator.page, "coordinator");
+        await coordinator.page.waitForURL("**/coordinator");
+        const reply = await coordinator.page.request.post("/api/session_log", { form: { booking_id: String(booking) } });
+        assert.equal(reply.status(), 200);
+        const log = await reply.json();
+        const names = new Map(log.workers.map((w) => [w.id, w.name]));
+        return log.entries.filter((e) => e.kind.text?.startsWith("Priya's")).map((e) => [e.kind.text, names.get(e.author)]);
+      } finally {
+        await coordinator.context.close();
+      }
+    };
+    assert.deepEqual(await stored(), [], "nothing of Priya's was sent under Tom's sign-in");
+
+    // Tom signs out; Priya signs in on the phone again, and her entries go
+    // as hers.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL("**/sign-in");
+    await signIn(page, "worker1");
+    await page.waitForURL("**/worker");
+    await waitForUnsynced(page, 0);
+    assert.deepEqual(
+      (await stored()).sort(),
+      [["Priya's note one", "Priya Shah"], ["Priya's note two", "Priya Shah"]],
+    );
+    assert.deepEqual(problems, []);
   } finally {
     await context.close();
     await server.stop();

@@ -22,7 +22,8 @@ fn id(n: u32) -> String {
     format!("0190b000-0000-7000-8000-{n:012}")
 }
 
-/// The demo's session in progress (FAM-0002): its booking id and start.
+/// The demo's session today (FAM-0002), moved to have started two hours
+/// ago, so that it is over at any time of day: its booking id and start.
 async fn todays_session(app: &TestApp, worker: &str) -> (i64, i64) {
     let mine = app.call("my_sessions", &[], Some(worker)).await.json();
     let session = mine["sessions"]
@@ -32,24 +33,40 @@ async fn todays_session(app: &TestApp, worker: &str) -> (i64, i64) {
         .find(|s| s["case_reference"] == "FAM-0002")
         .unwrap()
         .clone();
+    let booking = session["booking_id"].as_i64().unwrap();
+    let start = session["starts_ms"].as_i64().unwrap();
     (
-        session["booking_id"].as_i64().unwrap(),
-        session["starts_ms"].as_i64().unwrap(),
+        booking,
+        app.move_earlier(booking, app::server::now_ms() - start + 2 * 3_600_000)
+            .await,
     )
 }
 
-/// Syncs entries from a phone; returns the outcomes.
+/// Syncs entries from the signed-in worker's phone, whose clock agrees
+/// with the server's; returns the outcomes.
 async fn sync(app: &TestApp, worker: &str, items: Vec<(u32, i64, i64, Value)>) -> Value {
+    sync_from_clock(app, worker, items, 0).await
+}
+
+/// Syncs from a phone whose clock is `fast_ms` ahead of the server's (its
+/// entries' times are given by that clock already).
+async fn sync_from_clock(
+    app: &TestApp,
+    worker: &str,
+    items: Vec<(u32, i64, i64, Value)>,
+    fast_ms: i64,
+) -> Value {
+    let me = app.my_id(worker).await;
     let items: Vec<Value> = items
         .into_iter()
         .map(|(n, booking, at, kind)| {
-            json!({ "id": id(n), "device_ms": at, "rejected": null, "payload": { "booking_id": booking, "at_ms": at, "kind": kind } })
+            json!({ "id": id(n), "device_ms": at, "rejected": null, "author": me, "payload": { "booking_id": booking, "at_ms": at, "kind": kind } })
         })
         .collect();
     let reply = app
         .send(json_call(
             "sync_entries",
-            json!({ "batch": { "sent_ms": 0, "items": items } }),
+            json!({ "batch": { "sent_ms": app::server::now_ms() + fast_ms, "items": items } }),
             worker,
         ))
         .await;
@@ -82,6 +99,7 @@ async fn write(app: &TestApp, worker: &str, booking: i64, summary: &str) -> Stat
     .status
 }
 
+/// Signs the record's text as the worker's page shows it now.
 async fn sign(
     app: &TestApp,
     worker: &str,
@@ -89,20 +107,39 @@ async fn sign(
     password: &str,
     note: &str,
 ) -> (StatusCode, Value) {
+    let (_, record) = read(app, worker, booking).await;
+    sign_text(app, worker, booking, record["text"].clone(), password, note).await
+}
+
+/// Signs `text`: the words the worker read on their page.
+async fn sign_text(
+    app: &TestApp,
+    worker: &str,
+    booking: i64,
+    text: Value,
+    password: &str,
+    note: &str,
+) -> (StatusCode, Value) {
     let reply = app
-        .call(
+        .send(json_call(
             "sign_record",
-            &[
-                ("booking_id", &booking.to_string()),
-                ("password", password),
-                ("unsigned_note", note),
-                ("device_ms", "1"),
-            ],
-            Some(worker),
-        )
+            json!({ "booking_id": booking, "text": text, "password": password, "unsigned_note": note, "device_ms": 1 }),
+            worker,
+        ))
         .await;
     let value = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
     (reply.status, value)
+}
+
+/// A signature made on the phone, as it queues it: the proofs of the PIN
+/// whose check is `check`, for queue item `n` of session `proved_for`.
+fn phone_signature(check: &str, n: u32, proved_for: i64, summary: &str, note: &str) -> Value {
+    use app::domain::pin;
+    let digest = pin::text_digest(summary, "", "", note);
+    json!({ "type": "signature", "summary": summary, "ended_early": "", "incident": "",
+            "unsigned_note": note,
+            "proof": pin::signing_proof(check, &id(n), proved_for),
+            "text_proof": pin::text_proof(check, &id(n), proved_for, &digest) })
 }
 
 async fn read(app: &TestApp, who: &str, booking: i64) -> (StatusCode, Value) {
@@ -216,9 +253,9 @@ both_databases! {
         sign(&app, &tom, booking, "contact-demo", "").await;
 
         assert_eq!(write(&app, &priya, booking, "Rewritten").await, StatusCode::CONFLICT);
-        let late = sync(&app, &priya, vec![(9, booking, 1, json!({ "type": "observation", "category": "play", "text": "late" }))]).await;
-        assert_eq!(late[0]["outcome"], "rejected");
-        assert!(late[0]["reason"].as_str().unwrap().contains("addendum"), "{late}");
+        let wrong_clock = sync(&app, &priya, vec![(9, booking, 1, json!({ "type": "observation", "category": "play", "text": "late" }))]).await;
+        assert_eq!(wrong_clock[0]["outcome"], "rejected");
+        assert!(wrong_clock[0]["reason"].as_str().unwrap().contains("clock"), "{wrong_clock}");
 
         let by_sql = sqlx::query("UPDATE session_records SET summary = 'forged' WHERE booking_id = $1").bind(booking).execute(&app.db.pool).await;
         assert!(by_sql.is_err(), "the database refuses to change a signed record");
@@ -418,9 +455,7 @@ both_databases! {
         let check = app::domain::pin::pin_check(&salt, "394817");
         let signed_at = start + 55 * 60_000;
         let signature = |n: u32, check: &str| {
-            json!({ "type": "signature", "summary": "Ava and her dad played cards.", "ended_early": "", "incident": "",
-                    "unsigned_note": "Tom was called away before the end.",
-                    "proof": app::domain::pin::signing_proof(check, &id(n), booking) })
+            phone_signature(check, n, booking, "Ava and her dad played cards.", "Tom was called away before the end.")
         };
         let batch = vec![
             (11, booking, start, json!({ "type": "started" })),
@@ -453,10 +488,9 @@ both_databases! {
         assert_eq!(app.call("set_signing_pin", &[("password", "contact-demo"), ("pin", "394817")], Some(&priya)).await.status, StatusCode::OK);
         let salt = app.call("my_sessions", &[], Some(&priya)).await.json()["pin_salt"].as_str().unwrap().to_owned();
         let wrong = app::domain::pin::pin_check(&salt, "394818");
-        let proof = app::domain::pin::signing_proof(&wrong, &id(20), booking);
-        let (_, start) = todays_session(&app, &priya).await;
-        let outcomes = sync(&app, &priya, vec![(20, booking, start + 55 * 60_000, json!({
-            "type": "signature", "summary": "Went well", "ended_early": "", "incident": "", "unsigned_note": "", "proof": proof }))]).await;
+        let start: i64 = sqlx::query_scalar("SELECT starts_at FROM bookings WHERE id = $1")
+            .bind(booking).fetch_one(&app.db.pool).await.unwrap();
+        let outcomes = sync(&app, &priya, vec![(20, booking, start + 55 * 60_000, phone_signature(&wrong, 20, booking, "Went well", ""))]).await;
         assert_eq!(outcomes[0]["outcome"], "rejected");
         assert!(outcomes[0]["reason"].as_str().unwrap().contains("PIN"), "{outcomes}");
         let (_, record) = read(&app, &priya, booking).await;
@@ -465,9 +499,174 @@ both_databases! {
 
         // A proof made for another session does not sign this one either.
         let right = app::domain::pin::pin_check(&salt, "394817");
-        let elsewhere = app::domain::pin::signing_proof(&right, &id(21), booking + 1);
-        let outcomes = sync(&app, &priya, vec![(21, booking, start + 56 * 60_000, json!({
-            "type": "signature", "summary": "Went well", "ended_early": "", "incident": "", "unsigned_note": "", "proof": elsewhere }))]).await;
+        let outcomes = sync(&app, &priya, vec![(21, booking, start + 56 * 60_000, phone_signature(&right, 21, booking + 1, "Went well", ""))]).await;
         assert_eq!(outcomes[0]["outcome"], "rejected", "{outcomes}");
+    }
+
+    async fn a_signature_binds_the_words_signed_and_a_signed_version_never_changes(app: TestApp) {
+        let (booking, priya, tom) = ended_session(&app).await;
+        assert_eq!(write(&app, &priya, booking, "Settled quickly.").await, StatusCode::OK);
+        let (status, _) = sign(&app, &priya, booking, "contact-demo", "").await;
+        assert_eq!(status, StatusCode::OK);
+
+        // Before: Tom could rewrite the summary and sign, and the record
+        // showed Priya signing words she never saw.
+        assert_eq!(write(&app, &tom, booking, "Tom's version").await, StatusCode::CONFLICT);
+        let other_words = json!({ "summary": "Tom's version", "ended_early": "Ava was tired", "incident": "" });
+        let (status, body) = sign_text(&app, &tom, booking, other_words, "contact-demo", "").await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(body["message"].as_str().unwrap().contains("differs from the version Priya Shah signed"), "{body}");
+        let by_sql = sqlx::query("UPDATE session_records SET summary = 'forged' WHERE booking_id = $1").bind(booking).execute(&app.db.pool).await;
+        assert!(by_sql.is_err(), "the database refuses to change a version someone signed");
+
+        let (_, record) = read(&app, &tom, booking).await;
+        assert_eq!(record["text"]["summary"], "Settled quickly.");
+        let mine = &record["signatures"][0];
+        assert_eq!(mine["matches_current"], true);
+        assert_eq!(mine["intact"], true);
+        assert_eq!(mine["covered"], 3, "the three entries stored when Priya signed");
+        assert_eq!(mine["content_hash"].as_str().unwrap().len(), 64);
+
+        // Tom disagrees: he asks for changes, which opens version 2 for
+        // everyone to sign again; version 1 stays as Priya signed it.
+        let asked = app.call("ask_for_changes", &[("booking_id", &booking.to_string()), ("comment", "Ava asked to leave early: say so.")], Some(&tom)).await;
+        assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+        assert_eq!(write(&app, &tom, booking, "Settled quickly; Ava asked to leave at 10:40.").await, StatusCode::OK);
+        let (_, body) = sign(&app, &tom, booking, "contact-demo", "").await;
+        assert_eq!(body, json!("draft"), "Priya must sign version 2 too");
+        let (_, body) = sign(&app, &priya, booking, "contact-demo", "").await;
+        assert_eq!(body, json!("signed"));
+        let (_, record) = read(&app, &tom, booking).await;
+        assert_eq!(record["version"], 2);
+        let signatures = record["signatures"].as_array().unwrap();
+        assert_eq!(signatures.len(), 3);
+        assert_eq!(signatures[0]["text"]["summary"], "Settled quickly.");
+        assert_eq!(signatures[0]["matches_current"], false, "version 1's words are not the record's now");
+        assert!(signatures[1..].iter().all(|s| s["matches_current"] == true && s["intact"] == true), "{signatures:?}");
+
+        // Someone with the database's keys removes the guard and edits an
+        // entry: the record says the signatures no longer match.
+        let unguard = match app.db.backend {
+            Dialect::Sqlite => "DROP TRIGGER session_entries_never_change",
+            Dialect::Postgres => "ALTER TABLE session_entries DISABLE TRIGGER session_entries_never_change",
+        };
+        sqlx::query(unguard).execute(&app.db.pool).await.unwrap();
+        sqlx::query("UPDATE session_entries SET body = $1 WHERE id = $2")
+            .bind(r#"{"type":"observation","category":"play","text":"Ava and her dad argued"}"#)
+            .bind(id(2))
+            .execute(&app.db.pool).await.unwrap();
+        let (_, record) = read(&app, &tom, booking).await;
+        assert!(record["signatures"].as_array().unwrap().iter().all(|s| s["intact"] == false), "{record}");
+    }
+
+    async fn a_signature_whose_words_were_changed_on_the_phone_is_refused_and_the_pin_still_works(app: TestApp) {
+        let (booking, priya, _tom) = ended_session(&app).await;
+        assert_eq!(app.call("set_signing_pin", &[("password", "contact-demo"), ("pin", "394817")], Some(&priya)).await.status, StatusCode::OK);
+        let salt = app.call("my_sessions", &[], Some(&priya)).await.json()["pin_salt"].as_str().unwrap().to_owned();
+        let check = app::domain::pin::pin_check(&salt, "394817");
+        let start: i64 = sqlx::query_scalar("SELECT starts_at FROM bookings WHERE id = $1")
+            .bind(booking).fetch_one(&app.db.pool).await.unwrap();
+        // Signed "Went well" with the PIN; the words in the queue were then
+        // edited before the phone synced.
+        let mut tampered = phone_signature(&check, 30, booking, "Went well", "");
+        tampered["summary"] = json!("Went badly");
+        let outcomes = sync(&app, &priya, vec![(30, booking, start + 55 * 60_000, tampered)]).await;
+        assert_eq!(outcomes[0]["outcome"], "rejected", "{outcomes}");
+        assert!(outcomes[0]["reason"].as_str().unwrap().contains("changed on the phone after it was signed"), "{outcomes}");
+        let (_, record) = read(&app, &priya, booking).await;
+        assert_eq!(record["status"], "draft");
+        assert_eq!(record["text"]["summary"], "", "nothing of the altered text was used");
+        // The PIN was right, so it is not held against it.
+        let outcomes = sync(&app, &priya, vec![(31, booking, start + 56 * 60_000, phone_signature(&check, 31, booking, "Went well", "Tom left at 10:30."))]).await;
+        assert_eq!(outcomes[0]["outcome"], "stored", "{outcomes}");
+        let (_, record) = read(&app, &priya, booking).await;
+        assert_eq!(record["text"]["summary"], "Went well");
+        assert_eq!(record["signatures"][0]["intact"], true);
+    }
+
+    async fn a_concern_is_never_refused_and_what_comes_after_signing_is_kept_as_late(app: TestApp) {
+        let (booking, priya, tom) = ended_session(&app).await;
+        let start: i64 = sqlx::query_scalar("SELECT starts_at FROM bookings WHERE id = $1")
+            .bind(booking).fetch_one(&app.db.pool).await.unwrap();
+        write(&app, &priya, booking, "Settled quickly.").await;
+        // Priya locks the record alone, while Tom's phone still holds his
+        // entries from the session (typed without signal).
+        let (_, body) = sign(&app, &priya, booking, "contact-demo", "Tom had to leave for another case.").await;
+        assert_eq!(body, json!("signed"));
+        let concern = json!({ "type": "observation", "category": "safeguarding_concern", "text": "Dad whispered an address to Ava" });
+        let outcomes = sync(&app, &tom, vec![
+            (40, booking, start + 30 * 60_000, json!({ "type": "observation", "category": "play", "text": "Tom: cards" })),
+            (41, booking, start + 31 * 60_000, concern.clone()),
+        ]).await;
+        // Before: both were refused because the record was signed, and the
+        // concern never reached the coordinator.
+        assert!(outcomes.as_array().unwrap().iter().all(|o| o["outcome"] == "stored"), "{outcomes}");
+        let (_, record) = read(&app, &priya, booking).await;
+        let late = record["late_entries"].as_array().unwrap();
+        assert_eq!(late.len(), 2, "{record}");
+        assert!(late.iter().all(|l| l["received_ms"].as_i64().unwrap() > l["entry"]["at_ms"].as_i64().unwrap()));
+        assert_eq!(record["entries"].as_array().unwrap().len(), 3, "the signed record holds what was signed");
+        assert_eq!(record["signatures"][0]["intact"], true, "late entries do not disturb a signature");
+        let coordinator = app.sign_in_demo("coordinator").await;
+        let concerns = app.call("recent_concerns", &[], Some(&coordinator)).await.json();
+        assert_eq!(concerns[0]["text"], "Dad whispered an address to Ava");
+        assert_eq!(concerns[0]["late"], true);
+
+        // Co-signed and released: a concern still arrives.
+        app.call("cosign_record", &[("booking_id", &booking.to_string())], Some(&coordinator)).await;
+        let outcomes = sync(&app, &tom, vec![(42, booking, start + 40 * 60_000, concern.clone())]).await;
+        assert_eq!(outcomes[0]["outcome"], "stored", "{outcomes}");
+
+        // The session is cancelled: a note is refused, a concern is not,
+        // even one the phone dated two hours after the server's clock.
+        sqlx::query("UPDATE bookings SET cancelled_at = $1 WHERE id = $2")
+            .bind(app::server::now_ms()).bind(booking).execute(&app.db.pool).await.unwrap();
+        let ahead = app::server::now_ms() + 2 * 3_600_000;
+        let outcomes = sync(&app, &tom, vec![
+            (43, booking, start + 41 * 60_000, json!({ "type": "observation", "category": "play", "text": "A note" })),
+            (44, booking, ahead, json!({ "type": "observation", "category": "safeguarding_concern", "text": "Dad waited outside" })),
+        ]).await;
+        assert_eq!(outcomes[0]["outcome"], "rejected");
+        assert!(outcomes[0]["reason"].as_str().unwrap().contains("cancelled"), "{outcomes}");
+        assert_eq!(outcomes[1]["outcome"], "stored", "{outcomes}");
+        let concerns = app.call("recent_concerns", &[], Some(&coordinator)).await.json();
+        let flagged = concerns.as_array().unwrap().iter().find(|c| c["text"] == "Dad waited outside").unwrap();
+        assert_eq!(flagged["dated_ahead"], true, "shown with the server's time beside it");
+    }
+
+    async fn an_entry_dated_after_the_servers_clock_is_refused_and_no_record_is_signed_before_its_end(app: TestApp) {
+        let priya = app.sign_in_demo("worker1").await;
+        let mine = app.call("my_sessions", &[], Some(&priya)).await.json();
+        let session = mine["sessions"].as_array().unwrap().iter().find(|s| s["case_reference"] == "FAM-0002").unwrap().clone();
+        let booking = session["booking_id"].as_i64().unwrap();
+        // The session runs now, ending in an hour or more.
+        let now = app::server::now_ms();
+        app.move_earlier(booking, session["starts_ms"].as_i64().unwrap() - now + 60_000).await;
+        let outcomes = sync(&app, &priya, vec![
+            (50, booking, now - 30_000, json!({ "type": "started" })),
+            (51, booking, now + 30 * 60_000, json!({ "type": "ended" })),
+        ]).await;
+        // Before: the "ended" entry for later was stored, and the record
+        // could be signed while the session was still running.
+        assert_eq!(outcomes[0]["outcome"], "stored");
+        assert_eq!(outcomes[1]["outcome"], "rejected", "{outcomes}");
+        assert!(outcomes[1]["reason"].as_str().unwrap().contains("after the centre's clock"), "{outcomes}");
+        let (status, body) = read(&app, &priya, booking).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        let (status, _) = sign_text(&app, &priya, booking, json!({ "summary": "Early", "ended_early": "", "incident": "" }), "contact-demo", "").await;
+        assert_eq!(status, StatusCode::CONFLICT);
+
+        // A phone ten minutes fast dates its entries ten minutes ahead: its
+        // measured offset puts them right, and the record shows the offset.
+        let fast = 10 * 60_000;
+        let outcomes = sync_from_clock(&app, &priya, vec![(52, booking, app::server::now_ms() + fast, json!({ "type": "ended" }))], fast).await;
+        assert_eq!(outcomes[0]["outcome"], "stored", "{outcomes}");
+        let (status, record) = read(&app, &priya, booking).await;
+        assert_eq!(status, StatusCode::OK, "{record}");
+        assert!(record["deadlines"]["ended_ms"].as_i64().unwrap() <= app::server::now_ms(), "ended by the server's clock");
+        let offset = record["clock_offsets"][0]["offset_ms"].as_i64().unwrap();
+        assert!((-fast - 5_000..=-fast + 5_000).contains(&offset), "{record}");
+        let (status, body) = sign_text(&app, &priya, booking, json!({ "summary": "Ended early.", "ended_early": "", "incident": "" }), "contact-demo", "No co-worker today.").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
     }
 }

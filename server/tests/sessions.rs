@@ -17,18 +17,36 @@ fn json_call(function: &str, body: &str, cookie: Option<&str>) -> Request<Body> 
     builder.body(Body::from(body.to_owned())).unwrap()
 }
 
-/// The demo's session in progress (family FAM-0002), as worker1's phone gets it.
+/// The demo's session in progress (family FAM-0002), as worker1's phone
+/// gets it, moved to have started an hour ago: entries dated up to an hour
+/// after its start are then in the past at any time of day.
 async fn todays_session(app: &TestApp, worker: &str) -> Value {
     let reply = app.call("my_sessions", &[], Some(worker)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let mine = reply.json();
-    mine["sessions"]
+    let mut session = mine["sessions"]
         .as_array()
         .unwrap()
         .iter()
         .find(|s| s["case_reference"] == "FAM-0002")
         .cloned()
-        .expect("the demo's session today")
+        .expect("the demo's session today");
+    let booking = session["booking_id"].as_i64().unwrap();
+    let shift = now() - session["starts_ms"].as_i64().unwrap() + 3_600_000;
+    app.move_earlier(booking, shift).await;
+    for time in [
+        "visiting_arrives_ms",
+        "starts_ms",
+        "ends_ms",
+        "visiting_leaves_ms",
+    ] {
+        session[time] = json!(session[time].as_i64().unwrap() - shift);
+    }
+    session
+}
+
+fn now() -> i64 {
+    app::server::now_ms()
 }
 
 fn entry(id: &str, booking: i64, at_ms: i64, kind: Value) -> Value {
@@ -44,8 +62,21 @@ fn id(n: u32) -> String {
     format!("0190a000-0000-7000-8000-{n:012}")
 }
 
+/// Sends items from the signed-in worker's phone, each carrying that
+/// worker as its author unless it names one, with the phone's clock agreeing
+/// with the server's.
 async fn sync(app: &TestApp, cookie: &str, items: Vec<Value>) -> (StatusCode, Value) {
-    let body = json!({ "batch": { "sent_ms": 0, "items": items } }).to_string();
+    let me = app.my_id(cookie).await;
+    let items: Vec<Value> = items
+        .into_iter()
+        .map(|mut item| {
+            if item.get("author").is_none() {
+                item["author"] = json!(me);
+            }
+            item
+        })
+        .collect();
+    let body = json!({ "batch": { "sent_ms": now(), "items": items } }).to_string();
     let reply = app
         .send(json_call("sync_entries", &body, Some(cookie)))
         .await;
@@ -166,9 +197,12 @@ both_databases! {
         assert_eq!(garbled.status, StatusCode::BAD_REQUEST, "{}", garbled.body);
         let missing = app.send(json_call("sync_entries", r#"{"batch": {"items": []}}"#, Some(&worker))).await;
         assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.body);
-        let wrong_kind = json!({ "batch": { "sent_ms": 0, "items": [entry(&id(30), 1, 0, json!({ "type": "dance" }))] } });
-        let reply = app.send(json_call("sync_entries", &wrong_kind.to_string(), Some(&worker))).await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+        // Beyond the batch's own shape, items are read one by one: see
+        // `an_item_the_server_cannot_read_is_refused_alone`.
+        let huge = format!(r#"{{"batch": {{"sent_ms": 0, "items": ["{}"]}}}}"#, "x".repeat(1_100_000));
+        let reply = app.send(json_call("sync_entries", &huge, Some(&worker))).await;
+        assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", reply.body);
+        assert!(reply.body.contains("larger than the 1024 KB"), "{}", reply.body);
         let too_many: Vec<Value> = (0..501).map(|n| entry(&id(1000 + n), 1, 0, note("x"))).collect();
         let (status, body) = sync(&app, &worker, too_many).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -221,6 +255,66 @@ both_databases! {
         let stored = log(&app, &priya, booking).await;
         let texts: Vec<&str> = stored["entries"].as_array().unwrap().iter().map(|e| e["kind"]["text"].as_str().unwrap()).collect();
         assert_eq!(texts, ["Played with bricks", "Played with blocks"], "both wordings are kept");
+    }
+
+    async fn entries_made_by_another_worker_are_never_stored_under_the_sender(app: TestApp) {
+        let priya = app.sign_in_demo("worker1").await;
+        let tom = app.sign_in_demo("worker2").await;
+        let priya_id = app.my_id(&priya).await;
+        let session = todays_session(&app, &priya).await;
+        let booking = session["booking_id"].as_i64().unwrap();
+        let start = session["starts_ms"].as_i64().unwrap();
+        // Priya's entry, still on a shared phone when Tom signs in on it and
+        // it syncs. Before: stored as Tom's.
+        let mut item = entry(&id(60), booking, start + 60_000, note("Priya: greeting"));
+        item["author"] = json!(priya_id);
+        let (status, reply) = sync(&app, &tom, vec![item.clone()]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(reply["outcomes"][0]["outcome"], "held", "{reply}");
+        let coordinator = app.sign_in_demo("coordinator").await;
+        assert_eq!(log(&app, &coordinator, booking).await["entries"], json!([]), "nothing stored under Tom");
+        // When Priya signs in on it, the phone sends it as hers.
+        let (_, reply) = sync(&app, &priya, vec![item]).await;
+        assert_eq!(reply["outcomes"][0]["outcome"], "stored", "{reply}");
+        let entries = log(&app, &coordinator, booking).await["entries"].clone();
+        assert_eq!(entries[0]["author"], priya_id);
+    }
+
+    async fn an_item_the_server_cannot_read_is_refused_alone_and_client_numbers_cannot_overflow(app: TestApp) {
+        let worker = app.sign_in_demo("worker1").await;
+        let me = app.my_id(&worker).await;
+        let session = todays_session(&app, &worker).await;
+        let booking = session["booking_id"].as_i64().unwrap();
+        let start = session["starts_ms"].as_i64().unwrap();
+        // A phone on a newer build sends a kind this server does not know.
+        // Before: the whole batch failed with 400, and the phone retried the
+        // same batch for ever.
+        let (status, reply) = sync(&app, &worker, vec![
+            entry(&id(70), booking, start + 60_000, note("Before")),
+            entry(&id(71), booking, start + 61_000, json!({ "type": "dance" })),
+            json!({ "not": "an entry" }),
+            entry(&id(72), booking, start + 62_000, note("After")),
+        ]).await;
+        assert_eq!(status, StatusCode::OK, "{reply}");
+        let outcomes = reply["outcomes"].as_array().unwrap();
+        assert_eq!(outcomes.len(), 4);
+        assert_eq!(outcomes[0]["outcome"], "stored");
+        assert_eq!(outcomes[1]["outcome"], "rejected");
+        assert_eq!(outcomes[1]["id"], id(71), "named, so the phone keeps it with the reason");
+        assert!(outcomes[1]["reason"].as_str().unwrap().contains("could not read"), "{reply}");
+        assert_eq!(outcomes[2]["outcome"], "rejected");
+        assert_eq!(outcomes[3]["outcome"], "stored");
+
+        // The phone's numbers at their extremes: refused or stored, never a 500.
+        for sent_ms in [i64::MIN, i64::MAX] {
+            for at_ms in [i64::MIN, i64::MAX, start] {
+                let mut item = entry(&id(80), booking, at_ms, note("Extreme"));
+                item["author"] = json!(me);
+                let body = json!({ "batch": { "sent_ms": sent_ms, "items": [item] } }).to_string();
+                let reply = app.send(json_call("sync_entries", &body, Some(&worker))).await;
+                assert_eq!(reply.status, StatusCode::OK, "sent {sent_ms}, at {at_ms}: {}", reply.body);
+            }
+        }
     }
 }
 

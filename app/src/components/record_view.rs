@@ -65,7 +65,11 @@ pub fn RecordView(
         .iter()
         .map(|late| {
             (
-                format!("{}: {}", name_of(late.entry.author), entry_words(&late.entry.kind)),
+                format!(
+                    "{}: {}",
+                    name_of(late.entry.author),
+                    entry_words(&late.entry.kind)
+                ),
                 format!(
                     "Dated {} by the phone · received {}",
                     format_london(late.entry.at_ms),

@@ -230,7 +230,10 @@ pub async fn load_memo() -> Result<SyncMemo, String> {
 /// under their author, until that worker signs in again and they sync:
 /// nothing a worker typed is deleted.
 pub async fn forget_everything() -> Result<(), String> {
-    let authors = load_memo().await.map(|memo| memo.authors).unwrap_or_default();
+    let authors = load_memo()
+        .await
+        .map(|memo| memo.authors)
+        .unwrap_or_default();
     let db = database().await?;
     let stores = [SESSIONS, LOGS, MEMO];
     let tx = db

@@ -83,7 +83,12 @@ pub fn signing_proof(check: &str, item_id: &str, booking_id: i64) -> String {
 /// A digest of the words an offline signature carries: the record's text
 /// and the note on why the other worker did not sign. Each part is
 /// length-prefixed, so no two different texts share a digest's input.
-pub fn text_digest(summary: &str, ended_early: &str, incident: &str, unsigned_note: &str) -> String {
+pub fn text_digest(
+    summary: &str,
+    ended_early: &str,
+    incident: &str,
+    unsigned_note: &str,
+) -> String {
     let mut hash = Sha256::new();
     for part in [summary, ended_early, incident, unsigned_note] {
         hash.update((part.len() as u64).to_le_bytes());
@@ -160,7 +165,10 @@ mod tests {
         let edited = text_digest("Went badly", "", "", "");
         assert!(!same(&proof, &text_proof(&check, "item-1", 7, &edited)));
         // Moving words between fields changes the digest too.
-        assert_ne!(text_digest("ab", "c", "", ""), text_digest("a", "bc", "", ""));
+        assert_ne!(
+            text_digest("ab", "c", "", ""),
+            text_digest("a", "bc", "", "")
+        );
         assert_ne!(words, text_digest("Went well", "", "", "Tom was unwell"));
         assert!(!same(&proof, &text_proof(&check, "item-2", 7, &words)));
         assert!(!same(&proof, &signing_proof(&check, "item-1", 7)));

@@ -245,15 +245,48 @@ mod tests {
         let hash = base.hash();
         assert_eq!(hash.len(), 64);
         // The order entries are read in does not matter.
-        assert_eq!(hash, content("Went well", vec![("b", "{y}"), ("a", "{x}")]).hash());
-        assert_ne!(hash, content("Went well.", vec![("a", "{x}"), ("b", "{y}")]).hash());
-        assert_ne!(hash, content("Went well", vec![("a", "{x}")]).hash());
-        assert_ne!(hash, content("Went well", vec![("a", "{x}"), ("b", "{z}")]).hash());
-        assert_ne!(hash, SignedContent { version: 2, ..base.clone() }.hash());
-        assert_ne!(hash, SignedContent { unsigned_note: "Tom was ill", ..base.clone() }.hash());
+        assert_eq!(
+            hash,
+            content("Went well", vec![("b", "{y}"), ("a", "{x}")]).hash()
+        );
         assert_ne!(
-            SignedContent { summary: "ab", ended_early: "c", ..base.clone() }.hash(),
-            SignedContent { summary: "a", ended_early: "bc", ..base.clone() }.hash()
+            hash,
+            content("Went well.", vec![("a", "{x}"), ("b", "{y}")]).hash()
+        );
+        assert_ne!(hash, content("Went well", vec![("a", "{x}")]).hash());
+        assert_ne!(
+            hash,
+            content("Went well", vec![("a", "{x}"), ("b", "{z}")]).hash()
+        );
+        assert_ne!(
+            hash,
+            SignedContent {
+                version: 2,
+                ..base.clone()
+            }
+            .hash()
+        );
+        assert_ne!(
+            hash,
+            SignedContent {
+                unsigned_note: "Tom was ill",
+                ..base.clone()
+            }
+            .hash()
+        );
+        assert_ne!(
+            SignedContent {
+                summary: "ab",
+                ended_early: "c",
+                ..base.clone()
+            }
+            .hash(),
+            SignedContent {
+                summary: "a",
+                ended_early: "bc",
+                ..base.clone()
+            }
+            .hash()
         );
     }
     use crate::domain::london_time::ms_from_london;

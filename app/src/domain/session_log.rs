@@ -714,7 +714,9 @@ mod tests {
         assert_eq!(
             check_entry(
                 &entry(EntryKind::SightAndSound { holder: 8 }),
-                &supervised, &by(7)),
+                &supervised,
+                &by(7)
+            ),
             Ok(Admission::OnTime)
         );
     }
@@ -731,16 +733,24 @@ mod tests {
             category: Category::SafeguardingConcern,
             text: "Raised voice".into(),
         };
-        assert_eq!(check_entry(&entry(concern), &supported, &by(7)), Ok(Admission::OnTime));
+        assert_eq!(
+            check_entry(&entry(concern), &supported, &by(7)),
+            Ok(Admission::OnTime)
+        );
         let arrived = EntryKind::Attendance {
             party: Party::Child,
             movement: Movement::Arrived,
         };
-        assert_eq!(check_entry(&entry(arrived), &supported, &by(7)), Ok(Admission::OnTime));
+        assert_eq!(
+            check_entry(&entry(arrived), &supported, &by(7)),
+            Ok(Admission::OnTime)
+        );
         assert!(
             check_entry(
                 &entry(EntryKind::SightAndSound { holder: 7 }),
-                &supported, &by(7))
+                &supported,
+                &by(7)
+            )
             .is_err()
         );
     }
@@ -807,7 +817,10 @@ mod tests {
             at_ms: START + 24 * MIN,
             ..entry(EntryKind::Ended)
         };
-        assert_eq!(check_entry(&drift, &session, &during), Ok(Admission::OnTime));
+        assert_eq!(
+            check_entry(&drift, &session, &during),
+            Ok(Admission::OnTime)
+        );
         // A phone ten minutes fast dates everything ten minutes ahead; its
         // measured offset (server minus phone: -10 minutes) puts it right.
         let fast_phone = Arrival {

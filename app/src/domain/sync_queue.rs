@@ -133,7 +133,10 @@ impl<T: Clone> SyncQueue<T> {
 
     /// `author`'s own items still on the phone, refused ones included.
     pub fn unsynced_of(&self, author: i64) -> usize {
-        self.items.iter().filter(|item| item.author == author).count()
+        self.items
+            .iter()
+            .filter(|item| item.author == author)
+            .count()
     }
 
     /// Applies the server's answer: acknowledged items leave the queue,

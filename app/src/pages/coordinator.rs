@@ -240,9 +240,15 @@ fn concern_flag(c: &ConcernAlert) -> Option<String> {
     match (c.late, c.dated_ahead) {
         (_, true) => Some(format!(
             "The phone dated this after it reached the centre ({received}): check that phone's clock.{}",
-            if c.late { " Received after the record was signed." } else { "" }
+            if c.late {
+                " Received after the record was signed."
+            } else {
+                ""
+            }
         )),
-        (true, false) => Some(format!("Received after the record was signed, at {received}.")),
+        (true, false) => Some(format!(
+            "Received after the record was signed, at {received}."
+        )),
         (false, false) => None,
     }
 }

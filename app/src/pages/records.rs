@@ -9,9 +9,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::records::{
-    add_addendum, ask_for_changes, case_reports, cosign_queue, cosign_record, cosign_report, my_released_records,
-    my_released_reports, my_unsigned_records, read_final_report, read_record, return_record,
-    save_record_text, sign_record, verify_audit_trail, write_final_report,
+    add_addendum, ask_for_changes, case_reports, cosign_queue, cosign_record, cosign_report,
+    my_released_records, my_released_reports, my_unsigned_records, read_final_report, read_record,
+    return_record, save_record_text, sign_record, verify_audit_trail, write_final_report,
 };
 use crate::components::error_note::ErrorNote;
 use crate::components::record_view::{RecordView, due_line};
@@ -210,7 +210,8 @@ fn ask_for_changes_form(booking_id: i64, version: RwSignal<u32>) -> AnyView {
                 version.update(|v| *v += 1);
             }
             outcome.set(Some(result.map(|()| {
-                "A new version is open: change the text and sign it; everyone signs it again.".to_owned()
+                "A new version is open: change the text and sign it; everyone signs it again."
+                    .to_owned()
             })));
         });
     };

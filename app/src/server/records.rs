@@ -15,10 +15,11 @@ use crate::domain::pin;
 use crate::domain::record::{Deadlines, SignedContent};
 use crate::domain::role::Role;
 use crate::domain::session_log::EntryKind;
-use crate::error::AppError;
 use crate::domain::session_log::SHOWN_OFFSET_MS;
+use crate::error::AppError;
 use crate::model::{
-    Addendum, CurrentUser, LateEntry, RecordDue, RecordSignature, RecordStatus, RecordText, SessionRecord,
+    Addendum, CurrentUser, LateEntry, RecordDue, RecordSignature, RecordStatus, RecordText,
+    SessionRecord,
 };
 
 /// The most a record's text fields may hold, in characters.
@@ -135,15 +136,14 @@ pub async fn read(db: &Db, booking_id: i64, now_ms: i64) -> Result<SessionRecord
     let version: i32 = row.try_get("version")?;
     // Every stored body by id, to check each signature's hash against what
     // is stored now (entries never change; this shows that they did not).
-    let bodies: std::collections::HashMap<String, String> = sqlx::query(
-        "SELECT id, body FROM session_entries WHERE booking_id = $1",
-    )
-    .bind(booking_id)
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get("id")?, r.try_get("body")?)))
-    .collect::<Result<_, AppError>>()?;
+    let bodies: std::collections::HashMap<String, String> =
+        sqlx::query("SELECT id, body FROM session_entries WHERE booking_id = $1")
+            .bind(booking_id)
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("body")?)))
+            .collect::<Result<_, AppError>>()?;
     let signatures = sqlx::query(
         "SELECT s.version, u.display_name, s.signed_ms, s.device_ms, s.method, s.signed_text, \
          s.content_hash, s.covered, s.unsigned_note FROM record_signatures s \
@@ -457,8 +457,7 @@ pub async fn sign_from_phone(
         unsigned_note,
     );
     let confirmed =
-        signing::confirm_proof(db, worker, item_id, booking_id, proof, text_proof, &digest)
-            .await?;
+        signing::confirm_proof(db, worker, item_id, booking_id, proof, text_proof, &digest).await?;
     let signing = Signing {
         text,
         unsigned_note,
@@ -504,9 +503,7 @@ async fn add_signature(
         ended_early: signing.text.ended_early.trim().to_owned(),
         incident: signing.text.incident.trim().to_owned(),
     };
-    if record.service == crate::domain::schedule::Service::Supervised
-        && text.summary.is_empty()
-    {
+    if record.service == crate::domain::schedule::Service::Supervised && text.summary.is_empty() {
         return Err(AppError::invalid(
             "summary",
             "Write how the session went before signing.",
@@ -652,7 +649,11 @@ pub async fn ask_for_changes(
     .execute(&mut *tx)
     .await?;
     Step::on_record(db, worker.id, booking_id, now_ms)
-        .audit(&mut tx, "new version", &format!("after version {version}: {note}"))
+        .audit(
+            &mut tx,
+            "new version",
+            &format!("after version {version}: {note}"),
+        )
         .await?;
     tx.commit().await?;
     Ok(())

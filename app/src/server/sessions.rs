@@ -16,7 +16,8 @@ use crate::domain::london_time::{age_on, london_date, ms_from_london, parse_date
 use crate::domain::risk::RiskReason;
 use crate::domain::schedule::{BookingKind, Service};
 use crate::domain::session_log::{
-    AHEAD_SLACK_MS, Admission, Arrival, EntryKind, LoggedEntry, SessionEntry, SessionFacts, check_entry,
+    AHEAD_SLACK_MS, Admission, Arrival, EntryKind, LoggedEntry, SessionEntry, SessionFacts,
+    check_entry,
 };
 use crate::domain::sync_queue::{ItemOutcome, QueuedItem};
 
@@ -24,8 +25,8 @@ use crate::domain::sync_queue::{ItemOutcome, QueuedItem};
 type Queued = QueuedItem<SessionEntry>;
 use crate::error::AppError;
 use crate::model::{
-    ChildFirstName, ClockOffset, Colleague, ConcernAlert, CurrentUser, LoggedSession, RecordStatus, RecordText,
-    SyncBatch, SyncReply, WorkerSession, WorkerSessions,
+    ChildFirstName, ClockOffset, Colleague, ConcernAlert, CurrentUser, LoggedSession, RecordStatus,
+    RecordText, SyncBatch, SyncReply, WorkerSession, WorkerSessions,
 };
 
 /// The most items one batch may carry; the phone sends fewer.

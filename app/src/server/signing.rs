@@ -167,7 +167,10 @@ pub async fn confirm_proof(
             format!("The PIN typed when signing on the phone was not right. {message} Sign again."),
         ));
     }
-    if !pin::same(&pin::text_proof(&check, item_id, booking_id, digest), text_proof) {
+    if !pin::same(
+        &pin::text_proof(&check, item_id, booking_id, digest),
+        text_proof,
+    ) {
         return Err(AppError::invalid(
             "pin",
             "The words of this signature were changed on the phone after it was signed, so it was not used. Read the text again and sign it.",

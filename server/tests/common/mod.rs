@@ -112,6 +112,38 @@ impl TestApp {
         })
     }
 
+    /// Moves a booking and its staggered times `by_ms` earlier: a test can
+    /// then run a session that is over by the server's clock, at any hour.
+    /// Returns the booking's new start.
+    #[allow(dead_code)]
+    pub async fn move_earlier(&self, booking: i64, by_ms: i64) -> i64 {
+        sqlx::query(
+            "UPDATE bookings SET starts_at = starts_at - $1, ends_at = ends_at - $1, \
+             visiting_arrives_at = visiting_arrives_at - $1, visiting_leaves_at = visiting_leaves_at - $1 \
+             WHERE id = $2",
+        )
+        .bind(by_ms)
+        .bind(booking)
+        .execute(&self.db.pool)
+        .await
+        .expect("move the booking");
+        sqlx::query_scalar("SELECT starts_at FROM bookings WHERE id = $1")
+            .bind(booking)
+            .fetch_one(&self.db.pool)
+            .await
+            .expect("the booking's start")
+    }
+
+    /// The signed-in worker's user id (as their phone learns it); 0 for
+    /// anyone who is not a worker.
+    #[allow(dead_code)]
+    pub async fn my_id(&self, cookie: &str) -> i64 {
+        let mine = self.call("my_sessions", &[], Some(cookie)).await;
+        serde_json::from_str::<serde_json::Value>(&mine.body).unwrap_or_default()["me"]["id"]
+            .as_i64()
+            .unwrap_or(0)
+    }
+
     /// Removes the test database.
     pub async fn finish(self) {
         self.db.pool.close().await;
