@@ -59,17 +59,13 @@ pub async fn sign_record(
     use crate::domain::role::Role;
     use crate::server::{now_ms, records, require, state};
     let user = require(&[Role::Worker]).await?;
-    records::sign(
-        &state()?.db,
-        booking_id,
-        &user,
-        &text,
-        &password,
-        &unsigned_note,
+    let request = records::SignRequest {
+        text: &text,
+        password: &password,
+        unsigned_note: &unsigned_note,
         device_ms,
-        now_ms(),
-    )
-    .await
+    };
+    records::sign(&state()?.db, booking_id, &user, &request, now_ms()).await
 }
 
 /// A worker on the session asks for changes to a version someone signed:

@@ -350,31 +350,40 @@ struct Signing<'a> {
     item_id: Option<&'a str>,
 }
 
-/// A worker signs the text they saw (`text`), confirming with their
-/// password or PIN. When nobody has signed the current version yet, that
-/// text becomes the version's; when someone has, the text must be theirs
-/// word for word. Once every booked worker has signed the version, or the
-/// signer says why the other did not, the record is signed and locked.
-/// Returns the record's status afterwards.
+/// What a worker sends to sign a record with signal.
+pub struct SignRequest<'a> {
+    /// The words the worker read on their page.
+    pub text: &'a RecordText,
+    /// Their password or signing PIN.
+    pub password: &'a str,
+    /// Why the other worker did not sign, when they will not.
+    pub unsigned_note: &'a str,
+    /// The phone's clock when they signed.
+    pub device_ms: i64,
+}
+
+/// A worker signs the text they saw, confirming with their password or
+/// PIN. When nobody has signed the current version yet, that text becomes
+/// the version's; when someone has, the text must be theirs word for word.
+/// Once every booked worker has signed the version, or the signer says why
+/// the other did not, the record is signed and locked. Returns the
+/// record's status afterwards.
 pub async fn sign(
     db: &Db,
     booking_id: i64,
     worker: &CurrentUser,
-    text: &RecordText,
-    password: &str,
-    unsigned_note: &str,
-    device_ms: i64,
+    request: &SignRequest<'_>,
     now_ms: i64,
 ) -> Result<RecordStatus, AppError> {
     if !sessions::is_booked(db, booking_id, worker.id).await? {
         return Err(AppError::not_found("That session"));
     }
-    check_record_text(text)?;
-    let confirmed = signing::confirm(db, worker, password).await?;
+    check_record_text(request.text)?;
+    let confirmed = signing::confirm(db, worker, request.password).await?;
     let signing = Signing {
-        text,
-        unsigned_note,
-        device_ms,
+        text: request.text,
+        unsigned_note: request.unsigned_note,
+        device_ms: request.device_ms,
         confirmed,
         item_id: None,
     };
