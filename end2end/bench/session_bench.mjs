@@ -5,7 +5,7 @@
 //   raw IndexedDB put of a value of the same size in the same browser;
 // - sync: wall time from going online to an empty queue, 1,000 entries.
 // Run by scripts/bench.sh, which builds the release first.
-import { launch, phonePage, signIn, ownServer, keptForOffline, waitForUnsynced } from "../tests/support.mjs";
+import { launch, phonePage, ownServer, waitForUnsynced, openTodaysSession } from "../tests/support.mjs";
 
 const SAVES = 200;
 const QUEUED = 1000;
@@ -20,14 +20,7 @@ const server = await ownServer();
 const browser = await launch();
 try {
   const { context, page } = await phonePage(browser, server.url);
-  await signIn(page, "worker1");
-  await page.waitForURL("**/worker");
-  const link = page.locator("a.session-link", { hasText: "FAM-0002" });
-  await link.waitFor();
-  const path = await link.getAttribute("href");
-  await keptForOffline(page, path);
-  await link.click();
-  await page.getByRole("heading", { name: /FAM-0002/ }).waitFor();
+  await openTodaysSession(page);
   await context.setOffline(true);
   await page.locator(".dot.offline").waitFor();
 

@@ -6,7 +6,7 @@
 // worker1, and nothing else new.
 import { cpSync, readdirSync, appendFileSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
-import { launch, phonePage, signIn, hydrated, keptForOffline } from "../tests/support.mjs";
+import { launch, phonePage, hydrated, keptForOffline, openTodaysSession } from "../tests/support.mjs";
 import { sleep } from "./random.mjs";
 
 export const BROWSER_FAULTS = [
@@ -60,16 +60,7 @@ export class BrowserRunner {
     this.phone = { context, page, path: null };
     this.trialsInContext = CONTEXT_TRIALS; // until it is ready
     this.watch(context, page);
-    await signIn(page, "worker1");
-    await page.waitForURL("**/worker");
-    const link = page.locator("a.session-link", { hasText: "FAM-0002" });
-    await link.waitFor();
-    const path = await link.getAttribute("href");
-    await keptForOffline(page, path);
-    await link.click();
-    await page.waitForURL(`**${path}`);
-    await page.getByRole("heading", { name: /FAM-0002/ }).waitFor();
-    this.phone.path = path;
+    this.phone.path = await openTodaysSession(page);
     this.trialsInContext = 0;
   }
 

@@ -13,6 +13,7 @@ import {
   ownServer,
   keptForOffline,
   waitForUnsynced,
+  openTodaysSession,
   SCREENSHOTS,
 } from "./support.mjs";
 
@@ -23,20 +24,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** Signs in as worker1 and opens the demo's session in progress (FAM-0002). */
-async function openTodaysSession(page) {
-  await signIn(page, "worker1");
-  await page.waitForURL("**/worker");
-  const link = page.locator("a.session-link", { hasText: "FAM-0002" });
-  await link.waitFor();
-  const path = await link.getAttribute("href");
-  await keptForOffline(page, path);
-  await link.click();
-  await page.waitForURL(`**${path}`);
-  await page.getByRole("heading", { name: /FAM-0002/ }).waitFor();
-  return path;
-}
 
 /** Logs one observation through the form, as a worker would. */
 async function logObservation(page, category, text) {

@@ -166,3 +166,17 @@ export async function waitForUnsynced(page, expected, timeout = 20_000) {
     { timeout },
   );
 }
+
+/** Signs in as worker1 and opens the demo's session in progress (FAM-0002), once the page is kept for offline use; returns its path. */
+export async function openTodaysSession(page) {
+  await signIn(page, "worker1");
+  await page.waitForURL("**/worker");
+  const link = page.locator("a.session-link", { hasText: "FAM-0002" });
+  await link.waitFor();
+  const path = await link.getAttribute("href");
+  await keptForOffline(page, path);
+  await link.click();
+  await page.waitForURL(`**${path}`);
+  await page.getByRole("heading", { name: /FAM-0002/ }).waitFor();
+  return path;
+}
