@@ -291,11 +291,16 @@ test("a shared phone: one worker's entries wait for them and are never filed und
     await page.waitForURL("**/sign-in");
     await signIn(page, "worker1");
     await page.waitForURL("**/worker");
+    let hers = await stored();
+    for (let i = 0; i < 40 && hers.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      hers = await stored();
+    }
     await waitForUnsynced(page, 0);
-    assert.deepEqual(
-      (await stored()).sort(),
-      [["Priya's note one", "Priya Shah"], ["Priya's note two", "Priya Shah"]],
-    );
+    assert.deepEqual(hers.sort(), [
+      ["Priya's note one", "Priya Shah"],
+      ["Priya's note two", "Priya Shah"],
+    ]);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
