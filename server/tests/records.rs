@@ -527,6 +527,18 @@ both_databases! {
         assert_eq!(mine["covered"], 3, "the three entries stored when Priya signed");
         assert_eq!(mine["content_hash"].as_str().unwrap().len(), 64);
 
+        // Who may ask for changes: a worker booked on the session only.
+        let ask = [("booking_id", booking.to_string()), ("comment", "Say more.".to_owned())];
+        let ask: Vec<(&str, &str)> = ask.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(app.call("ask_for_changes", &ask, None).await.status, StatusCode::UNAUTHORIZED);
+        for role in ["visiting", "referrer", "coordinator"] {
+            let someone = app.sign_in_demo(role).await;
+            assert_eq!(app.call("ask_for_changes", &ask, Some(&someone)).await.status, StatusCode::FORBIDDEN, "{role}");
+        }
+        let empty = app.call("ask_for_changes", &[("booking_id", &booking.to_string()), ("comment", " ")], Some(&tom)).await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.call("ask_for_changes", &[("booking_id", "999999"), ("comment", "x")], Some(&tom)).await.status, StatusCode::NOT_FOUND, "another session's id");
+
         // Tom disagrees: he asks for changes, which opens version 2 for
         // everyone to sign again; version 1 stays as Priya signed it.
         let asked = app.call("ask_for_changes", &[("booking_id", &booking.to_string()), ("comment", "Ava asked to leave early: say so.")], Some(&tom)).await;
