@@ -44,6 +44,14 @@ export async function phonePage(browser, baseURL = BASE_URL) {
       problems.push(`console error: ${message.text()}`);
     }
   });
+  // A 4xx can be the app answering a refused form; a 5xx from the server
+  // never is (the browser's "Failed to load resource" line, filtered above,
+  // would otherwise hide it).
+  page.on("response", (response) => {
+    if (response.status() >= 500 && !response.fromServiceWorker()) {
+      problems.push(`server error ${response.status()}: ${response.request().method()} ${response.url()}`);
+    }
+  });
   return { context, page, problems };
 }
 
