@@ -94,6 +94,19 @@ if [ "$e2e_status" -ne 0 ]; then
 fi
 echo "Screenshots: $ROOT/end2end/screenshots/"
 
+# The record path under faults, short: the full run is
+# `bash scripts/faults.sh` (1,000 trials).
+set +e
+FAULTS_NO_BUILD=1 bash "$ROOT/scripts/faults.sh" 50 10 2>&1 | tee "$LOGS/faults.log"
+faults_status=${PIPESTATUS[0]}
+set -e
+if [ "$faults_status" -eq 0 ]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  broken_steps+=("fault injection")
+fi
+
 echo
 if [ ${#broken_steps[@]} -gt 0 ]; then
   echo "Failed steps: ${broken_steps[*]}"

@@ -1,0 +1,91 @@
+// A record a court can rely on, as people meet it: Priya signs the record
+// alone; Tom's phone, still holding a safeguarding concern from the session,
+// syncs afterwards. The concern is kept (received after signing), reaches
+// the coordinator at once, and the record shows what each signature binds.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, phonePage, signIn, assertPhoneFriendly, ownServer, waitForUnsynced, SCREENSHOTS } from "./support.mjs";
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test("a concern synced after the record was signed is kept, flagged and shown apart from what was signed", async () => {
+  const server = await ownServer();
+  const priya = await phonePage(browser, server.url);
+  const tom = await phonePage(browser, server.url);
+  const desk = await phonePage(browser, server.url);
+  try {
+    // Tom opens the session on his phone, then loses signal.
+    await signIn(tom.page, "worker2");
+    await tom.page.waitForURL("**/worker");
+    await tom.page.locator("a.session-link", { hasText: "FAM-0002" }).click();
+    await tom.page.getByRole("heading", { name: /FAM-0002/ }).waitFor();
+    await tom.context.route("**/api/sync_entries", (route) => route.abort("internetdisconnected"));
+
+    // Priya runs the session, ends it and signs the record alone.
+    const page = priya.page;
+    await signIn(page, "worker1");
+    await page.waitForURL("**/worker");
+    await page.locator("a.session-link", { hasText: "FAM-0002" }).click();
+    await page.getByRole("button", { name: "Start session" }).click();
+    await page.getByRole("group", { name: "Category" }).getByRole("button", { name: "Play", exact: true }).click();
+    await page.getByLabel("What happened").fill("Ava and her dad played snap");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByRole("status").filter({ hasText: "Saved on this phone" }).waitFor();
+
+    // Meanwhile Tom logs a concern; it waits on his phone.
+    await tom.page.getByRole("group", { name: "Category" }).getByRole("button", { name: "Safeguarding concern", exact: true }).click();
+    await tom.page.getByLabel("What happened").fill("Dad whispered an address to Ava");
+    await tom.page.getByRole("button", { name: "Save", exact: true }).click();
+    await tom.page.getByRole("status").filter({ hasText: "Saved on this phone" }).waitFor();
+    await waitForUnsynced(tom.page, 1);
+
+    await page.getByRole("button", { name: "End session" }).click();
+    await page.getByRole("link", { name: "Complete and sign the record" }).waitFor();
+    await waitForUnsynced(page, 0);
+    await page.getByRole("link", { name: "Complete and sign the record" }).click();
+    await page.getByLabel("How the session went").fill("A calm session.");
+    await page.getByLabel("If your co-worker will not sign, say why").fill("Tom was called to another room.");
+    await page.getByLabel("Your password").fill("contact-demo");
+    await page.getByRole("button", { name: "Sign", exact: true }).click();
+    await page.locator(".record-head .badge").filter({ hasText: "Signed, waiting for co-signature" }).waitFor();
+
+    // Tom's signal returns: the concern is stored, not refused.
+    await tom.context.unroute("**/api/sync_entries");
+    await tom.page.getByRole("button", { name: "Sync now" }).click();
+    await waitForUnsynced(tom.page, 0);
+    assert.equal(await tom.page.locator(".sync-bar .error-note").count(), 0, "nothing refused");
+
+    // The coordinator sees it at once, flagged, and the record keeps it
+    // apart from what Priya signed.
+    await signIn(desk.page, "coordinator");
+    await desk.page.waitForURL("**/coordinator");
+    const concern = desk.page.locator(".concerns .list-item", { hasText: "Dad whispered an address to Ava" });
+    await concern.getByText("Received after the record was signed").waitFor();
+    await assertPhoneFriendly(desk.page);
+    await desk.page.screenshot({ path: `${SCREENSHOTS}concern-after-signing.png`, fullPage: true });
+    const booking = (await concern.locator("a").getAttribute("href")).split("/").pop();
+    await desk.page.goto(`/coordinator/records/${booking}`);
+    const late = desk.page.getByTestId("late-entries");
+    await late.getByText("Safeguarding concern · Dad whispered an address to Ava").waitFor();
+    await late.getByText(/Dated .* by the phone · received /).waitFor();
+    await desk.page
+      .getByTestId("signature")
+      .getByText(/Priya Shah signed exactly this text and the \d+ entries above it \(fingerprint [0-9a-f]{12}\)/)
+      .waitFor();
+    await assertPhoneFriendly(desk.page);
+    await desk.page.screenshot({ path: `${SCREENSHOTS}record-late-entry.png`, fullPage: true });
+
+    assert.deepEqual([...priya.problems, ...desk.problems], []);
+  } finally {
+    await priya.context.close();
+    await tom.context.close();
+    await desk.context.close();
+    await server.stop();
+  }
+});
