@@ -89,3 +89,56 @@ test("a concern synced after the record was signed is kept, flagged and shown ap
     await server.stop();
   }
 });
+
+test("once a worker signs, the words are fixed: the co-worker signs them as they are or asks for a new version", async () => {
+  const server = await ownServer();
+  const priya = await phonePage(browser, server.url);
+  const tom = await phonePage(browser, server.url);
+  try {
+    const page = priya.page;
+    await signIn(page, "worker1");
+    await page.waitForURL("**/worker");
+    await page.locator("a.session-link", { hasText: "FAM-0002" }).click();
+    await page.getByRole("button", { name: "Start session" }).click();
+    await page.getByRole("button", { name: "End session" }).click();
+    await page.getByRole("link", { name: "Complete and sign the record" }).waitFor();
+    await waitForUnsynced(page, 0);
+    await page.getByRole("link", { name: "Complete and sign the record" }).click();
+    await page.getByLabel("How the session went").fill("A calm session.");
+    await page.getByLabel("Your password").fill("contact-demo");
+    await page.getByRole("button", { name: "Sign", exact: true }).click();
+    await page.getByText("Signed by you. The record is complete once your co-worker signs too.").waitFor();
+    const recordPath = new URL(page.url()).pathname;
+
+    // Tom opens the record: Priya's words are fixed.
+    await signIn(tom.page, "worker2");
+    await tom.page.waitForURL("**/worker");
+    await tom.page.goto(recordPath);
+    await tom.page.getByTestId("fixed-text").filter({ hasText: "Priya Shah signed these words" }).waitFor();
+    assert.equal(await tom.page.getByLabel("How the session went").getAttribute("readonly"), "", "read-only");
+    assert.equal(await tom.page.getByRole("button", { name: "Save without signing" }).count(), 0);
+    await assertPhoneFriendly(tom.page);
+    await tom.page.screenshot({ path: `${SCREENSHOTS}record-words-fixed.png`, fullPage: true });
+
+    // He disagrees, and asks for changes: a new version opens for both.
+    await tom.page.getByLabel("What should change").fill("Ava asked to leave early: say so.");
+    await tom.page.getByRole("button", { name: "Ask for changes" }).click();
+    await tom.page.getByText("A new version is open").waitFor();
+    await tom.page.reload();
+    await tom.page.getByText("Tom Barker asked for changes: Ava asked to leave early: say so.").waitFor();
+    await tom.page.getByLabel("How the session went").fill("A calm session; Ava asked to leave at 10:50.");
+    await tom.page.getByLabel("Your password").fill("contact-demo");
+    await tom.page.getByRole("button", { name: "Sign", exact: true }).click();
+    await tom.page.getByText("Signed by you. The record is complete once your co-worker signs too.").waitFor();
+
+    // Priya's signature was on version 1: she signs the new words too.
+    await page.reload();
+    await page.getByTestId("fixed-text").filter({ hasText: "Tom Barker signed these words" }).waitFor();
+    assert.equal(await page.getByLabel("How the session went").inputValue(), "A calm session; Ava asked to leave at 10:50.");
+    assert.deepEqual([...priya.problems, ...tom.problems], []);
+  } finally {
+    await priya.context.close();
+    await tom.context.close();
+    await server.stop();
+  }
+});

@@ -149,6 +149,8 @@ fn draft(record: SessionRecord, version: RwSignal<u32>) -> AnyView {
         .collect();
     let deadlines = record.deadlines;
     let supervised = record.service == crate::domain::schedule::Service::Supervised;
+    // Someone signed this version: its words are fixed.
+    let fixed = !signed_by.is_empty();
     view! {
         <a class="back" href="/worker">"‹ Your sessions"</a>
         <section class="card">
@@ -161,20 +163,23 @@ fn draft(record: SessionRecord, version: RwSignal<u32>) -> AnyView {
             {(!record.return_note.is_empty()).then(|| view! {
                 <p class="concern-banner" role="alert">{format!("Returned for amendment: {}", record.return_note)}</p>
             })}
-            {(!signed_by.is_empty()).then(|| view! { <p class="hint">{format!("Already signed by {}.", signed_by.join(" and "))}</p> })}
+            {fixed.then(|| view! { <p class="hint" data-testid="fixed-text">{format!(
+                "{} signed these words, so they no longer change. Sign them as they are, or ask for changes below.",
+                signed_by.join(" and ")
+            )}</p> })}
             {supervised.then(|| view! {
                 <label class="field"><span>"How the session went"</span>
-                    <textarea rows="5" prop:value=move || summary.get() on:input=move |ev| summary.set(event_target_value(&ev))></textarea>
+                    <textarea rows="5" readonly=fixed prop:value=move || summary.get() on:input=move |ev| summary.set(event_target_value(&ev))></textarea>
                 </label>
                 <label class="field"><span>"Why it ended early, if it did"</span>
-                    <textarea rows="2" prop:value=move || ended_early.get() on:input=move |ev| ended_early.set(event_target_value(&ev))></textarea>
+                    <textarea rows="2" readonly=fixed prop:value=move || ended_early.get() on:input=move |ev| ended_early.set(event_target_value(&ev))></textarea>
                 </label>
             })}
             {(!supervised).then(|| view! { <p class="hint">"A supported session's record holds attendance only: check the times below and sign."</p> })}
             <label class="field"><span>"Any incident"</span>
-                <textarea rows="2" prop:value=move || incident.get() on:input=move |ev| incident.set(event_target_value(&ev))></textarea>
+                <textarea rows="2" readonly=fixed prop:value=move || incident.get() on:input=move |ev| incident.set(event_target_value(&ev))></textarea>
             </label>
-            <button type="button" class="button secondary big" on:click=save>"Save without signing"</button>
+            {(!fixed).then(|| view! { <button type="button" class="button secondary big" on:click=save>"Save without signing"</button> })}
         </section>
         <form class="card stack" on:submit=sign>
             <h2>"Sign the record"</h2>
@@ -189,7 +194,7 @@ fn draft(record: SessionRecord, version: RwSignal<u32>) -> AnyView {
             <button type="submit" class="button primary">"Sign"</button>
             {outcome_note(outcome)}
         </form>
-        {(!signed_by.is_empty()).then(|| ask_for_changes_form(id, version))}
+        {fixed.then(|| ask_for_changes_form(id, version))}
         <RecordView record embedded=true />
     }
     .into_any()

@@ -453,7 +453,8 @@ pub async fn sign_from_phone(
             "This signature was made by an older version of the app, which did not bind the text to the PIN. Sign again.",
         ));
     }
-    let status = read(db, booking_id, now_ms).await?.status;
+    ensure(db, booking_id, now_ms).await?;
+    let (status, _) = status_of(db, booking_id).await?;
     if status != RecordStatus::Draft {
         return Err(AppError::conflict(
             "This record was signed already, so the text signed on the phone was not used. It is kept on the phone; add an addendum if it says more.",

@@ -20,14 +20,14 @@ use crate::domain::session_log::{
     check_entry,
 };
 use crate::domain::sync_queue::{ItemOutcome, QueuedItem};
-
-/// One queued entry as a phone sends it.
-type Queued = QueuedItem<SessionEntry>;
 use crate::error::AppError;
 use crate::model::{
     ChildFirstName, ClockOffset, Colleague, ConcernAlert, CurrentUser, LoggedSession, RecordStatus,
     RecordText, SyncBatch, SyncReply, WorkerSession, WorkerSessions,
 };
+
+/// One queued entry as a phone sends it.
+type Queued = QueuedItem<SessionEntry>;
 
 /// The most items one batch may carry; the phone sends fewer.
 pub const MAX_BATCH: usize = 500;
@@ -220,8 +220,8 @@ struct Admitted<'a> {
 /// Stores a batch from `worker`'s phone. Every item gets an outcome, in order.
 ///
 /// Items are read one by one: one the server cannot read is refused alone.
-/// An item made by another worker (a shared phone) is refused, never stored
-/// under the sender. Entries are checked one by one and the good ones stored
+/// An item made by another worker (a shared phone that changed hands
+/// mid-sync) is held: never stored under the sender, kept on the phone. Entries are checked one by one and the good ones stored
 /// in one transaction; those arriving after the record was signed are
 /// stored as late entries. Signatures made on the phone come after (they
 /// lock the session, and a phone queues its signature after its entries):
@@ -271,6 +271,14 @@ pub async fn ingest(
     let mut signatures: Vec<(usize, &Queued)> = Vec::new();
     for (at, item) in &decoded {
         let at = *at;
+        if item.author != author {
+            // Never stored under the sender; the phone keeps it for its author.
+            outcomes[at] = Some(ItemOutcome::Held {
+                id: item.id.clone(),
+                reason: "This entry was made by another worker on this phone; it waits there for them to sign in.".into(),
+            });
+            continue;
+        }
         let booking_id = item.payload.booking_id;
         if let std::collections::hash_map::Entry::Vacant(slot) = facts_by_booking.entry(booking_id)
         {
@@ -297,14 +305,6 @@ pub async fn ingest(
             }
             (verdict, _) => verdict,
         };
-        if item.author != author {
-            // Never stored under the sender; the phone keeps it for its author.
-            outcomes[at] = Some(ItemOutcome::Held {
-                id: item.id.clone(),
-                reason: "This entry was made by another worker on this phone; it waits there for them to sign in.".into(),
-            });
-            continue;
-        }
         match verdict {
             Ok(_) if matches!(item.payload.kind, EntryKind::Signature { .. }) => {
                 signatures.push((at, item));
