@@ -342,6 +342,39 @@ pub struct LoggedSession {
     pub signed_by: Vec<i64>,
 }
 
+impl LoggedSession {
+    /// Adds entries the server has just acknowledged to this copy of the
+    /// session's log, as the phone keeps it: once they leave the queue they
+    /// must not vanish from the phone's view of the session until it next
+    /// reads the server's log (offline, that may be a while). Entries it
+    /// holds already are left as they are.
+    pub fn keep_synced<'a>(
+        &mut self,
+        synced: impl IntoIterator<
+            Item = &'a crate::domain::sync_queue::QueuedItem<
+                crate::domain::session_log::SessionEntry,
+            >,
+        >,
+        now_ms: i64,
+    ) {
+        for item in synced {
+            if item.payload.booking_id != self.booking_id
+                || self.entries.iter().any(|kept| kept.id == item.id)
+            {
+                continue;
+            }
+            self.entries.push(crate::domain::session_log::LoggedEntry {
+                id: item.id.clone(),
+                author: item.author,
+                at_ms: item.payload.at_ms,
+                saved_ms: item.device_ms,
+                kind: item.payload.kind.clone(),
+            });
+            self.received_ms.push(now_ms);
+        }
+    }
+}
+
 /// How far one worker's phone clock was from the server's (server minus
 /// phone: positive when the phone was slow), measured when it last synced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -624,4 +657,50 @@ pub struct ReferralStatus {
     /// Why it was declined, or the coordinator's note on accepting.
     pub decision_note: String,
     pub received_ms: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::session_log::{EntryKind, SessionEntry};
+    use crate::domain::sync_queue::QueuedItem;
+
+    fn queued(id: &str, booking_id: i64) -> QueuedItem<SessionEntry> {
+        QueuedItem {
+            id: id.into(),
+            device_ms: 5,
+            rejected: None,
+            author: 7,
+            payload: SessionEntry {
+                booking_id,
+                at_ms: 4,
+                kind: EntryKind::Ended,
+            },
+        }
+    }
+
+    #[test]
+    fn entries_just_synced_stay_in_the_phones_copy_of_the_log() {
+        let mut log = LoggedSession {
+            booking_id: 1,
+            case_reference: "FAM-0002".into(),
+            service: crate::domain::schedule::Service::Supervised,
+            starts_ms: 0,
+            ends_ms: 10,
+            room: "Blue room".into(),
+            workers: Vec::new(),
+            entries: Vec::new(),
+            received_ms: Vec::new(),
+            late_ids: Vec::new(),
+            clock_offsets: Vec::new(),
+            record_status: None,
+            signed_by: Vec::new(),
+        };
+        let items = [queued("a", 1), queued("b", 2), queued("a", 1)];
+        log.keep_synced(&items, 99);
+        assert_eq!(log.entries.len(), 1, "this session's, once");
+        assert_eq!(log.entries[0].kind, EntryKind::Ended);
+        assert_eq!(log.entries[0].author, 7);
+        assert_eq!(log.received_ms, vec![99]);
+    }
 }

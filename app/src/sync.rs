@@ -280,7 +280,7 @@ impl SyncState {
                     // phone changed hands mid-sync. Nothing was stored; wait.
                     return Err(AppError::conflict(reason.clone()));
                 }
-                device::apply_outcomes(&outcomes)
+                device::apply_outcomes(&outcomes, &batch)
                     .await
                     .map_err(AppError::phone)?;
                 queue.apply(&outcomes);

@@ -123,9 +123,9 @@ test("once a worker signs, the words are fixed: the co-worker signs them as they
     // He disagrees, and asks for changes: a new version opens for both.
     await tom.page.getByLabel("What should change").fill("Ava asked to leave early: say so.");
     await tom.page.getByRole("button", { name: "Ask for changes" }).click();
-    await tom.page.getByText("A new version is open").waitFor();
-    await tom.page.reload();
+    // The page reads the record again: version 2, open for both to sign.
     await tom.page.getByText("Tom Barker asked for changes: Ava asked to leave early: say so.").waitFor();
+    await tom.page.getByTestId("fixed-text").waitFor({ state: "detached" });
     await tom.page.getByLabel("How the session went").fill("A calm session; Ava asked to leave at 10:50.");
     await tom.page.getByLabel("Your password").fill("contact-demo");
     await tom.page.getByRole("button", { name: "Sign", exact: true }).click();

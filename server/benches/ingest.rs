@@ -123,7 +123,7 @@ async fn run(name: &str, url: &str) {
     for _ in 0..ROUNDS {
         let items: Vec<Value> = (0..ROWS)
             .map(|n| {
-                json!({ "id": uuid::Uuid::now_v7().to_string(), "device_ms": start + n as i64, "rejected": null,
+                json!({ "id": uuid::Uuid::now_v7().to_string(), "device_ms": start + n as i64, "rejected": null, "author": author,
                         "payload": { "booking_id": booking, "at_ms": start + n as i64,
                                      "kind": { "type": "observation", "category": "play", "text": format!("Observation {n}: played with the blocks together") } } })
             })
@@ -143,6 +143,10 @@ async fn run(name: &str, url: &str) {
             )
             .await;
             assert_eq!(status, StatusCode::OK, "{reply}");
+            // A figure counts only entries really stored.
+            let reply: Value = serde_json::from_str(&reply).unwrap();
+            let outcomes = reply["outcomes"].as_array().unwrap();
+            assert!(outcomes.iter().all(|o| o["outcome"] == "stored"), "{reply}");
         }
         ingest_rates.push(ROWS as f64 / began.elapsed().as_secs_f64());
 

@@ -36,7 +36,7 @@ pub async fn load_queue() -> Result<Vec<Queued>, String> {
     Err(NO_PHONE.into())
 }
 
-pub async fn apply_outcomes(_: &[ItemOutcome]) -> Result<(), String> {
+pub async fn apply_outcomes(_: &[ItemOutcome], _: &[Queued]) -> Result<(), String> {
     Err(NO_PHONE.into())
 }
 

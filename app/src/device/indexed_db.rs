@@ -172,19 +172,23 @@ pub async fn load_queue() -> Result<Vec<Queued>, String> {
     values.into_iter().map(from_js).collect()
 }
 
-/// Applies the server's answer in one transaction: acknowledged entries
-/// leave the phone, refused ones stay with the reason.
-pub async fn apply_outcomes(outcomes: &[ItemOutcome]) -> Result<(), String> {
+/// Applies the server's answer to the items `sent`, in one transaction:
+/// acknowledged items leave the queue and join the phone's copy of their
+/// session's log (so the page never loses them before it next reads the
+/// server's log), refused ones stay with the reason, held ones as they were.
+pub async fn apply_outcomes(outcomes: &[ItemOutcome], sent: &[Queued]) -> Result<(), String> {
     let db = database().await?;
     let tx = db
-        .transaction(&[QUEUE], TransactionMode::ReadWrite)
+        .transaction(&[QUEUE, LOGS], TransactionMode::ReadWrite)
         .map_err(trouble)?;
     let store = tx.store(QUEUE).map_err(trouble)?;
+    let mut synced: Vec<&Queued> = Vec::new();
     for outcome in outcomes {
         let key = JsValue::from_str(outcome.id());
         match outcome {
             ItemOutcome::Stored { .. } | ItemOutcome::AlreadyStored { .. } => {
                 store.delete(key).await.map_err(trouble)?;
+                synced.extend(sent.iter().filter(|item| item.id == outcome.id()));
             }
             ItemOutcome::Held { .. } => {}
             ItemOutcome::Rejected { reason, .. } => {
@@ -197,6 +201,18 @@ pub async fn apply_outcomes(outcomes: &[ItemOutcome]) -> Result<(), String> {
                         .map_err(trouble)?;
                 }
             }
+        }
+    }
+    let logs = tx.store(LOGS).map_err(trouble)?;
+    let mut bookings: Vec<i64> = synced.iter().map(|item| item.payload.booking_id).collect();
+    bookings.sort_unstable();
+    bookings.dedup();
+    for booking_id in bookings {
+        let key = JsValue::from_f64(booking_id as f64);
+        if let Some(value) = logs.get(key.clone()).await.map_err(trouble)? {
+            let mut log: LoggedSession = from_js(value)?;
+            log.keep_synced(synced.iter().copied(), now_ms());
+            logs.put(&to_js(&log)?, Some(&key)).await.map_err(trouble)?;
         }
     }
     committed(tx).await
