@@ -57,15 +57,15 @@ pub async fn sign_record(
     device_ms: i64,
 ) -> Result<RecordStatus, AppError> {
     use crate::domain::role::Role;
-    use crate::server::{now_ms, records, require, state};
+    use crate::server::{now_ms, require, signatures, state};
     let user = require(&[Role::Worker]).await?;
-    let request = records::SignRequest {
+    let request = signatures::SignRequest {
         text: &text,
         password: &password,
         unsigned_note: &unsigned_note,
         device_ms,
     };
-    records::sign(&state()?.db, booking_id, &user, &request, now_ms()).await
+    signatures::sign(&state()?.db, booking_id, &user, &request, now_ms()).await
 }
 
 /// A worker on the session asks for changes to a version someone signed:
@@ -73,9 +73,9 @@ pub async fn sign_record(
 #[server(endpoint = "ask_for_changes")]
 pub async fn ask_for_changes(booking_id: i64, comment: String) -> Result<(), AppError> {
     use crate::domain::role::Role;
-    use crate::server::{now_ms, records, require, state};
+    use crate::server::{now_ms, require, signatures, state};
     let user = require(&[Role::Worker]).await?;
-    records::ask_for_changes(&state()?.db, booking_id, &user, &comment, now_ms()).await
+    signatures::ask_for_changes(&state()?.db, booking_id, &user, &comment, now_ms()).await
 }
 
 /// Records waiting for a coordinator's co-signature, soonest limit first.

@@ -44,6 +44,8 @@ pub mod reports;
 pub mod sessions;
 /// Centre settings (prices, staggering, hours) and rooms.
 pub mod settings;
+/// Signing a record: what a signature binds, from a page or a phone; asking for changes.
+pub mod signatures;
 /// What stands for a signature: password or signing PIN, online or proved offline.
 pub mod signing;
 

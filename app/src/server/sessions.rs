@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::Row;
 
-use super::records::PhoneSignature;
+use super::signatures::PhoneSignature;
 use super::{Db, failure, faults};
 use crate::domain::london_time::{age_on, london_date, ms_from_london, parse_date};
 use crate::domain::risk::RiskReason;
@@ -252,7 +252,8 @@ pub async fn ingest(
     let mut outcomes: Vec<Option<ItemOutcome>> = vec![None; batch.items.len()];
     let mut decoded: Vec<(usize, Queued)> = Vec::with_capacity(batch.items.len());
     for (at, raw) in batch.items.iter().enumerate() {
-        match serde_json::from_value::<Queued>(raw.clone()) {
+        // Read in place, without copying the value.
+        match <Queued as serde::Deserialize>::deserialize(raw) {
             Ok(item) => decoded.push((at, item)),
             Err(error) => {
                 outcomes[at] = Some(ItemOutcome::Rejected {
@@ -462,7 +463,7 @@ async fn signature_outcome(
         text_proof,
         device_ms: item.payload.at_ms,
     };
-    let outcome = super::records::sign_from_phone(db, worker, &signed, now_ms).await;
+    let outcome = super::signatures::sign_from_phone(db, worker, &signed, now_ms).await;
     Ok(match outcome {
         Ok(true) => ItemOutcome::Stored { id },
         Ok(false) => ItemOutcome::AlreadyStored { id },
