@@ -69,8 +69,9 @@ test("a concern synced after the record was signed is kept, flagged and shown ap
     await concern.getByText("Received after the record was signed").waitFor();
     await assertPhoneFriendly(desk.page);
     await desk.page.screenshot({ path: `${SCREENSHOTS}concern-after-signing.png`, fullPage: true });
-    const booking = (await concern.locator("a").getAttribute("href")).split("/").pop();
-    await desk.page.goto(`/coordinator/records/${booking}`);
+    // Opened as a coordinator does, from the co-signing queue.
+    await desk.page.getByTestId("cosign-count").click();
+    await desk.page.locator(".record-due", { hasText: "FAM-0002" }).locator("a").click();
     const late = desk.page.getByTestId("late-entries");
     await late.getByText("Safeguarding concern · Dad whispered an address to Ava").waitFor();
     await late.getByText(/Dated .* by the phone · received /).waitFor();
@@ -108,12 +109,11 @@ test("once a worker signs, the words are fixed: the co-worker signs them as they
     await page.getByLabel("Your password").fill("contact-demo");
     await page.getByRole("button", { name: "Sign", exact: true }).click();
     await page.getByText("Signed by you. The record is complete once your co-worker signs too.").waitFor();
-    const recordPath = new URL(page.url()).pathname;
-
-    // Tom opens the record: Priya's words are fixed.
+    // Tom opens the record from his list of records to sign: Priya's words
+    // are fixed.
     await signIn(tom.page, "worker2");
     await tom.page.waitForURL("**/worker");
-    await tom.page.goto(recordPath);
+    await tom.page.locator(".records-to-sign .record-due", { hasText: "FAM-0002" }).locator("a").click();
     await tom.page.getByTestId("fixed-text").filter({ hasText: "Priya Shah signed these words" }).waitFor();
     assert.equal(await tom.page.getByLabel("How the session went").getAttribute("readonly"), "", "read-only");
     assert.equal(await tom.page.getByRole("button", { name: "Save without signing" }).count(), 0);
@@ -131,8 +131,10 @@ test("once a worker signs, the words are fixed: the co-worker signs them as they
     await tom.page.getByRole("button", { name: "Sign", exact: true }).click();
     await tom.page.getByText("Signed by you. The record is complete once your co-worker signs too.").waitFor();
 
-    // Priya's signature was on version 1: she signs the new words too.
-    await page.reload();
+    // Priya's signature was on version 1: the record is back on her list,
+    // with Tom's words to sign.
+    await page.getByRole("link", { name: "‹ Your sessions" }).click();
+    await page.locator(".records-to-sign .record-due", { hasText: "FAM-0002" }).locator("a").click();
     await page.getByTestId("fixed-text").filter({ hasText: "Tom Barker signed these words" }).waitFor();
     assert.equal(await page.getByLabel("How the session went").inputValue(), "A calm session; Ava asked to leave at 10:50.");
     assert.deepEqual([...priya.problems, ...tom.problems], []);

@@ -133,14 +133,6 @@ test("a worker signs a record with a PIN on a phone without signal; it syncs onc
 
     // The signal goes. The worker completes and signs the record on the phone.
     await worker.context.setOffline(true);
-    await page.evaluate(() => {
-      window.__mut = 0;
-      new MutationObserver((records) => { for (const r of records) window.__mut += r.removedNodes.length; }).observe(document.body, { childList: true, subtree: true });
-    });
-    for (let i = 0; i < 4; i++) {
-      await new Promise((r) => setTimeout(r, 1000));
-      console.log("DEBUG removed", await page.evaluate(() => window.__mut), (await page.locator(".sign-here").first().innerHTML()).slice(0, 300));
-    }
     await page.getByLabel("How the session went").fill("A relaxed session; Ava read to her dad.");
     await page.getByLabel("If Tom Barker will not sign, say why").fill("Tom left at the end to cover another room.");
     await page.getByLabel("Your signing PIN").fill("394817");
