@@ -251,6 +251,13 @@ pub async fn read(db: &Db, booking_id: i64, now_ms: i64) -> Result<SessionRecord
     })
 }
 
+/// Checks the length of each part of a record's text.
+pub(super) fn check_record_text(text: &RecordText) -> Result<(), AppError> {
+    check_text("summary", &text.summary)?;
+    check_text("ended_early", &text.ended_early)?;
+    check_text("incident", &text.incident)
+}
+
 pub(super) fn check_text(field: &str, text: &str) -> Result<(), AppError> {
     let length = text.chars().count();
     if length > MAX_TEXT {
@@ -285,9 +292,7 @@ pub async fn save_text(
     if !sessions::is_booked(db, booking_id, worker.id).await? {
         return Err(AppError::not_found("That session"));
     }
-    check_text("summary", &text.summary)?;
-    check_text("ended_early", &text.ended_early)?;
-    check_text("incident", &text.incident)?;
+    check_record_text(text)?;
     ensure(db, booking_id, now_ms).await?;
     let (status, version) = status_of(db, booking_id).await?;
     if status != RecordStatus::Draft {

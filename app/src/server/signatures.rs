@@ -10,7 +10,7 @@
 use sqlx::Row;
 
 use super::audit::Step;
-use super::records::{check_text, ensure, read, status_of};
+use super::records::{check_record_text, check_text, ensure, read, status_of};
 use super::signing::{self, Confirmed};
 use super::{Db, failure, sessions};
 use crate::domain::pin;
@@ -95,12 +95,6 @@ pub async fn sign(
         item_id: None,
     };
     add_signature(db, booking_id, worker, signing, now_ms).await
-}
-
-fn check_record_text(text: &RecordText) -> Result<(), AppError> {
-    check_text("summary", &text.summary)?;
-    check_text("ended_early", &text.ended_early)?;
-    check_text("incident", &text.incident)
 }
 
 /// A signature made on the phone, as it arrives in a sync.
