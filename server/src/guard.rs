@@ -72,10 +72,17 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
         .is_some_and(|site| site == "cross-site")
 }
 
+/// The most of an oversized body read (and dropped) before answering 413:
+/// a client still sending when the server answers and closes sees a broken
+/// connection instead of the 413, and a phone would then retry the same
+/// batch instead of sending smaller ones.
+const MAX_DRAINED: usize = 16 * MAX_BODY;
+
 /// The request with its body read, when the body is at most `MAX_BODY`;
-/// else the 413 to answer. A declared length over the limit is refused
-/// before anything is read.
+/// else the 413 to answer, once the body has been read to its end (up to
+/// `MAX_DRAINED`), so that the client hears it.
 async fn within_limit(request: Request) -> Result<Request, Response> {
+    use axum::body::HttpBody;
     let too_large = || {
         error_response(&AppError::TooLarge {
             message: format!(
@@ -89,13 +96,36 @@ async fn within_limit(request: Request) -> Result<Request, Response> {
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > MAX_BODY as u64) {
-        return Err(too_large());
+    let (parts, mut body) = request.into_parts();
+    let mut kept: Vec<u8> = Vec::new();
+    let mut read = 0usize;
+    let mut over = declared.is_some_and(|length| length > MAX_BODY as u64);
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        let Ok(frame) = frame else {
+            return Err(too_large());
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        read = read.saturating_add(data.len());
+        if read > MAX_BODY {
+            over = true;
+            kept = Vec::new();
+        }
+        if over {
+            if read > MAX_DRAINED {
+                break;
+            }
+        } else {
+            kept.extend_from_slice(&data);
+        }
     }
-    let (parts, body) = request.into_parts();
-    match axum::body::to_bytes(body, MAX_BODY).await {
-        Ok(bytes) => Ok(Request::from_parts(parts, Body::from(bytes))),
-        Err(_) => Err(too_large()),
+    if over {
+        Err(too_large())
+    } else {
+        Ok(Request::from_parts(parts, Body::from(kept)))
     }
 }
 
