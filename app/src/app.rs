@@ -3,7 +3,7 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use crate::api::{SignIn, SignOut, fetch_current_user};
+use crate::api::{ChangeMyPassword, SignIn, SignOut, fetch_current_user};
 use crate::components::header::Header;
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -43,6 +43,7 @@ pub struct SessionContext {
     pub user: Resource<Result<Option<CurrentUser>, AppError>>,
     pub sign_in: ServerAction<SignIn>,
     pub sign_out: ServerAction<SignOut>,
+    pub change_password: ServerAction<ChangeMyPassword>,
 }
 
 pub fn use_session() -> SessionContext {
@@ -54,14 +55,22 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let sign_in = ServerAction::<SignIn>::new();
     let sign_out = ServerAction::<SignOut>::new();
+    let change_password = ServerAction::<ChangeMyPassword>::new();
     let user = Resource::new(
-        move || (sign_in.version().get(), sign_out.version().get()),
+        move || {
+            (
+                sign_in.version().get(),
+                sign_out.version().get(),
+                change_password.version().get(),
+            )
+        },
         |_| fetch_current_user(),
     );
     provide_context(SessionContext {
         user,
         sign_in,
         sign_out,
+        change_password,
     });
     let sync = SyncState::new();
     provide_context(sync);
@@ -95,6 +104,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::landing::Landing ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=pages::sign_in::SignInPage />
+                    <Route path=path!("/password") view=pages::password::PasswordPage />
                     <Route
                         path=path!("/coordinator")
                         view=pages::coordinator::CoordinatorHome

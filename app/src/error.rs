@@ -20,6 +20,10 @@ pub enum AppError {
     /// Signed in, but the role or the case links do not allow this.
     #[error("You do not have permission to do that.")]
     Forbidden,
+    /// The password is a temporary one someone else set: the person must
+    /// choose their own before anything else.
+    #[error("Your password was set for you. Choose a password of your own to go on.")]
+    PasswordChangeNeeded,
     /// The thing asked for does not exist, or the caller may not know it exists.
     #[error("{what} was not found.")]
     NotFound { what: String },
@@ -38,6 +42,9 @@ pub enum AppError {
     /// Too many failed attempts; try again after this many seconds.
     #[error("Too many attempts. Please wait {retry_after_secs} seconds and try again.")]
     RateLimited { retry_after_secs: u64 },
+    /// The server is busy with other password checks; try again shortly.
+    #[error("The server is busy. Please wait {retry_after_secs} seconds and try again.")]
+    Busy { retry_after_secs: u64 },
     /// Something failed on the server. The detail is in the server log under
     /// `reference`; the person sees only the apology and the reference.
     #[error(
@@ -57,7 +64,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotSignedIn | AppError::SignInFailed => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::PasswordChangeNeeded => 403,
             AppError::NotFound { .. } => 404,
             AppError::Invalid { .. } => 422,
             AppError::BadRequest { .. } => 400,
@@ -65,7 +72,7 @@ impl AppError {
             AppError::TooLarge { .. } => 413,
             AppError::RateLimited { .. } => 429,
             AppError::Internal { .. } => 500,
-            AppError::Unreachable => 503,
+            AppError::Unreachable | AppError::Busy { .. } => 503,
             AppError::Phone { .. } => 500,
         }
     }

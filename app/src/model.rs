@@ -12,6 +12,20 @@ pub struct CurrentUser {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// The password was set by someone else (a new account, a reset): the
+    /// person must choose their own before doing anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
+}
+
+impl CurrentUser {
+    /// Who is calling, as the access table sees them.
+    pub fn as_caller(&self) -> crate::domain::access::Caller {
+        crate::domain::access::Caller {
+            role: self.role,
+            must_change_password: self.must_change_password,
+        }
+    }
 }
 
 /// One account as the coordinator sees it in the account list.
@@ -23,6 +37,14 @@ pub struct AccountSummary {
     pub role: Role,
     /// Case references this account is linked to (parents and referrers).
     pub cases: Vec<String>,
+    /// When the password was last set, and by whom: `None` when the person
+    /// chose it themselves.
+    pub password_set_ms: Option<i64>,
+    pub password_set_by: Option<String>,
+    /// Still waiting for the person to replace a temporary password.
+    pub must_change_password: bool,
+    /// When the account was disabled, if it is.
+    pub disabled_ms: Option<i64>,
 }
 
 /// A case as its parent or referrer sees it: no other person's details.

@@ -4,7 +4,7 @@
 // less than 48 hours ahead and sees the fee kept on the statement.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, SCREENSHOTS } from "./support.mjs";
+import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, chooseOwnPassword, SCREENSHOTS } from "./support.mjs";
 
 let browser;
 before(async () => {
@@ -43,7 +43,7 @@ function slotWithin48Hours() {
 }
 
 async function visitingParentBookings(page) {
-  await signIn(page, "fam200.visiting", "fam200-visiting-pass");
+  await signIn(page, "fam200.visiting", "fam200-own-passphrase");
   await page.waitForURL("**/parent");
   await hydrated(page);
   const bookings = page.locator("li.booking");
@@ -133,6 +133,12 @@ test("a referral becomes a booked series of six, paid for, and one late cancella
     await form.getByLabel("Parent is the").selectOption("visiting_parent");
     await form.getByRole("button", { name: "Create account" }).click();
     await page.getByRole("status").filter({ hasText: "Account created" }).waitFor();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL("**/sign-in");
+    // The parent's first sign-in: they choose their own password.
+    await signIn(page, "fam200.visiting", "fam200-visiting-pass");
+    await chooseOwnPassword(page, "fam200-visiting-pass", "fam200-own-passphrase");
+    await page.waitForURL("**/parent");
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL("**/sign-in");
 

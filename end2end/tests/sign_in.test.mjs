@@ -1,7 +1,7 @@
 // Signing in as each role on a phone, seeing that role's page, signing out.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, SCREENSHOTS } from "./support.mjs";
+import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, chooseOwnPassword, SCREENSHOTS } from "./support.mjs";
 
 let browser;
 before(async () => {
@@ -88,7 +88,18 @@ test("a coordinator creates an account on the phone and that person signs in", a
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL("**/sign-in");
+    // Dana's first sign-in: she must choose her own password first.
     await signIn(page, "dana.fox", "dana-first-pass");
+    await page.waitForURL("**/password");
+    await hydrated(page);
+    await assertPhoneFriendly(page);
+    await page.screenshot({ path: `${SCREENSHOTS}choose-own-password.png`, fullPage: true });
+    await page.getByLabel("Current password").fill("dana-first-pass");
+    await page.getByLabel("New password", { exact: true }).fill("dana chooses this");
+    await page.getByLabel("New password again").fill("dana chooses another");
+    await page.getByRole("button", { name: "Save my password" }).click();
+    await page.getByRole("alert").filter({ hasText: "not the same" }).waitFor();
+    await chooseOwnPassword(page, "dana-first-pass", "dana chooses this");
     await page.waitForURL("**/worker");
     await page.locator("header.top-bar").getByText("Dana Fox").waitFor();
     assert.deepEqual(problems, []);

@@ -34,12 +34,21 @@ export async function phonePage(browser, baseURL = BASE_URL) {
     hasTouch: true,
     baseURL,
   });
+  // Anything the Content-Security-Policy blocks fails the spec: Chromium
+  // logs "Refused to ..." (kept by the console filter below), and this
+  // listener names the directive too, in every page and frame.
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      console.error("CSP violation: " + e.violatedDirective + " " + e.blockedURI);
+    });
+  });
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("console", (message) => {
     // A 4xx the app answers on purpose (a refused form) is logged by the
     // browser as a failed resource; that is not a fault of the page.
+    // CSP refusals ("Refused to ...") are errors and are not filtered.
     if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
       problems.push(`console error: ${message.text()}`);
     }
@@ -66,6 +75,22 @@ export async function signIn(page, username, password = DEMO_PASSWORD) {
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/**
+ * The first sign-in with a temporary password a coordinator set: the app
+ * sends the person to choose their own, and then on to their page.
+ */
+export async function chooseOwnPassword(page, temporary, own) {
+  await page.waitForURL("**/password");
+  await hydrated(page);
+  await page.getByRole("status").filter({ hasText: "The centre set this password for you" }).waitFor();
+  await page.getByLabel("Current password").fill(temporary);
+  await page.getByLabel("New password", { exact: true }).fill(own);
+  await page.getByLabel("New password again").fill(own);
+  await page.getByRole("button", { name: "Save my password" }).click();
+  await page.getByRole("status").filter({ hasText: "Your password is changed" }).waitFor();
+  await page.getByRole("link", { name: "Go on" }).click();
 }
 
 /** Fails when the page scrolls sideways or a control is too small for a thumb. */

@@ -89,7 +89,12 @@ async fn call(
 async fn run(name: &str, url: &str) {
     let db = Db::connect(url).await.expect("connect and migrate");
     demo::seed_if_empty(&db, now_ms()).await.unwrap();
-    let state = server::app_state(db.clone(), server::leptos_options(), SecureCookies::Auto);
+    let state = server::app_state(
+        db.clone(),
+        server::leptos_options(),
+        SecureCookies::Auto,
+        server::DEFAULT_IDLE_MINUTES,
+    );
     let router = server::router(state);
     let (_, cookie) = call(
         &router,

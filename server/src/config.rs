@@ -32,6 +32,12 @@ pub struct Config {
     #[arg(long, env = "CCC_SECURE_COOKIES", value_enum, default_value_t = CookieSecurity::Auto)]
     pub secure_cookies: CookieSecurity,
 
+    /// Minutes a coordinator's, parent's or referrer's sign-in may go unused
+    /// before it ends (a worker's lasts the working day, for offline use).
+    #[arg(long, env = "CCC_IDLE_MINUTES", default_value_t = crate::DEFAULT_IDLE_MINUTES,
+          value_parser = clap::value_parser!(i64).range(1..=720))]
+    pub idle_minutes: i64,
+
     /// Log filter, in tracing's syntax (for example `info` or `server=debug,info`).
     #[arg(long, env = "CCC_LOG", default_value = "info")]
     pub log: String,

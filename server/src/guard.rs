@@ -33,7 +33,8 @@ pub async fn server_function_guard(request: Request, next: Next) -> Response {
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if writes && is_cross_site(request.headers()) {
+    let scheme = crate::headers::request_scheme(request.uri(), request.headers());
+    if writes && is_cross_site(scheme, request.headers()) {
         tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
         return error_response(&AppError::Forbidden);
     }
@@ -51,18 +52,27 @@ pub async fn server_function_guard(request: Request, next: Next) -> Response {
 /// True when the browser says the request came from another site. Browsers
 /// send `Origin` on every cross-origin POST; `Sec-Fetch-Site` backs it up.
 /// Requests with neither come from programs, not from a page in a browser
-/// that could be riding someone's cookie.
-fn is_cross_site(headers: &HeaderMap) -> bool {
+/// that could be riding someone's cookie. `scheme` is the request's own
+/// ("https" or "http") when it is known (`X-Forwarded-Proto` or an absolute
+/// URI): an `http://` page is another origin for an https site, and may not
+/// write to it.
+fn is_cross_site(scheme: Option<&str>, headers: &HeaderMap) -> bool {
     if let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) {
         let host = headers
             .get("x-forwarded-host")
             .or_else(|| headers.get(HOST))
             .and_then(|v| v.to_str().ok());
-        let origin_host = origin
-            .strip_prefix("https://")
-            .or_else(|| origin.strip_prefix("http://"));
-        return match (origin_host, host) {
-            (Some(origin_host), Some(host)) => !origin_host.eq_ignore_ascii_case(host),
+        let origin_parts = ["https", "http"].into_iter().find_map(|origin_scheme| {
+            origin
+                .strip_prefix(origin_scheme)
+                .and_then(|rest| rest.strip_prefix("://"))
+                .map(|origin_host| (origin_scheme, origin_host))
+        });
+        return match (origin_parts, host) {
+            (Some((origin_scheme, origin_host)), Some(host)) => {
+                !origin_host.eq_ignore_ascii_case(host)
+                    || scheme.is_some_and(|scheme| !scheme.eq_ignore_ascii_case(origin_scheme))
+            }
             _ => true,
         };
     }
@@ -137,7 +147,9 @@ async fn with_error_status(response: Response) -> Response {
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = status_of(&error);
-        if let AppError::RateLimited { retry_after_secs } = error {
+        if let AppError::RateLimited { retry_after_secs } | AppError::Busy { retry_after_secs } =
+            error
+        {
             parts
                 .headers
                 .insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
@@ -151,7 +163,7 @@ fn status_of(error: &AppError) -> StatusCode {
 }
 
 /// An `AppError` response made here, in the same shape leptos gives them.
-fn error_response(error: &AppError) -> Response {
+pub(crate) fn error_response(error: &AppError) -> Response {
     let body = serde_json::to_vec(error).unwrap_or_default();
     (
         status_of(error),
@@ -185,7 +197,7 @@ mod tests {
             ("origin", "http://127.0.0.1:3000"),
             ("host", "127.0.0.1:3000"),
         ]);
-        assert!(!is_cross_site(&h));
+        assert!(!is_cross_site(None, &h));
     }
 
     #[test]
@@ -194,18 +206,39 @@ mod tests {
             ("origin", "https://evil.example"),
             ("host", "127.0.0.1:3000"),
         ]);
-        assert!(is_cross_site(&h));
+        assert!(is_cross_site(None, &h));
         let h = headers(&[("origin", "null"), ("host", "127.0.0.1:3000")]);
-        assert!(is_cross_site(&h));
+        assert!(is_cross_site(None, &h));
     }
 
     #[test]
     fn fetch_metadata_alone_can_refuse() {
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(!is_cross_site(&headers(&[(
-            "sec-fetch-site",
-            "same-origin"
-        )])));
-        assert!(!is_cross_site(&headers(&[])));
+        assert!(is_cross_site(
+            None,
+            &headers(&[("sec-fetch-site", "cross-site")])
+        ));
+        assert!(!is_cross_site(
+            None,
+            &headers(&[("sec-fetch-site", "same-origin")])
+        ));
+        assert!(!is_cross_site(None, &headers(&[])));
+    }
+
+    #[test]
+    fn another_scheme_is_cross_site_when_the_request_says_its_own() {
+        let h = headers(&[
+            ("origin", "http://centre.example"),
+            ("host", "centre.example"),
+        ]);
+        assert!(is_cross_site(Some("https"), &h));
+        assert!(!is_cross_site(Some("http"), &h));
+        // Not known (no proxy header, a path for the URI): the host decides.
+        assert!(!is_cross_site(None, &h));
+        let h = headers(&[
+            ("origin", "https://centre.example"),
+            ("host", "centre.example"),
+        ]);
+        assert!(!is_cross_site(Some("https"), &h));
+        assert!(is_cross_site(Some("http"), &h));
     }
 }

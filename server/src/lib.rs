@@ -2,16 +2,19 @@
 //! functions, and start-up. `main.rs` only calls `run`; the integration tests
 //! build the same router with `router` and call it without a network.
 
+/// The access table enforced in front of every server function.
+pub mod access;
 /// Flags and environment variables.
 pub mod config;
 /// Refuses cross-site writes and gives server-function errors their status.
 pub mod guard;
+/// Security headers on every response (CSP with a per-response nonce, HSTS,
+/// caching of pages and server-function answers).
+pub mod headers;
 /// `/sw.js`: the service worker, versioned from the built assets.
 pub mod service_worker;
 /// Start-up: database, demo data or first-coordinator hint, serving.
 pub mod startup;
-
-use std::sync::{Arc, Mutex};
 
 use app::app::{App, shell};
 use app::server::{AppState, Db, SecureCookies};
@@ -33,16 +36,28 @@ pub fn leptos_options() -> LeptosOptions {
     LeptosOptions::builder().output_name(OUTPUT_NAME).build()
 }
 
-pub fn app_state(db: Db, leptos_options: LeptosOptions, secure_cookies: SecureCookies) -> AppState {
+/// How long a back-office, parent or referrer sign-in may go unused, unless
+/// configured (`--idle-minutes`).
+pub const DEFAULT_IDLE_MINUTES: i64 = 30;
+
+pub fn app_state(
+    db: Db,
+    leptos_options: LeptosOptions,
+    secure_cookies: SecureCookies,
+    idle_minutes: i64,
+) -> AppState {
     AppState {
         leptos_options,
         db,
-        sign_in_limiter: Arc::new(Mutex::new(Default::default())),
         secure_cookies,
+        idle_ms: idle_minutes * 60_000,
     }
 }
 
-/// Pages, server functions under `/api/`, and the built assets.
+/// Pages, server functions under `/api/`, and the built assets. Every
+/// response passes through `headers::security_headers` (outermost, so the
+/// guard's refusals get the headers too); pages are rendered with the nonce
+/// it chose (`headers::provide_request_nonce`).
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -58,8 +73,21 @@ pub fn router(state: AppState) -> Router {
                 async move { service_worker::response(script) }
             }),
         )
-        .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .leptos_routes_with_context(&state, routes, headers::provide_request_nonce, move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(headers::provide_request_nonce, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::access_guard,
+        ))
         .layer(axum::middleware::from_fn(guard::server_function_guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state.secure_cookies,
+            headers::security_headers,
+        ))
         .with_state(state)
 }

@@ -66,7 +66,12 @@ async fn serve(config: Config, db: Db) -> Result<(), StartError> {
 
     let leptos_options = crate::leptos_options();
     let addr = config.addr.unwrap_or(leptos_options.site_addr);
-    let state = crate::app_state(db, leptos_options, config.secure_cookies.into());
+    let state = crate::app_state(
+        db,
+        leptos_options,
+        config.secure_cookies.into(),
+        config.idle_minutes,
+    );
     let app = crate::router(state);
 
     let listener = TcpListener::bind(addr).await?;
@@ -108,7 +113,16 @@ async fn create_coordinator(db: &Db, username: &str, name: &str) -> Result<(), S
     let name = validate::display_name(name)?;
     let password = validate::new_password(&password)?;
     let hash = accounts::hash_password(password).await?;
-    accounts::create(db, &username, &name, Role::Coordinator, hash, now_ms()).await?;
+    accounts::create(
+        db,
+        &username,
+        &name,
+        Role::Coordinator,
+        hash,
+        accounts::PasswordBy::Owner,
+        now_ms(),
+    )
+    .await?;
     tracing::info!("created coordinator {username}; sign in with that username and password");
     Ok(())
 }

@@ -89,7 +89,7 @@ both_databases! {
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 
-        let other = app.sign_in("other.parent", "long-enough-pass").await;
+        let other = app.first_sign_in("other.parent", "long-enough-pass").await;
         let theirs = app.call("my_cases", &[], Some(&other)).await.json();
         assert_eq!(theirs.as_array().unwrap().len(), 1);
         assert_eq!(theirs[0]["reference"], "FAM-0009");

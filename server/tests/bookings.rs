@@ -94,20 +94,28 @@ async fn worker_ids(app: &TestApp) -> Vec<i64> {
     let mut ids = Vec::new();
     for name in ["Ada Test", "Ben Test"] {
         let username = name.to_lowercase().replace(' ', ".");
-        if let Some((user, _)) = accounts::find_with_password(&app.db, &username)
+        if let Some(account) = accounts::find_with_password(&app.db, &username)
             .await
             .unwrap()
         {
-            ids.push(user.id);
+            ids.push(account.user.id);
             continue;
         }
         let hash = accounts::hash_password("long-enough-pass".into())
             .await
             .unwrap();
         ids.push(
-            accounts::create(&app.db, &username, name, Role::Worker, hash, 0)
-                .await
-                .unwrap(),
+            accounts::create(
+                &app.db,
+                &username,
+                name,
+                Role::Worker,
+                hash,
+                accounts::PasswordBy::Owner,
+                0,
+            )
+            .await
+            .unwrap(),
         );
     }
     ids

@@ -80,7 +80,7 @@ both_databases! {
             )
             .await;
         assert_eq!(created.status, StatusCode::OK);
-        let stranger = app.sign_in("stranger", "long-enough-pass").await;
+        let stranger = app.first_sign_in("stranger", "long-enough-pass").await;
         assert_eq!(family(&app, &stranger).await.as_array().unwrap().len(), 0);
         for function in ["preview_cancellation", "cancel_my_booking"] {
             let reply = app.call(function, &[("booking_id", &booking)], Some(&stranger)).await;
@@ -122,14 +122,9 @@ both_databases! {
             ("record_referral", r#"{"referral":{}}"#),
             ("create_plan", r#"{"case_id":1,"plan":{}}"#),
         ] {
+            // Refused for the role before the body is even read.
             let reply = app.send(json_call(function, body, &worker)).await;
-            assert!(
-                reply.status == StatusCode::FORBIDDEN || reply.status == StatusCode::BAD_REQUEST,
-                "{function}: {} {}",
-                reply.status,
-                reply.body
-            );
-            assert_ne!(reply.status, StatusCode::OK);
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{function}: {}", reply.body);
         }
         for (function, form) in [
             ("cancel_booking", vec![("booking_id", "1"), ("reason", "x")]),

@@ -171,7 +171,7 @@ async fn new_referrer_of(app: &TestApp, case: &str, username: &str) -> String {
         )
         .await;
     assert_eq!(created.status, StatusCode::OK, "{}", created.body);
-    app.sign_in(username, "long-enough-pass").await
+    app.first_sign_in(username, "long-enough-pass").await
 }
 
 both_databases! {
@@ -192,12 +192,12 @@ both_databases! {
         assert_eq!(body["field"], "password");
         let (status, body) = sign(&app, &priya, booking, "contact-demo", "").await;
         assert_eq!((status, body), (StatusCode::OK, json!("draft")), "waiting for Tom's signature");
-        assert_eq!(app.call("cosign_record", &[("booking_id", &booking.to_string())], Some(&coordinator)).await.status, StatusCode::CONFLICT, "not co-signed before it is signed");
+        assert_eq!(app.call("cosign_record", &[("booking_id", &booking.to_string()), ("password", "contact-demo")], Some(&coordinator)).await.status, StatusCode::CONFLICT, "not co-signed before it is signed");
         let (_, body) = sign(&app, &tom, booking, "contact-demo", "").await;
         assert_eq!(body, json!("signed"));
 
         // An author (a worker) cannot co-sign; the queue shows it to the coordinator.
-        assert_eq!(app.call("cosign_record", &[("booking_id", &booking.to_string())], Some(&priya)).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.call("cosign_record", &[("booking_id", &booking.to_string()), ("password", "contact-demo")], Some(&priya)).await.status, StatusCode::FORBIDDEN);
         let queue = app.call("cosign_queue", &[], Some(&coordinator)).await.json();
         assert_eq!(queue[0]["signed_by"], json!(["Priya Shah", "Tom Barker"]));
 
@@ -207,7 +207,7 @@ both_databases! {
         let (_, body) = sign(&app, &priya, booking, "contact-demo", "Tom is on leave until Monday.").await;
         assert_eq!(body, json!("signed"), "signed with a note of who did not sign and why");
 
-        let cosigned = app.call("cosign_record", &[("booking_id", &booking.to_string())], Some(&coordinator)).await;
+        let cosigned = app.call("cosign_record", &[("booking_id", &booking.to_string()), ("password", "contact-demo")], Some(&coordinator)).await;
         assert_eq!(cosigned.status, StatusCode::OK, "{}", cosigned.body);
         let (_, record) = read(&app, &coordinator, booking).await;
         assert_eq!(record["status"], "released");
@@ -232,7 +232,7 @@ both_databases! {
         let parent = app.sign_in_demo("visiting").await;
         assert_eq!(read(&app, &parent, booking).await.0, StatusCode::FORBIDDEN);
 
-        let trail: Vec<String> = app::server::audit::audit_trail(&app.db).await.unwrap().into_iter().map(|(_, e)| e.action).collect();
+        let trail: Vec<String> = app::server::audit::audit_trail(&app.db).await.unwrap().into_iter().filter(|(_, e)| e.subject.starts_with("record:")).map(|(_, e)| e.action).collect();
         assert_eq!(trail, ["sign", "sign", "return", "sign", "cosign", "release", "open"]);
         assert_eq!(app.call("verify_audit_trail", &[], Some(&coordinator)).await.body, "null");
     }
@@ -272,6 +272,15 @@ both_databases! {
         assert_eq!(record["text"]["summary"], "Settled quickly.");
         assert_eq!(record["addenda"][0]["author"], "Priya Shah");
         assert_eq!(record["addenda"][0]["body"], "Ava's coat was left behind; returned at 12:10.");
+
+        // Neither signatures nor addenda can be removed, on either database.
+        for table in ["record_signatures", "record_addenda"] {
+            let removed = sqlx::query(&format!("DELETE FROM {table} WHERE booking_id = $1")).bind(booking).execute(&app.db.pool).await;
+            assert!(removed.is_err(), "{table}: a row was removed");
+        }
+        let (_, still) = read(&app, &tom, booking).await;
+        assert_eq!(still["signatures"].as_array().unwrap().len(), 2);
+        assert_eq!(still["addenda"].as_array().unwrap().len(), 1);
     }
 
     async fn a_changed_audit_entry_is_found_even_with_the_guard_removed(app: TestApp) {
@@ -280,7 +289,7 @@ both_databases! {
         sign(&app, &priya, booking, "contact-demo", "").await;
         sign(&app, &tom, booking, "contact-demo", "").await;
         let coordinator = app.sign_in_demo("coordinator").await;
-        app.call("cosign_record", &[("booking_id", &booking.to_string())], Some(&coordinator)).await;
+        app.call("cosign_record", &[("booking_id", &booking.to_string()), ("password", "contact-demo")], Some(&coordinator)).await;
         assert_eq!(app.call("verify_audit_trail", &[], Some(&coordinator)).await.body, "null");
         let holds = server::startup::verify_audit(&app.db).await.unwrap();
         assert!(holds.contains("holds: 4 entries"), "{holds}");
@@ -362,13 +371,13 @@ both_databases! {
         let referrer = app.sign_in_demo("referrer").await;
         assert_eq!(app.call("my_released_reports", &[], Some(&referrer)).await.body, "[]", "not before co-signature");
         let id = report.to_string();
-        assert_eq!(app.call("cosign_report", &[("report_id", &id)], Some(&coordinator)).await.status, StatusCode::FORBIDDEN, "not by its author");
+        assert_eq!(app.call("cosign_report", &[("report_id", &id), ("password", "contact-demo")], Some(&coordinator)).await.status, StatusCode::FORBIDDEN, "not by its author");
         let created = app
             .call("create_account", &[("username", "second.coordinator"), ("display_name", "Alex Senior"), ("role", "coordinator"), ("password", "long-enough-pass")], Some(&coordinator))
             .await;
         assert_eq!(created.status, StatusCode::OK, "{}", created.body);
-        let second = app.sign_in("second.coordinator", "long-enough-pass").await;
-        assert_eq!(app.call("cosign_report", &[("report_id", &id)], Some(&second)).await.status, StatusCode::OK);
+        let second = app.first_sign_in("second.coordinator", "long-enough-pass").await;
+        assert_eq!(app.call("cosign_report", &[("report_id", &id), ("password", common::OWN_PASSWORD)], Some(&second)).await.status, StatusCode::OK);
 
         let released = app.call("my_released_reports", &[], Some(&referrer)).await.json();
         assert_eq!(released[0]["sessions_attended"], 1);
@@ -387,7 +396,7 @@ both_databases! {
         assert_eq!(charges(cafcass).await, 0);
         let rewrite = sqlx::query("UPDATE final_reports SET summary = 'forged'").execute(&app.db.pool).await;
         assert!(rewrite.is_err(), "a signed report does not change");
-        let trail: Vec<String> = app::server::audit::audit_trail(&app.db).await.unwrap().into_iter().map(|(_, e)| e.action).collect();
+        let trail: Vec<String> = app::server::audit::audit_trail(&app.db).await.unwrap().into_iter().filter(|(_, e)| e.subject.starts_with("report:")).map(|(_, e)| e.action).collect();
         assert_eq!(trail, ["report-sign", "report-cosign", "report-release", "report-open", "report-sign"]);
     }
 
@@ -625,7 +634,7 @@ both_databases! {
         assert_eq!(concerns[0]["late"], true);
 
         // Co-signed and released: a concern still arrives.
-        app.call("cosign_record", &[("booking_id", &booking.to_string())], Some(&coordinator)).await;
+        app.call("cosign_record", &[("booking_id", &booking.to_string()), ("password", "contact-demo")], Some(&coordinator)).await;
         let outcomes = sync(&app, &tom, vec![(42, booking, start + 40 * 60_000, concern.clone())]).await;
         assert_eq!(outcomes[0]["outcome"], "stored", "{outcomes}");
 

@@ -158,7 +158,7 @@ both_databases! {
         assert!(outcomes[1]["reason"].as_str().unwrap().contains("empty"));
         assert!(outcomes[2]["reason"].as_str().unwrap().contains("UUID"));
         assert!(outcomes[3]["reason"].as_str().unwrap().contains("clock"));
-        assert!(outcomes[4]["reason"].as_str().unwrap().contains("does not exist"));
+        assert!(outcomes[4]["reason"].as_str().unwrap().contains("not booked to supervise"));
         assert_eq!(log(&app, &worker, booking).await["entries"].as_array().unwrap().len(), 2);
     }
 
@@ -176,7 +176,7 @@ both_databases! {
             )
             .await;
         assert_eq!(created.status, StatusCode::OK, "{}", created.body);
-        let stranger = app.sign_in("new.worker", "long-enough-pass").await;
+        let stranger = app.first_sign_in("new.worker", "long-enough-pass").await;
         let (_, reply) = sync(&app, &stranger, vec![entry(&id(20), booking, start, note("Not mine"))]).await;
         assert_eq!(reply["outcomes"][0]["outcome"], "rejected");
         assert!(reply["outcomes"][0]["reason"].as_str().unwrap().contains("not booked"));

@@ -15,7 +15,7 @@ pub async fn fetch_current_user() -> Result<Option<CurrentUser>, AppError> {
 /// already had) and sends the person to their role's home page.
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(username: String, password: String) -> Result<CurrentUser, AppError> {
-    use crate::server::{accounts, auth, now_ms, state};
+    use crate::server::{accounts, auth, now_ms, state, throttle};
     let state = state()?;
     if username.trim().is_empty() {
         return Err(AppError::invalid("username", "Enter your username."));
@@ -23,37 +23,40 @@ pub async fn sign_in(username: String, password: String) -> Result<CurrentUser, 
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password."));
     }
+    if username.chars().count() > 100 || password.chars().count() > 1000 {
+        return Err(AppError::SignInFailed);
+    }
     let username = username.trim().to_lowercase();
-    let address = auth::client_address();
     let now = now_ms();
-    state
-        .sign_in_limiter()?
-        .check(&username, &address, now)
-        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+    let counters = crate::domain::throttle::sign_in(&username, &auth::client_address());
+    let attempt = throttle::attempt(&state.db, counters, now).await?;
 
     let found = accounts::find_with_password(&state.db, &username).await?;
     let (user, stored) = match found {
-        Some((user, hash)) => (Some(user), Some(hash)),
+        Some(account) if !account.disabled => (Some(account.user), Some(account.hash)),
+        Some(account) => (None, Some(account.hash)),
         None => (None, None),
     };
     let matches = accounts::verify_password(password, stored).await?;
     let user = match user {
         Some(user) if matches => user,
         _ => {
-            state
-                .sign_in_limiter()?
-                .record_failure(&username, &address, now);
+            attempt.failed();
             return Err(AppError::SignInFailed);
         }
     };
-    state.sign_in_limiter()?.record_success(&username, &address);
+    attempt.succeeded(&state.db).await?;
 
     if let Some(old_token) = auth::token_from_request() {
         auth::end_session(&state.db, &old_token).await?;
     }
     let token = auth::start_session(&state.db, user.id, now).await?;
     auth::set_session_cookie(&token, state.secure_cookies);
-    leptos_axum::redirect(user.role.home_path());
+    leptos_axum::redirect(if user.must_change_password {
+        crate::domain::role::CHANGE_PASSWORD_PATH
+    } else {
+        user.role.home_path()
+    });
     Ok(user)
 }
 
@@ -73,9 +76,8 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// Every account in the centre. Coordinators only.
 #[server(endpoint = "list_accounts")]
 pub async fn list_accounts() -> Result<Vec<AccountSummary>, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{accounts, require, state};
-    require(&[Role::Coordinator]).await?;
+    require("list_accounts").await?;
     accounts::list(&state()?.db).await
 }
 
@@ -93,7 +95,7 @@ pub async fn create_account(
     use crate::domain::role::{CaseRelation, Role};
     use crate::domain::validate;
     use crate::server::{accounts, cases, now_ms, require, state};
-    require(&[Role::Coordinator]).await?;
+    let coordinator = require("create_account").await?;
     let db = state()?.db;
 
     let username = validate::username(&username)?;
@@ -137,30 +139,83 @@ pub async fn create_account(
     };
 
     let hash = accounts::hash_password(password).await?;
-    let user_id = accounts::create(&db, &username, &display_name, role, hash, now_ms()).await?;
+    let by = accounts::PasswordBy::Coordinator(coordinator.id);
+    let user_id = accounts::create(&db, &username, &display_name, role, hash, by, now_ms()).await?;
     if let Some((case_id, relation)) = link {
         cases::link(&db, case_id, user_id, relation).await?;
     }
     Ok(())
 }
 
-/// Sets a new password for an account and signs it out everywhere.
-/// Coordinators only.
+/// Sets a temporary password for an account and signs it out everywhere:
+/// the person must choose their own at the next sign-in, and their signing
+/// PIN is cleared. Coordinators only; audited.
 #[server(endpoint = "reset_password")]
 pub async fn reset_password(user_id: i64, password: String) -> Result<(), AppError> {
-    use crate::domain::{role::Role, validate};
-    use crate::server::{accounts, require, state};
-    require(&[Role::Coordinator]).await?;
+    use crate::domain::validate;
+    use crate::server::{accounts, now_ms, require, state};
+    let coordinator = require("reset_password").await?;
     let password = validate::new_password(&password)?;
+    if user_id == coordinator.id {
+        return Err(AppError::invalid(
+            "user_id",
+            "Change your own password on your account page, with your current one.",
+        ));
+    }
     let hash = accounts::hash_password(password).await?;
-    accounts::set_password(&state()?.db, user_id, hash).await
+    let by = accounts::PasswordBy::Coordinator(coordinator.id);
+    accounts::set_password(&state()?.db, user_id, hash, by, now_ms()).await
+}
+
+/// Changes the signed-in person's own password, after their current one
+/// (also when the current one is a temporary one set by a coordinator).
+/// Signs them out everywhere else and starts a fresh session here.
+#[server(endpoint = "change_my_password")]
+pub async fn change_my_password(current: String, new_password: String) -> Result<(), AppError> {
+    use crate::domain::validate;
+    use crate::server::{accounts, auth, now_ms, require, signing, state};
+    let user = require("change_my_password").await?;
+    let state = state()?;
+    let new_password = validate::new_password(&new_password).map_err(|error| match error {
+        AppError::Invalid { message, .. } => AppError::invalid("new_password", message),
+        other => other,
+    })?;
+    if new_password == current {
+        return Err(AppError::invalid(
+            "new_password",
+            "Choose a password different from the current one.",
+        ));
+    }
+    let now = now_ms();
+    signing::recheck_password(&state.db, &user, &current, now)
+        .await
+        .map_err(|error| match error {
+            AppError::Invalid { .. } => {
+                AppError::invalid("current", "That is not your current password.")
+            }
+            other => other,
+        })?;
+    let hash = accounts::hash_password(new_password).await?;
+    accounts::set_password(&state.db, user.id, hash, accounts::PasswordBy::Owner, now).await?;
+    let token = auth::start_session(&state.db, user.id, now).await?;
+    auth::set_session_cookie(&token, state.secure_cookies);
+    Ok(())
+}
+
+/// Disables a staff member's or anyone's account (signed out everywhere,
+/// cannot sign in; their records and history stay), or enables it again.
+/// Coordinators only, never their own; audited.
+#[server(endpoint = "set_account_disabled")]
+pub async fn set_account_disabled(user_id: i64, disabled: bool) -> Result<(), AppError> {
+    use crate::server::{accounts, now_ms, require, state};
+    let coordinator = require("set_account_disabled").await?;
+    accounts::set_disabled(&state()?.db, user_id, disabled, &coordinator, now_ms()).await
 }
 
 /// The cases the calling parent or referrer is linked to.
 #[server(endpoint = "my_cases")]
 pub async fn my_cases() -> Result<Vec<CaseSummary>, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{cases, now_ms, require, state};
-    let user = require(&[Role::Parent, Role::Referrer]).await?;
+    let user = require("my_cases").await?;
     cases::for_member(&state()?.db, user.id, now_ms()).await
 }

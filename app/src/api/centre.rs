@@ -10,27 +10,24 @@ use crate::model::{NewPlan, NewReferral, SeriesRequest, Statement};
 /// Records a referral with its children, parents and reasons; returns the case id.
 #[server(endpoint = "record_referral", input = Json)]
 pub async fn record_referral(referral: NewReferral) -> Result<i64, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{now_ms, referrals, require, state};
-    require(&[Role::Coordinator]).await?;
+    require("record_referral").await?;
     referrals::record(&state()?.db, &referral, now_ms()).await
 }
 
 /// Accepts or declines a referral; a decline needs a reason.
 #[server(endpoint = "decide_referral")]
 pub async fn decide_referral(case_id: i64, accept: bool, note: String) -> Result<(), AppError> {
-    use crate::domain::role::Role;
     use crate::server::{now_ms, referrals, require, state};
-    let user = require(&[Role::Coordinator]).await?;
+    let user = require("decide_referral").await?;
     referrals::decide(&state()?.db, case_id, accept, &note, user.id, now_ms()).await
 }
 
 /// Drafts a contact plan for an accepted referral; returns the plan id.
 #[server(endpoint = "create_plan", input = Json)]
 pub async fn create_plan(case_id: i64, plan: NewPlan) -> Result<i64, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{now_ms, plans, require, state};
-    let user = require(&[Role::Coordinator]).await?;
+    let user = require("create_plan").await?;
     plans::create(&state()?.db, case_id, &plan, user.id, now_ms()).await
 }
 
@@ -42,9 +39,9 @@ pub async fn record_agreement(
     signed_on: String,
 ) -> Result<(), AppError> {
     use crate::domain::money::Parent;
-    use crate::domain::role::Role;
+
     use crate::server::{plans, require, state};
-    require(&[Role::Coordinator]).await?;
+    require("record_agreement").await?;
     let parent = Parent::parse(&parent).ok_or_else(|| {
         AppError::invalid("parent", "Say which parent signed: resident or visiting.")
     })?;
@@ -54,9 +51,8 @@ pub async fn record_agreement(
 /// Books one session or a series; returns the new booking ids.
 #[server(endpoint = "book_series", input = Json)]
 pub async fn book_series(request: SeriesRequest) -> Result<Vec<i64>, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{bookings, now_ms, require, state};
-    require(&[Role::Coordinator]).await?;
+    require("book_series").await?;
     bookings::book_series(&state()?.db, &request, now_ms()).await
 }
 
@@ -71,9 +67,9 @@ pub async fn record_payment(
     paid_on: String,
 ) -> Result<(), AppError> {
     use crate::domain::money::{Parent, Pence};
-    use crate::domain::role::Role;
+
     use crate::server::{ledger, now_ms, require, state};
-    let user = require(&[Role::Coordinator]).await?;
+    let user = require("record_payment").await?;
     let parent = Parent::parse(&parent).ok_or_else(|| {
         AppError::invalid("parent", "Say which parent paid: resident or visiting.")
     })?;
@@ -96,9 +92,9 @@ pub async fn record_payment(
 #[server(endpoint = "cancel_booking")]
 pub async fn cancel_booking(booking_id: i64, reason: String) -> Result<(), AppError> {
     use crate::domain::money::Canceller;
-    use crate::domain::role::Role;
+
     use crate::server::{bookings, now_ms, require, state};
-    require(&[Role::Coordinator]).await?;
+    require("cancel_booking").await?;
     bookings::cancel(
         &state()?.db,
         booking_id,
@@ -114,9 +110,9 @@ pub async fn cancel_booking(booking_id: i64, reason: String) -> Result<(), AppEr
 #[server(endpoint = "record_attendance")]
 pub async fn record_attendance(booking_id: i64, attendance: String) -> Result<(), AppError> {
     use crate::domain::attendance::Attendance;
-    use crate::domain::role::Role;
+
     use crate::server::{bookings, require, state};
-    require(&[Role::Coordinator]).await?;
+    require("record_attendance").await?;
     let attendance = Attendance::parse(&attendance)
         .ok_or_else(|| AppError::invalid("attendance", "Choose attended or missed."))?;
     bookings::record_attendance(&state()?.db, booking_id, attendance).await
@@ -126,9 +122,9 @@ pub async fn record_attendance(booking_id: i64, attendance: String) -> Result<()
 #[server(endpoint = "parent_statement")]
 pub async fn parent_statement(case_id: i64, parent: String) -> Result<Statement, AppError> {
     use crate::domain::money::Parent;
-    use crate::domain::role::Role;
+
     use crate::server::{ledger, require, state};
-    require(&[Role::Coordinator]).await?;
+    require("parent_statement").await?;
     let parent = Parent::parse(&parent)
         .ok_or_else(|| AppError::invalid("parent", "Say which parent: resident or visiting."))?;
     ledger::statement(&state()?.db, case_id, parent).await
@@ -137,18 +133,16 @@ pub async fn parent_statement(case_id: i64, parent: String) -> Result<Statement,
 /// Every case, newest referral first.
 #[server(endpoint = "list_cases")]
 pub async fn list_cases() -> Result<Vec<crate::model::CaseRow>, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{casebook, require, state};
-    require(&[Role::Coordinator]).await?;
+    require("list_cases").await?;
     casebook::list(&state()?.db).await
 }
 
 /// One case in full, for the coordinator.
 #[server(endpoint = "case_detail")]
 pub async fn case_detail(case_id: i64) -> Result<crate::model::CaseDetail, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{casebook, now_ms, require, state};
-    require(&[Role::Coordinator]).await?;
+    require("case_detail").await?;
     casebook::detail(&state()?.db, case_id, now_ms()).await
 }
 
@@ -156,9 +150,8 @@ pub async fn case_detail(case_id: i64) -> Result<crate::model::CaseDetail, AppEr
 #[server(endpoint = "booking_choices")]
 pub async fn booking_choices()
 -> Result<(Vec<crate::model::Choice>, Vec<crate::model::Choice>), AppError> {
-    use crate::domain::role::Role;
     use crate::server::{casebook, require, state};
-    require(&[Role::Coordinator]).await?;
+    require("booking_choices").await?;
     let db = state()?.db;
     Ok((casebook::rooms(&db).await?, casebook::workers(&db).await?))
 }
@@ -167,9 +160,8 @@ pub async fn booking_choices()
 /// this week; each day with its bookings.
 #[server(endpoint = "week_bookings")]
 pub async fn week_bookings(week_of: Option<String>) -> Result<crate::model::Week, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{casebook, now_ms, require, state};
-    require(&[Role::Coordinator]).await?;
+    require("week_bookings").await?;
     casebook::week(&state()?.db, week_of.as_deref(), now_ms()).await
 }
 
@@ -184,9 +176,9 @@ pub async fn record_risk_assessment(
     review_on: String,
 ) -> Result<(), AppError> {
     use crate::domain::risk::{AssessmentStage, SuggestedService};
-    use crate::domain::role::Role;
+
     use crate::server::{now_ms, referrals, require, state};
-    let user = require(&[Role::Coordinator]).await?;
+    let user = require("record_risk_assessment").await?;
     let stage = AssessmentStage::parse(&stage).ok_or_else(|| {
         AppError::invalid(
             "stage",
@@ -212,18 +204,16 @@ pub async fn record_risk_assessment(
 /// A case's risk assessments, newest first.
 #[server(endpoint = "risk_assessments")]
 pub async fn risk_assessments(case_id: i64) -> Result<Vec<crate::model::RiskAssessment>, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{referrals, require, state};
-    require(&[Role::Coordinator]).await?;
+    require("risk_assessments").await?;
     referrals::assessments(&state()?.db, case_id).await
 }
 
 /// Every centre setting and the rooms.
 #[server(endpoint = "centre_settings")]
 pub async fn centre_settings() -> Result<crate::model::CentreSettings, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{require, settings, state};
-    require(&[Role::Coordinator]).await?;
+    require("centre_settings").await?;
     settings::all(&state()?.db).await
 }
 
@@ -238,9 +228,9 @@ pub async fn save_prices(
     final_report: String,
 ) -> Result<(), AppError> {
     use crate::domain::money::Prices;
-    use crate::domain::role::Role;
+
     use crate::server::{require, settings, state};
-    require(&[Role::Coordinator]).await?;
+    require("save_prices").await?;
     let prices = Prices::from_pounds(
         &registration_per_parent,
         &pre_visit_per_parent,
@@ -259,10 +249,9 @@ pub async fn save_stagger(
     visiting_leaves_after_min: i64,
     door_window_min: i64,
 ) -> Result<(), AppError> {
-    use crate::domain::role::Role;
     use crate::domain::schedule::StaggerSettings;
     use crate::server::{require, settings, state};
-    require(&[Role::Coordinator]).await?;
+    require("save_stagger").await?;
     let stagger = StaggerSettings {
         visiting_arrives_before_min,
         visiting_leaves_after_min,
@@ -281,10 +270,10 @@ pub async fn save_hours(
     bank_holidays: Option<String>,
 ) -> Result<(), AppError> {
     use crate::domain::london_time::parse_time;
-    use crate::domain::role::Role;
+
     use crate::domain::schedule::CentreHours;
     use crate::server::{require, settings, state};
-    require(&[Role::Coordinator]).await?;
+    require("save_hours").await?;
     let hours = CentreHours {
         opens: parse_time("opens", &opens)?,
         closes: parse_time("closes", &closes)?,
@@ -302,9 +291,9 @@ pub async fn save_hours(
 pub async fn add_closed_day(date: String, reason: String) -> Result<(), AppError> {
     use crate::domain::closures::ClosedDay;
     use crate::domain::london_time::parse_date;
-    use crate::domain::role::Role;
+
     use crate::server::{require, settings, state};
-    require(&[Role::Coordinator]).await?;
+    require("add_closed_day").await?;
     let date = parse_date("date", &date)?;
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 80 {
@@ -326,9 +315,9 @@ pub async fn add_closed_day(date: String, reason: String) -> Result<(), AppError
 #[server(endpoint = "remove_closed_day")]
 pub async fn remove_closed_day(date: String) -> Result<(), AppError> {
     use crate::domain::london_time::parse_date;
-    use crate::domain::role::Role;
+
     use crate::server::{require, settings, state};
-    require(&[Role::Coordinator]).await?;
+    require("remove_closed_day").await?;
     let date = parse_date("date", &date)?;
     let db = &state()?.db;
     let mut closures = settings::closures(db).await?;
@@ -339,9 +328,8 @@ pub async fn remove_closed_day(date: String) -> Result<(), AppError> {
 /// Adds a room; its name must be new.
 #[server(endpoint = "add_room")]
 pub async fn add_room(name: String) -> Result<(), AppError> {
-    use crate::domain::role::Role;
     use crate::server::{require, settings, state};
-    require(&[Role::Coordinator]).await?;
+    require("add_room").await?;
     if name.trim().chars().count() > 60 {
         return Err(AppError::invalid(
             "room",
@@ -354,9 +342,8 @@ pub async fn add_room(name: String) -> Result<(), AppError> {
 /// Logs an item of indirect contact that has arrived; returns its id.
 #[server(endpoint = "log_indirect_item", input = Json)]
 pub async fn log_indirect_item(item: crate::model::NewIndirectItem) -> Result<i64, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{indirect, now_ms, require, state};
-    let user = require(&[Role::Coordinator]).await?;
+    let user = require("log_indirect_item").await?;
     indirect::log_item(&state()?.db, &item, &user, now_ms()).await
 }
 
@@ -365,9 +352,9 @@ pub async fn log_indirect_item(item: crate::model::NewIndirectItem) -> Result<i6
 #[server(endpoint = "indirect_item_step")]
 pub async fn indirect_item_step(item_id: i64, step: String, note: String) -> Result<(), AppError> {
     use crate::domain::indirect::ItemStep;
-    use crate::domain::role::Role;
+
     use crate::server::{indirect, now_ms, require, state};
-    let user = require(&[Role::Coordinator]).await?;
+    let user = require("indirect_item_step").await?;
     let step = match step.as_str() {
         "check" => ItemStep::Check { note },
         "forward" => ItemStep::Forward,
@@ -387,8 +374,7 @@ pub async fn indirect_item_step(item_id: i64, step: String, note: String) -> Res
 /// A case's indirect-contact items, for staff.
 #[server(endpoint = "indirect_items")]
 pub async fn indirect_items(case_id: i64) -> Result<Vec<crate::model::IndirectItem>, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{indirect, require, state};
-    require(&[Role::Coordinator]).await?;
+    require("indirect_items").await?;
     indirect::items_of_case(&state()?.db, case_id).await
 }

@@ -10,9 +10,8 @@ use crate::model::{CancellationPreview, FamilyAccount};
 /// The signed-in parent's families: bookings, statuses and statement.
 #[server(endpoint = "my_family_accounts")]
 pub async fn my_family_accounts() -> Result<Vec<FamilyAccount>, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{cases, ledger, plans, require, state};
-    let user = require(&[Role::Parent]).await?;
+    let user = require("my_family_accounts").await?;
     let db = state()?.db;
     let mut accounts = Vec::new();
     for (case_id, reference, relation) in cases::memberships(&db, user.id).await? {
@@ -35,9 +34,8 @@ pub async fn my_family_accounts() -> Result<Vec<FamilyAccount>, AppError> {
 /// What cancelling this booking would cost the signed-in parent.
 #[server(endpoint = "preview_cancellation")]
 pub async fn preview_cancellation(booking_id: i64) -> Result<CancellationPreview, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{now_ms, portal, require, state};
-    let user = require(&[Role::Parent]).await?;
+    let user = require("preview_cancellation").await?;
     portal::preview(&state()?.db, user.id, booking_id, now_ms()).await
 }
 
@@ -45,9 +43,9 @@ pub async fn preview_cancellation(booking_id: i64) -> Result<CancellationPreview
 #[server(endpoint = "cancel_my_booking")]
 pub async fn cancel_my_booking(booking_id: i64) -> Result<CancellationPreview, AppError> {
     use crate::domain::money::Canceller;
-    use crate::domain::role::Role;
+
     use crate::server::{bookings, now_ms, portal, require, state};
-    let user = require(&[Role::Parent]).await?;
+    let user = require("cancel_my_booking").await?;
     let db = state()?.db;
     let now = now_ms();
     let preview = portal::preview(&db, user.id, booking_id, now).await?;

@@ -15,7 +15,7 @@ use crate::model::{RecordDue, RecordStatus, RecordText, SessionRecord};
 pub async fn read_record(booking_id: i64) -> Result<SessionRecord, AppError> {
     use crate::domain::role::Role;
     use crate::server::{now_ms, records, require, state};
-    let user = require(&[Role::Worker, Role::Coordinator, Role::Referrer]).await?;
+    let user = require("read_record").await?;
     let db = &state()?.db;
     if !records::may_read(db, booking_id, &user).await? {
         return Err(AppError::not_found("That record"));
@@ -30,18 +30,16 @@ pub async fn read_record(booking_id: i64) -> Result<SessionRecord, AppError> {
 /// The signed-in worker's records still waiting for their signature.
 #[server(endpoint = "my_unsigned_records")]
 pub async fn my_unsigned_records() -> Result<Vec<RecordDue>, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{now_ms, records, require, state};
-    let user = require(&[Role::Worker]).await?;
+    let user = require("my_unsigned_records").await?;
     records::unsigned_for(&state()?.db, &user, now_ms()).await
 }
 
 /// Saves the workers' text of a draft record.
 #[server(endpoint = "save_record_text", input = Json)]
 pub async fn save_record_text(booking_id: i64, text: RecordText) -> Result<(), AppError> {
-    use crate::domain::role::Role;
     use crate::server::{now_ms, records, require, state};
-    let user = require(&[Role::Worker]).await?;
+    let user = require("save_record_text").await?;
     records::save_text(&state()?.db, booking_id, &user, &text, now_ms()).await
 }
 
@@ -56,9 +54,8 @@ pub async fn sign_record(
     unsigned_note: String,
     device_ms: i64,
 ) -> Result<RecordStatus, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{now_ms, require, signatures, state};
-    let user = require(&[Role::Worker]).await?;
+    let user = require("sign_record").await?;
     let request = signatures::SignRequest {
         text: &text,
         password: &password,
@@ -72,45 +69,40 @@ pub async fn sign_record(
 /// a new version, its text open again, which everyone signs afresh.
 #[server(endpoint = "ask_for_changes")]
 pub async fn ask_for_changes(booking_id: i64, comment: String) -> Result<(), AppError> {
-    use crate::domain::role::Role;
     use crate::server::{now_ms, require, signatures, state};
-    let user = require(&[Role::Worker]).await?;
+    let user = require("ask_for_changes").await?;
     signatures::ask_for_changes(&state()?.db, booking_id, &user, &comment, now_ms()).await
 }
 
 /// Records waiting for a coordinator's co-signature, soonest limit first.
 #[server(endpoint = "cosign_queue")]
 pub async fn cosign_queue() -> Result<Vec<RecordDue>, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{now_ms, records, require, state};
-    require(&[Role::Coordinator]).await?;
+    require("cosign_queue").await?;
     records::waiting_for_cosignature(&state()?.db, now_ms()).await
 }
 
 /// Co-signs a signed record (not one's own), releasing it to the referrer.
 #[server(endpoint = "cosign_record")]
-pub async fn cosign_record(booking_id: i64) -> Result<(), AppError> {
-    use crate::domain::role::Role;
+pub async fn cosign_record(booking_id: i64, password: String) -> Result<(), AppError> {
     use crate::server::{now_ms, records, require, state};
-    let user = require(&[Role::Coordinator]).await?;
-    records::cosign(&state()?.db, booking_id, &user, now_ms()).await
+    let user = require("cosign_record").await?;
+    records::cosign(&state()?.db, booking_id, &user, &password, now_ms()).await
 }
 
 /// Returns a signed record to its workers with a comment.
 #[server(endpoint = "return_record")]
 pub async fn return_record(booking_id: i64, comment: String) -> Result<(), AppError> {
-    use crate::domain::role::Role;
     use crate::server::{now_ms, records, require, state};
-    let user = require(&[Role::Coordinator]).await?;
+    let user = require("return_record").await?;
     records::send_back(&state()?.db, booking_id, &user, &comment, now_ms()).await
 }
 
 /// Adds a signed correction to a signed record.
 #[server(endpoint = "add_addendum")]
 pub async fn add_addendum(booking_id: i64, body: String, password: String) -> Result<(), AppError> {
-    use crate::domain::role::Role;
     use crate::server::{now_ms, records, require, state};
-    let user = require(&[Role::Worker, Role::Coordinator]).await?;
+    let user = require("add_addendum").await?;
     let db = &state()?.db;
     if !records::may_read(db, booking_id, &user).await? {
         return Err(AppError::not_found("That record"));
@@ -121,9 +113,8 @@ pub async fn add_addendum(booking_id: i64, body: String, password: String) -> Re
 /// Released records of the referrer's own cases.
 #[server(endpoint = "my_released_records")]
 pub async fn my_released_records() -> Result<Vec<RecordDue>, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{now_ms, records, require, state};
-    let user = require(&[Role::Referrer]).await?;
+    let user = require("my_released_records").await?;
     records::released_for(&state()?.db, &user, now_ms()).await
 }
 
@@ -131,9 +122,8 @@ pub async fn my_released_records() -> Result<Vec<RecordDue>, AppError> {
 /// the first entry that does not follow from the one before.
 #[server(endpoint = "verify_audit_trail")]
 pub async fn verify_audit_trail() -> Result<Option<i64>, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{audit, require, state};
-    require(&[Role::Coordinator]).await?;
+    require("verify_audit_trail").await?;
     audit::verify_trail(&state()?.db).await
 }
 
@@ -144,45 +134,40 @@ pub async fn write_final_report(
     report: crate::model::NewFinalReport,
     password: String,
 ) -> Result<i64, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{now_ms, reports, require, state};
-    let user = require(&[Role::Coordinator]).await?;
+    let user = require("write_final_report").await?;
     reports::write_report(&state()?.db, case_id, &user, &report, &password, now_ms()).await
 }
 
 /// A case's final reports (coordinators).
 #[server(endpoint = "case_reports")]
 pub async fn case_reports(case_id: i64) -> Result<Vec<crate::model::FinalReport>, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{reports, require, state};
-    require(&[Role::Coordinator]).await?;
+    require("case_reports").await?;
     reports::reports_of_case(&state()?.db, case_id).await
 }
 
 /// Co-signs another coordinator's report, releasing it to the referrer.
 #[server(endpoint = "cosign_report")]
-pub async fn cosign_report(report_id: i64) -> Result<(), AppError> {
-    use crate::domain::role::Role;
+pub async fn cosign_report(report_id: i64, password: String) -> Result<(), AppError> {
     use crate::server::{now_ms, reports, require, state};
-    let user = require(&[Role::Coordinator]).await?;
-    reports::cosign_report(&state()?.db, report_id, &user, now_ms()).await
+    let user = require("cosign_report").await?;
+    reports::cosign_report(&state()?.db, report_id, &user, &password, now_ms()).await
 }
 
 /// Released final reports of the referrer's own cases.
 #[server(endpoint = "my_released_reports")]
 pub async fn my_released_reports() -> Result<Vec<crate::model::FinalReport>, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{reports, require, state};
-    let user = require(&[Role::Referrer]).await?;
+    let user = require("my_released_reports").await?;
     reports::released_reports_for(&state()?.db, &user).await
 }
 
 /// One final report, for a coordinator or the case's referrer once released.
 #[server(endpoint = "read_final_report")]
 pub async fn read_final_report(report_id: i64) -> Result<crate::model::FinalReport, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{now_ms, reports, require, state};
-    let user = require(&[Role::Coordinator, Role::Referrer]).await?;
+    let user = require("read_final_report").await?;
     reports::read_report(&state()?.db, report_id, &user, now_ms()).await
 }
 
@@ -190,8 +175,7 @@ pub async fn read_final_report(report_id: i64) -> Result<crate::model::FinalRepo
 /// password. Workers and coordinators sign; the PIN works for both.
 #[server(endpoint = "set_signing_pin")]
 pub async fn set_signing_pin(password: String, pin: String) -> Result<(), AppError> {
-    use crate::domain::role::Role;
-    use crate::server::{require, signing, state};
-    let user = require(&[Role::Worker, Role::Coordinator]).await?;
-    signing::set_pin(&state()?.db, &user, &password, pin.trim()).await
+    use crate::server::{now_ms, require, signing, state};
+    let user = require("set_signing_pin").await?;
+    signing::set_pin(&state()?.db, &user, &password, pin.trim(), now_ms()).await
 }

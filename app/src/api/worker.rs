@@ -11,9 +11,8 @@ use crate::model::{ConcernAlert, LoggedSession, SyncBatch, SyncReply, WorkerSess
 /// to keep offline.
 #[server(endpoint = "my_sessions")]
 pub async fn my_sessions() -> Result<WorkerSessions, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{now_ms, require, sessions, state};
-    let user = require(&[Role::Worker]).await?;
+    let user = require("my_sessions").await?;
     sessions::for_worker(&state()?.db, &user, now_ms()).await
 }
 
@@ -21,9 +20,8 @@ pub async fn my_sessions() -> Result<WorkerSessions, AppError> {
 /// what became of each one.
 #[server(endpoint = "sync_entries", input = Json)]
 pub async fn sync_entries(batch: SyncBatch) -> Result<SyncReply, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{now_ms, require, sessions, state};
-    let user = require(&[Role::Worker]).await?;
+    let user = require("sync_entries").await?;
     sessions::ingest(&state()?.db, &user, &batch, now_ms()).await
 }
 
@@ -33,7 +31,7 @@ pub async fn sync_entries(batch: SyncBatch) -> Result<SyncReply, AppError> {
 pub async fn session_log(booking_id: i64) -> Result<LoggedSession, AppError> {
     use crate::domain::role::Role;
     use crate::server::{require, sessions, state};
-    let user = require(&[Role::Worker, Role::Coordinator]).await?;
+    let user = require("session_log").await?;
     let db = &state()?.db;
     if user.role == Role::Worker && !sessions::is_booked(db, booking_id, user.id).await? {
         return Err(AppError::not_found("That session"));
@@ -44,8 +42,7 @@ pub async fn session_log(booking_id: i64) -> Result<LoggedSession, AppError> {
 /// Safeguarding concerns synced in the last two weeks, newest first.
 #[server(endpoint = "recent_concerns")]
 pub async fn recent_concerns() -> Result<Vec<ConcernAlert>, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{now_ms, require, sessions, state};
-    require(&[Role::Coordinator]).await?;
+    require("recent_concerns").await?;
     sessions::concerns_since(&state()?.db, now_ms() - 14 * 24 * 3_600_000).await
 }

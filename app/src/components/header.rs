@@ -24,10 +24,10 @@ pub fn Header() -> impl IntoView {
                         .flatten()
                         .map(|user| {
                             view! {
-                                <div class="who">
+                                <a class="who" href=crate::domain::role::CHANGE_PASSWORD_PATH title="Your password">
                                     <span class="who-name">{user.display_name}</span>
                                     <span class="who-role">{user.role.label()}</span>
-                                </div>
+                                </a>
                                 <ActionForm action=session.sign_out attr:class="sign-out">
                                     <button
                                         type="submit"

@@ -3,7 +3,7 @@ use leptos_router::components::Redirect;
 
 use crate::app::use_session;
 use crate::components::error_note::ErrorNote;
-use crate::domain::role::Role;
+use crate::domain::role::{CHANGE_PASSWORD_PATH, Role};
 use crate::model::CurrentUser;
 
 /// Renders `children` with the signed-in user when their role is `role`.
@@ -25,6 +25,9 @@ where
                     let children = children.clone();
                     Suspend::new(async move {
                         match session.user.await {
+                            Ok(Some(user)) if user.must_change_password => {
+                                view! { <Redirect path=CHANGE_PASSWORD_PATH /> }.into_any()
+                            }
                             Ok(Some(user)) if user.role == role => children(user).into_any(),
                             Ok(Some(user)) => {
                                 view! {

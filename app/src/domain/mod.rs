@@ -1,6 +1,8 @@
 //! Pure rules of the centre: no database, no network, no clock reads. Callers
 //! pass the current time in, so every rule here is unit-tested natively.
 
+/// Who may call each server function, and which objects it may touch: one table.
+pub mod access;
 /// Three unexplained misses in a row suspend the contact.
 pub mod attendance;
 /// Days the centre is closed: bank holidays by rule, and days the coordinator adds.
@@ -29,9 +31,9 @@ pub mod role;
 pub mod schedule;
 /// What a worker records in a session; one merged record; sight-and-sound coverage.
 pub mod session_log;
-/// Slowing down repeated failed sign-ins.
-pub mod sign_in_limit;
 /// The phone's queue of entries waiting to reach the server (session mode).
 pub mod sync_queue;
+/// Throttles on guessing passwords and PINs: counters per account, address and person.
+pub mod throttle;
 /// Checks on what people type into account forms.
 pub mod validate;

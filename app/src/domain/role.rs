@@ -14,6 +14,9 @@ pub enum Role {
     Referrer,
 }
 
+/// Where someone with a temporary password goes to choose their own.
+pub const CHANGE_PASSWORD_PATH: &str = "/password";
+
 impl Role {
     pub const ALL: [Role; 4] = [
         Role::Coordinator,
@@ -50,6 +53,14 @@ impl Role {
             Role::Parent => "/parent",
             Role::Referrer => "/referrer",
         }
+    }
+
+    /// Whether a sign-in ends after a while unused. A worker's phone keeps
+    /// its sign-in through the working day, to work offline between
+    /// sessions; everyone else's ends when idle (the back office, a parent's
+    /// or referrer's portal on a shared computer).
+    pub fn ends_when_idle(self) -> bool {
+        self != Role::Worker
     }
 
     /// Parents and referrers only see cases they are linked to.

@@ -285,13 +285,17 @@ pub enum Admission {
 /// refused for its record being signed, its session cancelled or its time:
 /// it is stored (late when the record is signed) and reaches the
 /// coordinator; its times are shown beside the server's.
+/// The refusal for a session the sender is not booked on, the same whether
+/// or not it exists: a worker learns nothing of other families' sessions.
+pub const NOT_YOURS: &str = "You are not booked to supervise this session, so nothing can be recorded for it from your sign-in.";
+
 pub fn check_entry(
     entry: &SessionEntry,
     session: &SessionFacts,
     arrival: &Arrival,
 ) -> Result<Admission, String> {
     if !session.workers.contains(&arrival.sender) {
-        return Err("You are not booked to supervise this session.".into());
+        return Err(NOT_YOURS.into());
     }
     let admission = if session.locked {
         Admission::Late

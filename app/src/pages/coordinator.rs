@@ -3,7 +3,7 @@ use leptos::prelude::*;
 
 use crate::api::records::cosign_queue;
 use crate::api::worker::recent_concerns;
-use crate::api::{CreateAccount, ResetPassword, list_accounts};
+use crate::api::{CreateAccount, ResetPassword, SetAccountDisabled, list_accounts};
 use crate::components::error_note::{ErrorNote, action_error};
 use crate::components::role_gate::RoleGate;
 use crate::domain::london_time::{format_london_day, format_london_time};
@@ -108,7 +108,17 @@ fn Concerns() -> AnyView {
 fn Accounts() -> impl IntoView {
     let create = ServerAction::<CreateAccount>::new();
     let reset = ServerAction::<ResetPassword>::new();
-    let accounts = Resource::new(move || create.version().get(), |_| list_accounts());
+    let disable = ServerAction::<SetAccountDisabled>::new();
+    let accounts = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                reset.version().get(),
+                disable.version().get(),
+            )
+        },
+        |_| list_accounts(),
+    );
     let created = move || matches!(create.value().get(), Some(Ok(())));
     let reset_done = move || matches!(reset.value().get(), Some(Ok(())));
 
@@ -170,8 +180,9 @@ fn Accounts() -> impl IntoView {
         <section class="card">
             <h2>"Accounts"</h2>
             {action_error(reset.value())}
+            {action_error(disable.value())}
             <Show when=reset_done>
-                <p class="ok-note" role="status">"Password changed. That person is signed out everywhere."</p>
+                <p class="ok-note" role="status">"Temporary password set. That person is signed out everywhere, must choose their own at their next sign-in, and their signing PIN is cleared."</p>
             </Show>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -181,7 +192,7 @@ fn Accounts() -> impl IntoView {
                                 <ul class="list">
                                     {list
                                         .into_iter()
-                                        .map(|account| view! { <AccountRow account reset /> })
+                                        .map(|account| view! { <AccountRow account reset disable /> })
                                         .collect_view()}
                                 </ul>
                             }
@@ -196,9 +207,33 @@ fn Accounts() -> impl IntoView {
 }
 
 #[component]
-fn AccountRow(account: AccountSummary, reset: ServerAction<ResetPassword>) -> impl IntoView {
+fn AccountRow(
+    account: AccountSummary,
+    reset: ServerAction<ResetPassword>,
+    disable: ServerAction<SetAccountDisabled>,
+) -> impl IntoView {
     let field_id = format!("reset-{}", account.id);
     let cases = account.cases.join(", ");
+    let password_line = match (&account.password_set_by, account.password_set_ms) {
+        (Some(by), Some(at)) => Some(format!(
+            "Password set by {by}, {} {}{}",
+            format_london_day(at),
+            format_london_time(at),
+            if account.must_change_password {
+                ": waiting for them to choose their own"
+            } else {
+                ""
+            }
+        )),
+        (None, Some(at)) => Some(format!(
+            "Chose their own password {} {}",
+            format_london_day(at),
+            format_london_time(at)
+        )),
+        _ => None,
+    };
+    let disabled = account.disabled_ms;
+    let user_id = account.id;
     view! {
         <li class="list-item account">
             <span class="account-name">{account.display_name}</span>
@@ -206,6 +241,10 @@ fn AccountRow(account: AccountSummary, reset: ServerAction<ResetPassword>) -> im
                 {account.username} " · " {account.role.label()}
                 {(!cases.is_empty()).then(|| format!(" · {cases}"))}
             </span>
+            {password_line.map(|line| view! { <span class="account-meta">{line}</span> })}
+            {disabled.map(|at| view! {
+                <span class="badge badge-warn">{format!("Disabled {}", format_london_day(at))}</span>
+            })}
             <details>
                 <summary>"Reset password"</summary>
                 <ActionForm action=reset attr:class="stack">
@@ -224,6 +263,15 @@ fn AccountRow(account: AccountSummary, reset: ServerAction<ResetPassword>) -> im
                     </button>
                 </ActionForm>
             </details>
+            <button
+                type="button"
+                class="button secondary"
+                on:click=move |_| {
+                    disable.dispatch(SetAccountDisabled { user_id, disabled: disabled.is_none() });
+                }
+            >
+                {if disabled.is_some() { "Enable account" } else { "Disable account" }}
+            </button>
         </li>
     }
 }

@@ -16,6 +16,8 @@ pub mod landing;
 pub mod not_found;
 /// `/parent`: the parent's family and bookings.
 pub mod parent;
+/// `/password`: choosing one's own password (first, after a reset).
+pub mod password;
 /// Session records after the session: signing, co-signing, reading.
 pub mod records;
 /// `/referrer`: the referrer's cases.

@@ -234,6 +234,27 @@ fn ask_for_changes_form(booking_id: i64, version: RwSignal<u32>) -> AnyView {
     .into_any()
 }
 
+/// A password (or PIN) field and a button: what confirms a co-signature.
+/// The field is emptied once the password has been handed to `confirm`.
+fn confirm_with_password(label: &'static str, confirm: impl Fn(String) + 'static) -> AnyView {
+    let password = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        confirm(password.get_untracked());
+        password.set(String::new());
+    };
+    view! {
+        <form class="stack" on:submit=submit>
+            <label class="field"><span>"Your password or signing PIN, to confirm"</span>
+                <input type="password" autocomplete="current-password" required
+                    prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+            </label>
+            <button type="submit" class="button primary">{label}</button>
+        </form>
+    }
+    .into_any()
+}
+
 fn addendum_form(booking_id: i64, version: RwSignal<u32>) -> AnyView {
     let body = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -391,9 +412,9 @@ fn CoordinatorRecord() -> AnyView {
 fn decide(booking_id: i64, version: RwSignal<u32>) -> AnyView {
     let comment = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Result<String, AppError>>);
-    let cosign = move |_| {
+    let cosign = move |password: String| {
         leptos::task::spawn_local(async move {
-            let result = cosign_record(booking_id).await;
+            let result = cosign_record(booking_id, password).await;
             if result.is_ok() {
                 version.update(|v| *v += 1);
             }
@@ -417,7 +438,7 @@ fn decide(booking_id: i64, version: RwSignal<u32>) -> AnyView {
     view! {
         <section class="card stack no-print">
             <h2>"Check and co-sign"</h2>
-            <button type="button" class="button primary" on:click=cosign>"Co-sign and release"</button>
+            {confirm_with_password("Co-sign and release", cosign)}
             <form class="stack" on:submit=send_back>
                 <label class="field"><span>"Or return it to the workers: what needs amending?"</span>
                     <textarea rows="2" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
@@ -538,9 +559,9 @@ pub fn FinalReports(case_id: i64) -> AnyView {
             })));
         });
     };
-    let cosign = move |report_id: i64| {
+    let cosign = move |report_id: i64, password: String| {
         leptos::task::spawn_local(async move {
-            let result = cosign_report(report_id).await;
+            let result = cosign_report(report_id, password).await;
             if result.is_ok() {
                 version.update(|v| *v += 1);
             }
@@ -560,9 +581,10 @@ pub fn FinalReports(case_id: i64) -> AnyView {
                             let waiting = report.status == RecordStatus::Signed;
                             view! {
                                 {report_view(report, false)}
-                                {waiting.then(|| view! {
-                                    <button type="button" class="button secondary" on:click=move |_| cosign(id)>"Co-sign and release this report"</button>
-                                })}
+                                {waiting.then(|| confirm_with_password(
+                                    "Co-sign and release this report",
+                                    move |password| cosign(id, password),
+                                ))}
                             }
                         }).collect_view().into_any(),
                         Err(error) => view! { <ErrorNote error /> }.into_any(),

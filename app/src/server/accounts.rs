@@ -1,7 +1,18 @@
 //! Accounts and passwords. Hashing runs on the blocking thread pool: argon2id
-//! is meant to be slow, and must not stall the async executor.
+//! is meant to be slow, and must not stall the async executor. At most
+//! `MAX_HASHES_AT_ONCE` hashes run at a time in one process (each takes
+//! about 19 MB): a flood of guesses waits its turn, or is told to come back,
+//! instead of exhausting memory.
+//!
+//! A password set by someone else (a new account, a reset) is temporary:
+//! the account must choose its own at the next sign-in, and nothing it
+//! signs counts until it has. Every change to an account is in the audit
+//! trail.
 
 use std::sync::OnceLock;
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -9,6 +20,7 @@ use rand::rngs::OsRng;
 use sqlx::Row;
 
 use super::Db;
+use super::audit::Step;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::model::{AccountSummary, CurrentUser};
@@ -23,15 +35,35 @@ impl std::fmt::Debug for PasswordHashText {
     }
 }
 
+/// Password hashes computed at once in one process, whoever asks.
+pub const MAX_HASHES_AT_ONCE: usize = 4;
+/// How long a password check waits for a turn before the caller is told to
+/// try again.
+const HASH_QUEUE_WAIT: Duration = Duration::from_secs(10);
+static HASHING: Semaphore = Semaphore::const_new(MAX_HASHES_AT_ONCE);
+
+/// Runs one argon2 computation when a turn is free.
+async fn with_hash_turn<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let _turn = tokio::time::timeout(HASH_QUEUE_WAIT, HASHING.acquire())
+        .await
+        .map_err(|_| AppError::Busy {
+            retry_after_secs: 5,
+        })?
+        .map_err(super::failure::internal)?;
+    tokio::task::spawn_blocking(work).await?
+}
+
 pub async fn hash_password(password: String) -> Result<PasswordHashText, AppError> {
-    tokio::task::spawn_blocking(move || {
+    with_hash_turn(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| PasswordHashText(hash.to_string()))
             .map_err(super::failure::internal)
     })
-    .await?
+    .await
 }
 
 /// Checks a password against a stored hash. With no stored hash (unknown
@@ -46,7 +78,7 @@ pub async fn verify_password(
         Some(hash) => hash.0,
         None => throwaway_hash().await?,
     };
-    let matches = tokio::task::spawn_blocking(move || {
+    let matches = with_hash_turn(move || {
         PasswordHash::new(&hash)
             .map(|parsed| {
                 Argon2::default()
@@ -55,7 +87,7 @@ pub async fn verify_password(
             })
             .map_err(super::failure::internal)
     })
-    .await??;
+    .await?;
     Ok(known && matches)
 }
 
@@ -68,7 +100,7 @@ async fn throwaway_hash() -> Result<String, AppError> {
     Ok(THROWAWAY.get_or_init(|| hash).clone())
 }
 
-fn user_from_row(row: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError> {
+pub(super) fn user_from_row(row: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError> {
     let role_text: String = row.try_get("role")?;
     let role = Role::parse(&role_text)
         .ok_or_else(|| super::failure::internal(format!("unknown role {role_text:?} in users")))?;
@@ -77,57 +109,110 @@ fn user_from_row(row: &sqlx::any::AnyRow) -> Result<CurrentUser, AppError> {
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
         role,
+        must_change_password: row.try_get::<i32, _>("must_change_password")? != 0,
     })
+}
+
+/// The columns `user_from_row` reads.
+const USER_COLUMNS: &str = "id, username, display_name, role, must_change_password";
+
+/// An account as stored, for checking a password.
+pub struct StoredAccount {
+    pub user: CurrentUser,
+    pub hash: PasswordHashText,
+    pub disabled: bool,
 }
 
 /// The account and its password hash, for signing in.
 pub async fn find_with_password(
     db: &Db,
     username: &str,
-) -> Result<Option<(CurrentUser, PasswordHashText)>, AppError> {
-    let row = sqlx::query(
-        "SELECT id, username, display_name, role, password_hash FROM users WHERE username = $1",
-    )
+) -> Result<Option<StoredAccount>, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS}, password_hash, disabled_ms FROM users WHERE username = $1"
+    ))
     .bind(username)
     .fetch_optional(&db.pool)
     .await?;
     row.map(|row| {
-        let hash: String = row.try_get("password_hash")?;
-        Ok((user_from_row(&row)?, PasswordHashText(hash)))
+        Ok(StoredAccount {
+            user: user_from_row(&row)?,
+            hash: PasswordHashText(row.try_get("password_hash")?),
+            disabled: row.try_get::<Option<i64>, _>("disabled_ms")?.is_some(),
+        })
     })
     .transpose()
 }
 
 pub async fn find(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, AppError> {
-    let row = sqlx::query("SELECT id, username, display_name, role FROM users WHERE id = $1")
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
         .bind(user_id)
         .fetch_optional(&db.pool)
         .await?;
     row.as_ref().map(user_from_row).transpose()
 }
 
-/// Creates an account from already validated parts; returns its id.
+/// Who chose a password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordBy {
+    /// The account's own person (or the demo's seed, or the first
+    /// coordinator made at the command line): it is theirs.
+    Owner,
+    /// A coordinator, making the account or resetting it: temporary.
+    Coordinator(i64),
+}
+
+impl PasswordBy {
+    fn temporary(self) -> bool {
+        matches!(self, PasswordBy::Coordinator(_))
+    }
+}
+
+/// Creates an account from already validated parts; returns its id. Made
+/// by a coordinator, it is in the audit trail in the same transaction.
 pub async fn create(
     db: &Db,
     username: &str,
     display_name: &str,
     role: Role,
     password_hash: PasswordHashText,
+    by: PasswordBy,
     now_ms: i64,
 ) -> Result<i64, AppError> {
+    let mut tx = db.pool.begin().await?;
     let result = sqlx::query(
-        "INSERT INTO users (username, display_name, role, password_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO users (username, display_name, role, password_hash, created_at, \
+         password_set_ms, password_set_by, must_change_password) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(username)
     .bind(display_name)
     .bind(role.as_str())
     .bind(password_hash.0)
     .bind(now_ms)
-    .fetch_one(&db.pool)
+    .bind(now_ms)
+    .bind(match by {
+        PasswordBy::Owner => None,
+        PasswordBy::Coordinator(id) => Some(id),
+    })
+    .bind(i32::from(by.temporary()))
+    .fetch_one(&mut *tx)
     .await;
     match result {
-        Ok(row) => Ok(row.try_get("id")?),
+        Ok(row) => {
+            let id: i64 = row.try_get("id")?;
+            if let PasswordBy::Coordinator(actor) = by {
+                Step::on_account(db, actor, id, now_ms)
+                    .audit(
+                        &mut tx,
+                        "create account",
+                        &format!("{username} ({}), {display_name}", role.as_str()),
+                    )
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(id)
+        }
         Err(error) if is_unique_violation(&error) => Err(AppError::Invalid {
             field: "username".into(),
             message: format!("The username {username:?} is already taken."),
@@ -143,16 +228,35 @@ fn is_unique_violation(error: &sqlx::Error) -> bool {
 }
 
 /// Replaces an account's password and ends all its sessions, so a reset
-/// locks out anyone who knew the old one.
+/// locks out anyone who knew the old one. A reset by a coordinator is
+/// temporary and clears the signing PIN (which was set with the old
+/// password); the person's own change is theirs. Either is audited.
 pub async fn set_password(
     db: &Db,
     user_id: i64,
     password_hash: PasswordHashText,
+    by: PasswordBy,
+    now_ms: i64,
 ) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await?;
-    let updated = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+    let (setter, sql) = match by {
+        PasswordBy::Owner => (
+            None,
+            "UPDATE users SET password_hash = $1, password_set_ms = $3, password_set_by = $4, \
+             must_change_password = 0 WHERE id = $2",
+        ),
+        PasswordBy::Coordinator(id) => (
+            Some(id),
+            "UPDATE users SET password_hash = $1, password_set_ms = $3, password_set_by = $4, \
+             must_change_password = 1, pin_salt = NULL, pin_check = NULL, pin_failures = 0 \
+             WHERE id = $2",
+        ),
+    };
+    let updated = sqlx::query(sql)
         .bind(password_hash.0)
         .bind(user_id)
+        .bind(now_ms)
+        .bind(setter)
         .execute(&mut *tx)
         .await?;
     if updated.rows_affected() == 0 {
@@ -161,6 +265,68 @@ pub async fn set_password(
     sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
+        .await?;
+    let (actor, action) = match by {
+        PasswordBy::Owner => (user_id, "change own password"),
+        PasswordBy::Coordinator(id) => (id, "reset password"),
+    };
+    Step::on_account(db, actor, user_id, now_ms)
+        .audit(&mut tx, action, "")
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Disables an account (it cannot sign in, and is signed out everywhere;
+/// everything it did stays) or enables it again. Nobody disables themselves.
+pub async fn set_disabled(
+    db: &Db,
+    user_id: i64,
+    disabled: bool,
+    by: &CurrentUser,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    if user_id == by.id {
+        return Err(AppError::invalid(
+            "user_id",
+            "You cannot disable your own account: ask another coordinator.",
+        ));
+    }
+    let mut tx = db.pool.begin().await?;
+    let updated = if disabled {
+        sqlx::query(
+            "UPDATE users SET disabled_ms = $1, disabled_by = $2 WHERE id = $3 AND disabled_ms IS NULL",
+        )
+        .bind(now_ms)
+        .bind(by.id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+    } else {
+        sqlx::query(
+            "UPDATE users SET disabled_ms = NULL, disabled_by = NULL WHERE id = $1 AND disabled_ms IS NOT NULL",
+        )
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+    };
+    if updated.rows_affected() == 0 {
+        return match find(db, user_id).await? {
+            None => Err(AppError::not_found("Account")),
+            Some(_) => Ok(()),
+        };
+    }
+    sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    let action = if disabled {
+        "disable account"
+    } else {
+        "enable account"
+    };
+    Step::on_account(db, by.id, user_id, now_ms)
+        .audit(&mut tx, action, "")
         .await?;
     tx.commit().await?;
     Ok(())
@@ -176,8 +342,10 @@ pub async fn count(db: &Db) -> Result<i64, AppError> {
 /// Every account, with the cases each is linked to, ordered by role then name.
 pub async fn list(db: &Db) -> Result<Vec<AccountSummary>, AppError> {
     let rows = sqlx::query(
-        "SELECT u.id, u.username, u.display_name, u.role, c.reference \
+        "SELECT u.id, u.username, u.display_name, u.role, u.must_change_password, \
+         u.password_set_ms, u.disabled_ms, setter.display_name AS set_by, c.reference \
          FROM users u \
+         LEFT JOIN users setter ON setter.id = u.password_set_by \
          LEFT JOIN case_members m ON m.user_id = u.id \
          LEFT JOIN cases c ON c.id = m.case_id \
          ORDER BY u.role, u.display_name, u.id, c.reference",
@@ -196,6 +364,10 @@ pub async fn list(db: &Db) -> Result<Vec<AccountSummary>, AppError> {
                 display_name: user.display_name,
                 role: user.role,
                 cases: reference.into_iter().collect(),
+                password_set_ms: row.try_get("password_set_ms")?,
+                password_set_by: row.try_get("set_by")?,
+                must_change_password: user.must_change_password,
+                disabled_ms: row.try_get("disabled_ms")?,
             }),
         }
     }

@@ -16,28 +16,32 @@ use crate::error::AppError;
 pub(super) struct Step {
     backend: Backend,
     actor: i64,
-    /// What is acted on: "record:<booking id>" or "report:<report id>".
+    /// What is acted on: "record:<booking id>", "report:<report id>",
+    /// or "account:<user id>".
     subject: String,
     now_ms: i64,
 }
 
 impl Step {
-    pub(super) fn on_record(db: &Db, actor: i64, booking_id: i64, now_ms: i64) -> Step {
+    fn on(db: &Db, actor: i64, subject: String, now_ms: i64) -> Step {
         Step {
             backend: db.backend,
             actor,
-            subject: format!("record:{booking_id}"),
+            subject,
             now_ms,
         }
     }
 
+    pub(super) fn on_record(db: &Db, actor: i64, booking_id: i64, now_ms: i64) -> Step {
+        Step::on(db, actor, format!("record:{booking_id}"), now_ms)
+    }
+
     pub(super) fn on_report(db: &Db, actor: i64, report_id: i64, now_ms: i64) -> Step {
-        Step {
-            backend: db.backend,
-            actor,
-            subject: format!("report:{report_id}"),
-            now_ms,
-        }
+        Step::on(db, actor, format!("report:{report_id}"), now_ms)
+    }
+
+    pub(super) fn on_account(db: &Db, actor: i64, user_id: i64, now_ms: i64) -> Step {
+        Step::on(db, actor, format!("account:{user_id}"), now_ms)
     }
 
     pub(super) async fn audit(

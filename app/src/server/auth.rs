@@ -14,7 +14,6 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::{Db, SecureCookies};
-use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::model::CurrentUser;
 
@@ -40,13 +39,14 @@ pub async fn start_session(db: &Db, user_id: i64, now_ms: i64) -> Result<String,
         .execute(&db.pool)
         .await?;
     sqlx::query(
-        "INSERT INTO auth_sessions (token_hash, user_id, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4)",
+        "INSERT INTO auth_sessions (token_hash, user_id, created_at, expires_at, last_seen_ms) \
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(hash_token(&token))
     .bind(user_id)
     .bind(now_ms)
     .bind(now_ms + SESSION_LIFETIME_MS)
+    .bind(now_ms)
     .execute(&db.pool)
     .await?;
     Ok(token)
@@ -60,37 +60,54 @@ pub async fn end_session(db: &Db, token: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// How often a session's last use is written down: not on every request.
+const LAST_SEEN_STEP_MS: i64 = 60_000;
+
+/// The person a session token belongs to, if the session is live: not past
+/// its working day, not idle too long (for the roles that end when idle;
+/// a worker's phone keeps its sign-in through the day), and the account
+/// not disabled. An ended session is removed.
 pub async fn user_for_token(
     db: &Db,
     token: &str,
     now_ms: i64,
+    idle_ms: i64,
 ) -> Result<Option<CurrentUser>, AppError> {
+    let token_hash = hash_token(token);
     let row = sqlx::query(
-        "SELECT u.id, u.username, u.display_name, u.role \
+        "SELECT u.id, u.username, u.display_name, u.role, u.must_change_password, s.last_seen_ms \
          FROM auth_sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2",
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_ms IS NULL",
     )
-    .bind(hash_token(token))
+    .bind(token_hash.clone())
     .bind(now_ms)
     .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let role_text: String = row.try_get("role")?;
-    let role = Role::parse(&role_text)
-        .ok_or_else(|| super::failure::internal(format!("unknown role {role_text:?}")))?;
-    Ok(Some(CurrentUser {
-        id: row.try_get("id")?,
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
-        role,
-    }))
+    let user = super::accounts::user_from_row(&row)?;
+    let last_seen: i64 = row.try_get("last_seen_ms")?;
+    if user.role.ends_when_idle() && now_ms - last_seen > idle_ms {
+        end_session(db, token).await?;
+        return Ok(None);
+    }
+    if now_ms - last_seen > LAST_SEEN_STEP_MS {
+        sqlx::query("UPDATE auth_sessions SET last_seen_ms = $1 WHERE token_hash = $2")
+            .bind(now_ms)
+            .bind(token_hash)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(Some(user))
 }
 
 /// The session token from the request's cookies, if any.
 pub fn token_from_request() -> Option<String> {
-    let parts = use_context::<Parts>()?;
-    parts
-        .headers
+    token_from_headers(&use_context::<Parts>()?.headers)
+}
+
+/// The session token from these request headers' cookies, if any.
+pub fn token_from_headers(headers: &http::HeaderMap) -> Option<String> {
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())

@@ -40,7 +40,18 @@ pub async fn seed_if_empty(db: &Db, now_ms: i64) -> Result<bool, AppError> {
     let mut ids = Vec::new();
     for (username, name, role) in DEMO_ACCOUNTS {
         let hash = accounts::hash_password(DEMO_PASSWORD.to_owned()).await?;
-        ids.push(accounts::create(db, username, name, role, hash, now_ms).await?);
+        ids.push(
+            accounts::create(
+                db,
+                username,
+                name,
+                role,
+                hash,
+                accounts::PasswordBy::Owner,
+                now_ms,
+            )
+            .await?,
+        );
     }
     let coordinator = ids[0];
     let blue_room = settings::add_room(db, "Blue room").await?;

@@ -48,14 +48,13 @@ pub mod settings;
 pub mod signatures;
 /// What stands for a signature: password or signing PIN, online or proved offline.
 pub mod signing;
-
-use std::sync::{Arc, Mutex};
+/// Counting password and PIN attempts, atomically, in the database.
+pub mod throttle;
 
 use axum::extract::FromRef;
 use leptos::prelude::*;
 
-use crate::domain::role::Role;
-use crate::domain::sign_in_limit::SignInLimiter;
+use crate::domain::access;
 use crate::error::AppError;
 use crate::model::CurrentUser;
 pub use db::Db;
@@ -76,22 +75,15 @@ pub enum SecureCookies {
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
-    pub sign_in_limiter: Arc<Mutex<SignInLimiter>>,
     pub secure_cookies: SecureCookies,
+    /// How long a sign-in that ends when idle (`Role::ends_when_idle`) may
+    /// go unused.
+    pub idle_ms: i64,
 }
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
-    }
-}
-
-impl AppState {
-    /// The failed-sign-in counter, locked for one check or update.
-    pub fn sign_in_limiter(&self) -> Result<std::sync::MutexGuard<'_, SignInLimiter>, AppError> {
-        self.sign_in_limiter
-            .lock()
-            .map_err(|_| failure::internal("sign-in limiter lock poisoned"))
     }
 }
 
@@ -128,16 +120,18 @@ pub async fn caller() -> Result<Option<CurrentUser>, AppError> {
     let Some(token) = auth::token_from_request() else {
         return Ok(None);
     };
-    auth::user_for_token(&state.db, &token, now_ms()).await
+    auth::user_for_token(&state.db, &token, now_ms(), state.idle_ms).await
 }
 
 /// The first line of every server function that needs a signed-in person:
-/// 401 when nobody is signed in, 403 when their role is not one of `roles`.
-pub async fn require(roles: &[Role]) -> Result<CurrentUser, AppError> {
-    let user = caller().await?.ok_or(AppError::NotSignedIn)?;
-    if roles.contains(&user.role) {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden)
-    }
+/// the caller, admitted by the function's row of `domain::access::RULES`
+/// (401 when nobody is signed in, 403 for the wrong role, 403 with its own
+/// message while their password is a temporary one). A function with no row
+/// is refused, whoever calls.
+pub async fn require(endpoint: &str) -> Result<CurrentUser, AppError> {
+    let rule = access::rule_for(endpoint)
+        .ok_or_else(|| failure::internal(format!("no access rule for {endpoint}")))?;
+    let user = caller().await?;
+    access::admit(rule, user.as_ref().map(CurrentUser::as_caller))?;
+    user.ok_or(AppError::NotSignedIn)
 }

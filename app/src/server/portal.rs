@@ -17,21 +17,28 @@ pub fn side_of(relation: CaseRelation) -> Option<Parent> {
     }
 }
 
-/// The parent's side of the booking's case. A booking of another family is
-/// "not found": a parent may not even learn that it exists.
+/// The parent's side of the booking's case. A booking of another family,
+/// or the other parent's own booking (a pre-visit), is "not found": a
+/// parent may not even learn that it exists, nor when the other parent is
+/// at the centre.
 pub async fn parent_side_for_booking(
     db: &Db,
     user_id: i64,
     booking_id: i64,
 ) -> Result<Parent, AppError> {
-    let (case_id, _) = bookings::case_and_start(db, booking_id)
+    let row = sqlx::query("SELECT case_id, parent_side FROM bookings WHERE id = $1")
+        .bind(booking_id)
+        .fetch_optional(&db.pool)
         .await?
         .ok_or_else(|| AppError::not_found("Booking"))?;
+    let case_id: i64 = row.try_get("case_id")?;
+    let only_for: Option<String> = row.try_get("parent_side")?;
     cases::memberships(db, user_id)
         .await?
         .into_iter()
         .find(|(id, _, _)| *id == case_id)
         .and_then(|(_, _, relation)| side_of(relation))
+        .filter(|side| only_for.as_deref().is_none_or(|only| only == side.as_str()))
         .ok_or_else(|| AppError::not_found("Booking"))
 }
 

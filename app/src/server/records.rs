@@ -326,6 +326,7 @@ pub async fn cosign(
     db: &Db,
     booking_id: i64,
     coordinator: &CurrentUser,
+    password: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
     let record = read(db, booking_id, now_ms).await?;
@@ -351,6 +352,7 @@ pub async fn cosign(
     if authored {
         return Err(AppError::Forbidden);
     }
+    let confirmed = signing::confirm(db, coordinator, password, now_ms).await?;
     let mut tx = db.pool.begin().await?;
     sqlx::query(
         "UPDATE session_records SET status = 'released', cosigned_by = $1, cosigned_ms = $2, released_ms = $2 \
@@ -362,7 +364,15 @@ pub async fn cosign(
     .execute(&mut *tx)
     .await?;
     Step::on_record(db, coordinator.id, booking_id, now_ms)
-        .audit(&mut tx, "cosign", &format!("version {}", record.version))
+        .audit(
+            &mut tx,
+            "cosign",
+            &format!(
+                "version {}, confirmed by {}",
+                record.version,
+                confirmed.as_str()
+            ),
+        )
         .await?;
     Step::on_record(db, coordinator.id, booking_id, now_ms)
         .audit(&mut tx, "release", "to the case's referrer")
@@ -424,7 +434,7 @@ pub async fn add_addendum(
         return Err(AppError::invalid("body", "Write the correction."));
     }
     check_text("body", body)?;
-    signing::confirm(db, author, password).await?;
+    signing::confirm(db, author, password, now_ms).await?;
     ensure(db, booking_id, now_ms).await?;
     let (status, _) = status_of(db, booking_id).await?;
     if status == RecordStatus::Draft {

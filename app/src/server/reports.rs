@@ -37,7 +37,7 @@ pub async fn write_report(
     }
     check_text("summary", summary)?;
     check_text("recommendation", recommendation)?;
-    signing::confirm(db, author, password).await?;
+    signing::confirm(db, author, password, now_ms).await?;
     let funding = plans::funding(db, case_id).await?;
     let counts = sqlx::query(
         "SELECT \
@@ -125,6 +125,7 @@ pub async fn cosign_report(
     db: &Db,
     report_id: i64,
     coordinator: &CurrentUser,
+    password: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
     let row = sqlx::query("SELECT author_id, status FROM final_reports WHERE id = $1")
@@ -140,6 +141,7 @@ pub async fn cosign_report(
     if status != "signed" {
         return Err(AppError::conflict("This report is already co-signed."));
     }
+    let confirmed = signing::confirm(db, coordinator, password, now_ms).await?;
     let mut tx = db.pool.begin().await?;
     sqlx::query(
         "UPDATE final_reports SET status = 'released', cosigned_by = $1, released_ms = $2 WHERE id = $3 AND status = 'signed'",
@@ -150,7 +152,12 @@ pub async fn cosign_report(
     .execute(&mut *tx)
     .await?;
     let step = Step::on_report(db, coordinator.id, report_id, now_ms);
-    step.audit(&mut tx, "report-cosign", "").await?;
+    step.audit(
+        &mut tx,
+        "report-cosign",
+        &format!("confirmed by {}", confirmed.as_str()),
+    )
+    .await?;
     step.audit(&mut tx, "report-release", "to the case's referrer")
         .await?;
     tx.commit().await?;

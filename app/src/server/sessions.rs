@@ -293,7 +293,7 @@ pub async fn ingest(
             _ if !seen.insert(item.id.as_str()) => {
                 Err("This entry appears twice in one batch.".to_owned())
             }
-            (Ok(_), None) => Err("This session does not exist.".to_owned()),
+            (Ok(_), None) => Err(crate::domain::session_log::NOT_YOURS.to_owned()),
             (Ok(_), Some(session)) => check_entry(&item.payload, session, &arrival),
         };
         let verdict = match (verdict, &item.payload.kind) {

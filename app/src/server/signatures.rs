@@ -86,7 +86,7 @@ pub async fn sign(
         return Err(AppError::not_found("That session"));
     }
     check_record_text(request.text)?;
-    let confirmed = signing::confirm(db, worker, request.password).await?;
+    let confirmed = signing::confirm(db, worker, request.password, now_ms).await?;
     let signing = Signing {
         text: request.text,
         unsigned_note: request.unsigned_note,

@@ -1,11 +1,15 @@
 //! What stands for a signature: the signer's password, or the signing PIN
 //! they set (`domain::pin`), typed on the server's page or proved by a
 //! phone that signed offline. Five wrong PINs in a row clear the PIN.
+//!
+//! Every re-check of a password or PIN typed here is counted first
+//! (`domain::throttle::recheck`), and a temporary password set by a
+//! coordinator signs nothing: the person must choose their own first.
 
 use rand::RngCore;
 use sqlx::Row;
 
-use super::{Db, accounts};
+use super::{Db, accounts, throttle};
 use crate::domain::pin::{self, MAX_FAILURES};
 use crate::error::AppError;
 use crate::model::CurrentUser;
@@ -35,14 +39,19 @@ pub async fn set_pin(
     user: &CurrentUser,
     password: &str,
     new_pin: &str,
+    now_ms: i64,
 ) -> Result<(), AppError> {
     pin::check_new_pin(new_pin).map_err(|message| AppError::invalid("pin", message))?;
-    if !password_matches(db, user, password).await? {
-        return Err(AppError::invalid(
-            "password",
-            "That password is not right. Setting a PIN needs your own password.",
-        ));
-    }
+    refuse_temporary(db, user).await?;
+    recheck_password(db, user, password, now_ms)
+        .await
+        .map_err(|error| match error {
+            AppError::Invalid { .. } => AppError::invalid(
+                "password",
+                "That password is not right. Setting a PIN needs your own password.",
+            ),
+            other => other,
+        })?;
     let mut salt_bytes = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut salt_bytes);
     let salt: String = salt_bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -74,11 +83,37 @@ async fn stored_pin(db: &Db, user_id: i64) -> Result<Option<(String, String)>, A
     Ok(salt.zip(check))
 }
 
-async fn password_matches(db: &Db, user: &CurrentUser, password: &str) -> Result<bool, AppError> {
+/// Checks the signed-in person's own password, counted against their
+/// re-check limit first. A wrong one is `Invalid` on the field "password".
+pub async fn recheck_password(
+    db: &Db,
+    user: &CurrentUser,
+    typed: &str,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let attempt = throttle::attempt(db, crate::domain::throttle::recheck(user.id), now_ms).await?;
     let stored = accounts::find_with_password(db, &user.username)
         .await?
-        .map(|(_, hash)| hash);
-    accounts::verify_password(password.to_owned(), stored).await
+        .filter(|account| account.user.id == user.id)
+        .map(|account| account.hash);
+    if accounts::verify_password(typed.to_owned(), stored).await? {
+        attempt.succeeded(db).await
+    } else {
+        attempt.failed();
+        Err(AppError::invalid("password", "That password is not right."))
+    }
+}
+
+/// A password someone else set signs nothing.
+async fn refuse_temporary(db: &Db, user: &CurrentUser) -> Result<(), AppError> {
+    let row = sqlx::query("SELECT must_change_password FROM users WHERE id = $1")
+        .bind(user.id)
+        .fetch_one(&db.pool)
+        .await?;
+    if row.try_get::<i32, _>("must_change_password")? != 0 {
+        return Err(AppError::PasswordChangeNeeded);
+    }
+    Ok(())
 }
 
 /// Notes a PIN outcome: a success resets the count, a failure adds one and
@@ -118,25 +153,39 @@ async fn note_pin(db: &Db, user_id: i64, good: bool) -> Result<Option<String>, A
 /// Checks what the signer typed: their PIN when it is shaped like one and
 /// they have set one (a password is never six digits: passwords have at
 /// least ten characters), else their password.
-pub async fn confirm(db: &Db, user: &CurrentUser, typed: &str) -> Result<Confirmed, AppError> {
+pub async fn confirm(
+    db: &Db,
+    user: &CurrentUser,
+    typed: &str,
+    now_ms: i64,
+) -> Result<Confirmed, AppError> {
+    refuse_temporary(db, user).await?;
     if pin::looks_like_pin(typed)
         && let Some((salt, check)) = stored_pin(db, user.id).await?
     {
+        let attempt =
+            throttle::attempt(db, crate::domain::throttle::recheck(user.id), now_ms).await?;
         let typed_pin = typed.to_owned();
         let computed =
             tokio::task::spawn_blocking(move || pin::pin_check(&salt, &typed_pin)).await?;
         return match note_pin(db, user.id, pin::same(&computed, &check)).await? {
-            None => Ok(Confirmed::Pin),
-            Some(message) => Err(AppError::invalid("password", message)),
+            None => {
+                attempt.succeeded(db).await?;
+                Ok(Confirmed::Pin)
+            }
+            Some(message) => {
+                attempt.failed();
+                Err(AppError::invalid("password", message))
+            }
         };
     }
-    if password_matches(db, user, typed).await? {
-        Ok(Confirmed::Password)
-    } else {
-        Err(AppError::invalid(
+    match recheck_password(db, user, typed, now_ms).await {
+        Ok(()) => Ok(Confirmed::Password),
+        Err(AppError::Invalid { .. }) => Err(AppError::invalid(
             "password",
             "That is not your password or PIN. Signing needs your own.",
-        ))
+        )),
+        Err(other) => Err(other),
     }
 }
 
@@ -154,6 +203,7 @@ pub async fn confirm_proof(
     text_proof: &str,
     digest: &str,
 ) -> Result<Confirmed, AppError> {
+    refuse_temporary(db, user).await?;
     let Some((_, check)) = stored_pin(db, user.id).await? else {
         return Err(AppError::invalid(
             "pin",

@@ -23,6 +23,10 @@ pub enum Backend {
     Postgres,
 }
 
+/// The password people in the tests choose for themselves at their first
+/// sign-in (`TestApp::first_sign_in`).
+pub const OWN_PASSWORD: &str = "my own passphrase";
+
 pub struct TestApp {
     pub router: Router,
     pub db: Db,
@@ -104,7 +108,12 @@ impl TestApp {
         demo::seed_if_empty(&db, now_ms())
             .await
             .expect("seed demo centre");
-        let state = server::app_state(db.clone(), server::leptos_options(), SecureCookies::Auto);
+        let state = server::app_state(
+            db.clone(),
+            server::leptos_options(),
+            SecureCookies::Auto,
+            server::DEFAULT_IDLE_MINUTES,
+        );
         Some(TestApp {
             router: server::router(state),
             db,
@@ -203,6 +212,22 @@ impl TestApp {
             reply.body
         );
         reply.session_cookie().expect("a session cookie")
+    }
+
+    /// A first sign-in with the temporary password a coordinator set: the
+    /// person chooses their own (`OWN_PASSWORD`), as they must before doing
+    /// anything else. Returns the session cookie that change starts.
+    pub async fn first_sign_in(&self, username: &str, temporary: &str) -> String {
+        let cookie = self.sign_in(username, temporary).await;
+        let changed = self
+            .call(
+                "change_my_password",
+                &[("current", temporary), ("new_password", OWN_PASSWORD)],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+        changed.session_cookie().expect("a fresh session cookie")
     }
 
     pub async fn sign_in_demo(&self, username: &str) -> String {

@@ -1,0 +1,98 @@
+//! `/password`: choosing one's own password. Everyone can change theirs; a
+//! person whose password a coordinator set (a new account, a reset) is sent
+//! here first, and can do nothing else until they have chosen their own.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::api::ChangeMyPassword;
+use crate::app::use_session;
+use crate::components::error_note::ErrorNote;
+use crate::domain::validate::MIN_PASSWORD_CHARS;
+use crate::error::AppError;
+
+#[component]
+pub fn PasswordPage() -> AnyView {
+    let session = use_session();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match session.user.await {
+                    Ok(Some(user)) => view! {
+                        <PasswordForm must_change=user.must_change_password home=user.role.home_path() />
+                    }
+                    .into_any(),
+                    Ok(None) => view! { <Redirect path="/sign-in" /> }.into_any(),
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+fn PasswordForm(must_change: bool, home: &'static str) -> AnyView {
+    let session = use_session();
+    let change = session.change_password;
+    let current = RwSignal::new(String::new());
+    let new_password = RwSignal::new(String::new());
+    let repeat = RwSignal::new(String::new());
+    let mismatch = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if new_password.get_untracked() != repeat.get_untracked() {
+            mismatch.set(true);
+            return;
+        }
+        mismatch.set(false);
+        change.dispatch(ChangeMyPassword {
+            current: current.get_untracked(),
+            new_password: new_password.get_untracked(),
+        });
+    };
+    let error = move || match change.value().get() {
+        Some(Err(error)) => Some(view! { <ErrorNote error /> }.into_any()),
+        _ if mismatch.get() => {
+            let error = AppError::invalid("repeat", "The two new passwords are not the same.");
+            Some(view! { <ErrorNote error /> }.into_any())
+        }
+        _ => None,
+    };
+    let done = move || matches!(change.value().get(), Some(Ok(())));
+    view! {
+        <section class="card narrow">
+            <h1>"Your password"</h1>
+            {if must_change {
+                view! {
+                    <p class="warning-note" role="status">
+                        "The centre set this password for you. Choose one of your own to go on: only you should know it, as it signs your records."
+                    </p>
+                }.into_any()
+            } else {
+                view! { <p class="hint">"Changing it signs you out on every other device."</p> }.into_any()
+            }}
+            <Show when=done fallback=move || view! {
+                <form class="stack" on:submit=submit>
+                    <label for="current-password">"Current password"</label>
+                    <input id="current-password" type="password" autocomplete="current-password" required
+                        prop:value=move || current.get() on:input=move |ev| current.set(event_target_value(&ev)) />
+                    <label for="new-password">"New password"</label>
+                    <input id="new-password" type="password" autocomplete="new-password" required
+                        minlength=MIN_PASSWORD_CHARS.to_string()
+                        prop:value=move || new_password.get() on:input=move |ev| new_password.set(event_target_value(&ev)) />
+                    <p class="hint">{format!("At least {MIN_PASSWORD_CHARS} characters. A few words you will remember make a good one.")}</p>
+                    <label for="repeat-password">"New password again"</label>
+                    <input id="repeat-password" type="password" autocomplete="new-password" required
+                        prop:value=move || repeat.get() on:input=move |ev| repeat.set(event_target_value(&ev)) />
+                    {error}
+                    <button type="submit" class="button primary">"Save my password"</button>
+                </form>
+            }>
+                <p class="ok-note" role="status">"Your password is changed."</p>
+                <a class="button primary" href=home>"Go on"</a>
+            </Show>
+        </section>
+    }
+    .into_any()
+}
