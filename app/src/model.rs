@@ -28,6 +28,25 @@ impl CurrentUser {
     }
 }
 
+/// One reading of a family's records, report or case file, from the audit
+/// trail: who read what, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadNote {
+    pub at_ms: i64,
+    pub reader: String,
+    pub role: Role,
+    /// What was read, and by whom, as the trail says it.
+    pub what: String,
+}
+
+/// What checking the audit trail found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditVerdict {
+    pub holds: bool,
+    /// In a sentence: that it holds, or where and how it was broken.
+    pub finding: String,
+}
+
 /// One account as the coordinator sees it in the account list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountSummary {

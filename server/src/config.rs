@@ -38,6 +38,20 @@ pub struct Config {
           value_parser = clap::value_parser!(i64).range(1..=720))]
     pub idle_minutes: i64,
 
+    /// The audit trail's key (the file's bytes), kept outside the database:
+    /// someone with only the database cannot rewrite the trail unseen. Made
+    /// (random, readable by this user only) if missing. Back it up apart
+    /// from the database; several server processes must share it.
+    /// Default: `audit.key` in the data directory.
+    #[arg(long, env = "CCC_AUDIT_KEY_FILE")]
+    pub audit_key_file: Option<PathBuf>,
+
+    /// Where the newest audit entry is written after each append, outside
+    /// the database, so a cut tail shows. Default: `audit-head` in the data
+    /// directory.
+    #[arg(long, env = "CCC_AUDIT_HEAD_FILE")]
+    pub audit_head_file: Option<PathBuf>,
+
     /// Log filter, in tracing's syntax (for example `info` or `server=debug,info`).
     #[arg(long, env = "CCC_LOG", default_value = "info")]
     pub log: String,
@@ -95,6 +109,31 @@ impl From<CookieSecurity> for SecureCookies {
 }
 
 impl Config {
+    /// The audit trail's seal: the key from its file (made if missing) and
+    /// the head file.
+    pub fn audit_seal(&self) -> std::io::Result<app::server::audit::AuditSeal> {
+        let key_file = self
+            .audit_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("audit.key"));
+        let head_file = self
+            .audit_head_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("audit-head"));
+        let key = match std::fs::read(&key_file) {
+            Ok(key) if !key.is_empty() => key,
+            Ok(_) => {
+                return Err(std::io::Error::other(format!(
+                    "the audit key file {} is empty",
+                    key_file.display()
+                )));
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => make_key_file(&key_file)?,
+            Err(error) => return Err(error),
+        };
+        Ok(app::server::audit::AuditSeal::new(key, Some(head_file)))
+    }
+
     /// The database URL in force: the one given, or SQLite in the data directory.
     pub fn database_url(&self) -> String {
         self.database_url
@@ -102,4 +141,23 @@ impl Config {
             .filter(|url| !url.trim().is_empty())
             .unwrap_or_else(|| app::server::db::sqlite_url_in(&self.data_dir))
     }
+}
+
+/// A new random audit key, written where only this user can read it.
+fn make_key_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    let key = app::server::auth::random_hex(32).into_bytes();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(&key)?;
+    tracing::warn!(
+        "made a new audit key in {}: back it up apart from the database",
+        path.display()
+    );
+    Ok(key)
 }

@@ -15,7 +15,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .with_env_filter(EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
 
-    let db = Db::connect(&config.database_url()).await?;
+    let db = Db::connect(&config.database_url())
+        .await?
+        .with_audit_seal(config.audit_seal()?);
     tracing::info!(backend = ?db.backend, "database ready");
 
     match config.command.clone().unwrap_or(Command::Serve) {
@@ -32,15 +34,14 @@ pub async fn run(config: Config) -> Result<(), StartError> {
 }
 
 /// The audit check of the `verify-audit` command: a sentence when the chain
-/// holds, an error naming the first broken entry when it does not.
+/// holds, an error saying what was found when it does not (edited,
+/// reordered, cut short, or recomputed without the key).
 pub async fn verify_audit(db: &Db) -> Result<String, StartError> {
-    let entries = app::server::audit::audit_trail(db).await?.len();
-    match app::server::audit::verify_trail(db).await? {
-        None => Ok(format!("The audit trail holds: {entries} entries, each following from the one before.")),
-        Some(id) => Err(format!(
-            "The audit trail is broken at entry {id}: it, or an entry before it, was changed, removed or reordered."
-        )
-        .into()),
+    let finding = app::server::audit::verify_trail(db).await?;
+    if finding.holds() {
+        Ok(finding.sentence())
+    } else {
+        Err(finding.sentence().into())
     }
 }
 

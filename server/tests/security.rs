@@ -272,4 +272,53 @@ both_databases! {
         let report = app.call("cosign_report", &[("report_id", "1")], Some(&coordinator)).await;
         assert_eq!(report.status, StatusCode::BAD_REQUEST, "{}", report.body);
     }
+
+    async fn a_referral_has_caps_on_every_part_and_referrers_a_daily_limit(app: TestApp) {
+        let referrer = app.sign_in_demo("referrer").await;
+        let parent = json!({ "full_name": "A Parent", "phone": "07700 900000", "email": "a@example.org", "address": "1 Road" });
+        let referral = |n: usize, children: usize, orders: usize| json!({ "referral": {
+            "reference": format!("REF-{n}"), "source": "cafcass", "law": "private", "funding": "cafcass",
+            "court_orders": "x".repeat(orders), "pending_proceedings": "", "reasons": [],
+            "children": (0..children).map(|c| json!({ "first_name": format!("Child{c}"), "last_name": "Test", "date_of_birth": "2018-01-01" })).collect::<Vec<_>>(),
+            "resident": parent, "visiting": parent, "resident_consent_on": null, "visiting_consent_on": null } }).to_string();
+        let too_many = app.send(json_call("submit_referral", &referral(0, 13, 10), &referrer)).await;
+        assert_eq!(too_many.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", too_many.body);
+        assert_eq!(too_many.json()["field"], "children");
+        assert_eq!(too_many.json()["message"], "At most 12 children (this has 13).");
+        let long = app.send(json_call("submit_referral", &referral(0, 1, 4_001), &referrer)).await;
+        assert_eq!(long.json()["field"], "court_orders", "{}", long.body);
+        assert!(long.json()["message"].as_str().unwrap().contains("at most 4000 characters"), "{}", long.body);
+
+        let mut statuses = Vec::new();
+        for n in 0..21 {
+            statuses.push(app.send(json_call("submit_referral", &referral(n, 1, 10), &referrer)).await.status);
+        }
+        assert_eq!(count(&statuses, StatusCode::OK), 20, "{statuses:?}");
+        assert_eq!(statuses[20], StatusCode::TOO_MANY_REQUESTS, "the 21st in a day waits");
+    }
+
+    async fn staff_readings_and_payments_are_in_the_trail_and_the_coordinator_sees_who_read(app: TestApp) {
+        let coordinator = app.sign_in_demo("coordinator").await;
+        let case_id: i64 = sqlx::query("SELECT id FROM cases WHERE reference = 'FAM-0001'")
+            .fetch_one(&app.db.pool).await.unwrap().try_get("id").unwrap();
+        let id = case_id.to_string();
+        let before = audit_actions(&app, &format!("case:{case_id}")).await.len();
+        assert_eq!(app.call("case_detail", &[("case_id", &id)], Some(&coordinator)).await.status, StatusCode::OK);
+        assert_eq!(app.call("case_detail", &[("case_id", &id)], Some(&coordinator)).await.status, StatusCode::OK);
+        let paid = app
+            .call("record_payment", &[("case_id", &id), ("parent", "visiting"), ("refund", "false"), ("amount_pence", "1250"), ("method", "card"), ("paid_on", "2026-11-20")], Some(&coordinator))
+            .await;
+        assert_eq!(paid.status, StatusCode::OK, "{}", paid.body);
+        let actions = audit_actions(&app, &format!("case:{case_id}")).await;
+        assert_eq!(&actions[before..], ["read", "payment"], "two readings within minutes are one entry");
+
+        let reads = app.call("case_reads", &[("case_id", &id)], Some(&coordinator)).await;
+        assert_eq!(reads.status, StatusCode::OK, "{}", reads.body);
+        let reads = reads.json();
+        assert_eq!(reads[0]["reader"], "Morgan Ellis");
+        assert_eq!(reads[0]["what"], "case file");
+        let worker = app.sign_in_demo("worker1").await;
+        assert_eq!(app.call("case_reads", &[("case_id", &id)], Some(&worker)).await.status, StatusCode::FORBIDDEN);
+        assert!(server::startup::verify_audit(&app.db).await.unwrap().contains("holds"));
+    }
 }

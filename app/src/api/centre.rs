@@ -142,8 +142,8 @@ pub async fn list_cases() -> Result<Vec<crate::model::CaseRow>, AppError> {
 #[server(endpoint = "case_detail")]
 pub async fn case_detail(case_id: i64) -> Result<crate::model::CaseDetail, AppError> {
     use crate::server::{casebook, now_ms, require, state};
-    require("case_detail").await?;
-    casebook::detail(&state()?.db, case_id, now_ms()).await
+    let user = require("case_detail").await?;
+    casebook::read_case_file(&state()?.db, case_id, &user, now_ms()).await
 }
 
 /// The rooms and the contact workers, to book with.
@@ -377,4 +377,13 @@ pub async fn indirect_items(case_id: i64) -> Result<Vec<crate::model::IndirectIt
     use crate::server::{indirect, require, state};
     require("indirect_items").await?;
     indirect::items_of_case(&state()?.db, case_id).await
+}
+
+/// Who read this family's case file, session records and reports, and when
+/// (from the audit trail).
+#[server(endpoint = "case_reads")]
+pub async fn case_reads(case_id: i64) -> Result<Vec<crate::model::ReadNote>, AppError> {
+    use crate::server::{audit, require, state};
+    require("case_reads").await?;
+    audit::reads_of_case(&state()?.db, case_id).await
 }

@@ -13,7 +13,6 @@ use crate::model::{RecordDue, RecordStatus, RecordText, SessionRecord};
 /// noted in the audit trail.
 #[server(endpoint = "read_record")]
 pub async fn read_record(booking_id: i64) -> Result<SessionRecord, AppError> {
-    use crate::domain::role::Role;
     use crate::server::{now_ms, records, require, state};
     let user = require("read_record").await?;
     let db = &state()?.db;
@@ -21,9 +20,7 @@ pub async fn read_record(booking_id: i64) -> Result<SessionRecord, AppError> {
         return Err(AppError::not_found("That record"));
     }
     let record = records::read(db, booking_id, now_ms()).await?;
-    if user.role == Role::Referrer {
-        records::note_opened(db, booking_id, &user, now_ms()).await?;
-    }
+    records::note_read(db, booking_id, &user, now_ms()).await?;
     Ok(record)
 }
 
@@ -118,13 +115,17 @@ pub async fn my_released_records() -> Result<Vec<RecordDue>, AppError> {
     records::released_for(&state()?.db, &user, now_ms()).await
 }
 
-/// Checks the audit trail's hash chain: `None` when it holds, or the id of
-/// the first entry that does not follow from the one before.
+/// Checks the audit trail's keyed chain and its head: whether it holds, and
+/// what was found, in a sentence.
 #[server(endpoint = "verify_audit_trail")]
-pub async fn verify_audit_trail() -> Result<Option<i64>, AppError> {
+pub async fn verify_audit_trail() -> Result<crate::model::AuditVerdict, AppError> {
     use crate::server::{audit, require, state};
     require("verify_audit_trail").await?;
-    audit::verify_trail(&state()?.db).await
+    let finding = audit::verify_trail(&state()?.db).await?;
+    Ok(crate::model::AuditVerdict {
+        holds: finding.holds(),
+        finding: finding.sentence(),
+    })
 }
 
 /// Writes and signs a final report on a case's sessions; returns its id.
@@ -158,9 +159,12 @@ pub async fn cosign_report(report_id: i64, password: String) -> Result<(), AppEr
 /// Released final reports of the referrer's own cases.
 #[server(endpoint = "my_released_reports")]
 pub async fn my_released_reports() -> Result<Vec<crate::model::FinalReport>, AppError> {
-    use crate::server::{reports, require, state};
+    use crate::server::{now_ms, reports, require, state};
     let user = require("my_released_reports").await?;
-    reports::released_reports_for(&state()?.db, &user).await
+    let db = &state()?.db;
+    let reports = reports::released_reports_for(db, &user).await?;
+    reports::note_listed(db, &user, &reports, now_ms()).await?;
+    Ok(reports)
 }
 
 /// One final report, for a coordinator or the case's referrer once released.

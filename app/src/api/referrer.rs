@@ -10,9 +10,22 @@ use crate::model::{NewReferral, ReferralStatus};
 /// Sends a referral; returns the case reference the centre gave it.
 #[server(endpoint = "submit_referral", input = Json)]
 pub async fn submit_referral(referral: NewReferral) -> Result<String, AppError> {
-    use crate::server::{now_ms, referrals, require, state};
+    use crate::server::{now_ms, referrals, require, state, throttle};
     let user = require("submit_referral").await?;
-    referrals::submit_by_referrer(&state()?.db, &referral, &user, now_ms()).await
+    let db = &state()?.db;
+    let now = now_ms();
+    let attempt = throttle::attempt(db, crate::domain::throttle::referral(user.id), now).await?;
+    match referrals::submit_by_referrer(db, &referral, &user, now).await {
+        Ok(reference) => {
+            attempt.counted();
+            Ok(reference)
+        }
+        Err(refusal) => {
+            // A referral refused for its content is not one made.
+            attempt.withdraw(db).await?;
+            Err(refusal)
+        }
+    }
 }
 
 /// The caller's referrals with their status, newest first.

@@ -30,13 +30,15 @@ pub async fn sync_entries(batch: SyncBatch) -> Result<SyncReply, AppError> {
 #[server(endpoint = "session_log")]
 pub async fn session_log(booking_id: i64) -> Result<LoggedSession, AppError> {
     use crate::domain::role::Role;
-    use crate::server::{require, sessions, state};
+    use crate::server::{now_ms, records, require, sessions, state};
     let user = require("session_log").await?;
     let db = &state()?.db;
     if user.role == Role::Worker && !sessions::is_booked(db, booking_id, user.id).await? {
         return Err(AppError::not_found("That session"));
     }
-    sessions::log(db, booking_id).await
+    let log = sessions::log(db, booking_id).await?;
+    records::note_read(db, booking_id, &user, now_ms()).await?;
+    Ok(log)
 }
 
 /// Safeguarding concerns synced in the last two weeks, newest first.

@@ -217,6 +217,11 @@ pub const RULES: &[Rule] = &[
         Scope::Centre,
     ),
     rule(
+        "case_reads",
+        Who::Roles(&[Role::Coordinator]),
+        Scope::Centre,
+    ),
+    rule(
         "my_family_accounts",
         Who::Roles(&[Role::Parent]),
         Scope::Own,

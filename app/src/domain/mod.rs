@@ -5,6 +5,8 @@
 pub mod access;
 /// Three unexplained misses in a row suspend the contact.
 pub mod attendance;
+/// The audit trail's keyed hash chain, its head, and what checking it finds.
+pub mod audit;
 /// Days the centre is closed: bank holidays by rule, and days the coordinator adds.
 pub mod closures;
 /// Indirect contact: items for a child, checked, then forwarded or withheld.

@@ -1,5 +1,5 @@
 //! Session records after the session: the 2-hour and 48-hour rules, the
-//! record's path from draft to release, and the audit trail's hash chain.
+//! record's path from draft to release, and what a signature's hash covers.
 //!
 //! The rules (DOMAIN.md): the supervising worker completes and signs the
 //! record within 2 hours of the session ending wherever possible and within
@@ -154,75 +154,6 @@ impl SignedContent<'_> {
     }
 }
 
-/// One link of the audit trail, as hashed: who did what to which record, when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub at_ms: i64,
-    pub actor: i64,
-    /// For example "sign", "cosign", "return", "addendum", "release", "open".
-    pub action: String,
-    /// What it was done to, for example "record:12".
-    pub subject: String,
-    pub detail: String,
-    /// The previous entry's hash (all zeros for the first).
-    pub previous: String,
-    pub hash: String,
-}
-
-/// The hash before the first entry.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// The hash of an entry's content chained to the previous entry's hash.
-/// Fields are length-prefixed, so no two different entries hash alike by
-/// moving text from one field to the next.
-pub fn chain_hash(
-    previous: &str,
-    at_ms: i64,
-    actor: i64,
-    action: &str,
-    subject: &str,
-    detail: &str,
-) -> String {
-    let mut hash = Sha256::new();
-    for part in [
-        previous,
-        &at_ms.to_string(),
-        &actor.to_string(),
-        action,
-        subject,
-        detail,
-    ] {
-        hash.update((part.len() as u64).to_be_bytes());
-        hash.update(part.as_bytes());
-    }
-    hash.finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
-
-/// Checks a trail in order. Returns the position of the first entry that
-/// does not follow from the one before it (changed, removed, reordered or
-/// inserted), or `None` when the whole chain holds.
-pub fn first_broken(entries: &[AuditEntry]) -> Option<usize> {
-    let mut previous = GENESIS.to_owned();
-    for (at, entry) in entries.iter().enumerate() {
-        let expected = chain_hash(
-            &previous,
-            entry.at_ms,
-            entry.actor,
-            &entry.action,
-            &entry.subject,
-            &entry.detail,
-        );
-        if entry.previous != previous || entry.hash != expected {
-            return Some(at);
-        }
-        previous = entry.hash.clone();
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,73 +284,12 @@ mod tests {
         assert_eq!(span_words(-5), "0 min");
     }
 
-    fn trail() -> Vec<AuditEntry> {
-        let mut previous = GENESIS.to_owned();
-        let mut entries = Vec::new();
-        for (n, action) in ["sign", "return", "sign", "cosign", "release"]
-            .iter()
-            .enumerate()
-        {
-            let (at_ms, actor, subject, detail) = (
-                1_000 + n as i64,
-                7,
-                "record:1".to_owned(),
-                format!("step {n}"),
-            );
-            let hash = chain_hash(&previous, at_ms, actor, action, &subject, &detail);
-            entries.push(AuditEntry {
-                at_ms,
-                actor,
-                action: action.to_string(),
-                subject,
-                detail,
-                previous,
-                hash: hash.clone(),
-            });
-            previous = hash;
-        }
-        entries
-    }
-
-    #[test]
-    fn an_untouched_trail_holds() {
-        assert_eq!(first_broken(&trail()), None);
-        assert_eq!(first_broken(&[]), None);
-    }
-
-    #[test]
-    fn a_changed_removed_or_reordered_entry_is_found() {
-        let mut changed = trail();
-        changed[2].detail = "step two, rewritten".into();
-        assert_eq!(first_broken(&changed), Some(2));
-
-        let mut removed = trail();
-        removed.remove(1);
-        assert_eq!(first_broken(&removed), Some(1));
-
-        let mut reordered = trail();
-        reordered.swap(3, 4);
-        assert_eq!(first_broken(&reordered), Some(3));
-
-        // Rewriting an entry and its own hash still breaks the next link.
-        let mut rehashed = trail();
-        rehashed[1].actor = 9;
-        rehashed[1].hash = chain_hash(
-            &rehashed[1].previous,
-            rehashed[1].at_ms,
-            9,
-            "return",
-            "record:1",
-            "step 1",
-        );
-        assert_eq!(first_broken(&rehashed), Some(2));
-    }
-
     #[test]
     fn moving_text_between_fields_changes_the_hash() {
+        use crate::domain::audit::content_hash;
         assert_ne!(
-            chain_hash(GENESIS, 1, 2, "ab", "c", ""),
-            chain_hash(GENESIS, 1, 2, "a", "bc", "")
+            content_hash(1, 2, "ab", "c", ""),
+            content_hash(1, 2, "a", "bc", "")
         );
     }
 }

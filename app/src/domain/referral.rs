@@ -99,3 +99,17 @@ mod tests {
         assert!(check_consent(ReferralSource::Cafcass, None, None).is_ok());
     }
 }
+
+/// Caps on a referral's parts: enough for any real family, and no one
+/// request can make thousands of rows or megabytes of text.
+pub mod caps {
+    pub const REFERENCE: usize = 20;
+    /// Court orders and pending proceedings, as free text.
+    pub const PROCEEDINGS: usize = 4_000;
+    pub const CHILDREN: usize = 12;
+    pub const REASONS: usize = 40;
+    pub const NAME: usize = 80;
+    pub const PHONE: usize = 30;
+    pub const EMAIL: usize = 254;
+    pub const ADDRESS: usize = 400;
+}

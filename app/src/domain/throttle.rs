@@ -46,8 +46,15 @@ pub const RECHECK: Limit = Limit {
     window_ms: 15 * MINUTE_MS,
 };
 
+/// A referrer's online referrals: a busy social worker refers a few
+/// families a day; a script, or a stolen account, would refer thousands.
+pub const REFERRALS: Limit = Limit {
+    max: 20,
+    window_ms: 24 * 60 * MINUTE_MS,
+};
+
 /// The longest window of any counter: marks older than this count nowhere.
-pub const LONGEST_WINDOW_MS: i64 = 15 * MINUTE_MS;
+pub const LONGEST_WINDOW_MS: i64 = 24 * 60 * MINUTE_MS;
 
 /// One counter an attempt adds to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,6 +124,15 @@ pub fn sign_in(username: &str, address: &str) -> Vec<Counter> {
 /// The counter a signed-in person's re-check of their password or PIN adds to.
 pub fn recheck(user_id: i64) -> Vec<Counter> {
     vec![Counter::new(format!("recheck:{user_id}"), RECHECK, false)]
+}
+
+/// The counter a referrer's online referral adds to.
+pub fn referral(user_id: i64) -> Vec<Counter> {
+    vec![Counter::new(
+        format!("referral:{user_id}"),
+        REFERRALS,
+        false,
+    )]
 }
 
 /// The longest wait among counters over their limits, if any is; each

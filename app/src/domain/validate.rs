@@ -51,6 +51,29 @@ pub fn display_name(raw: &str) -> Result<String, AppError> {
     Ok(cleaned)
 }
 
+/// Refuses text longer than `max` characters, saying the cap.
+pub fn capped(field: &str, value: &str, max: usize) -> Result<(), AppError> {
+    let count = value.chars().count();
+    if count > max {
+        return Err(AppError::invalid(
+            field,
+            format!("This is at most {max} characters long (this has {count})."),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a list longer than `max`, naming what it holds.
+pub fn at_most(field: &str, count: usize, max: usize, what: &str) -> Result<(), AppError> {
+    if count > max {
+        return Err(AppError::invalid(
+            field,
+            format!("At most {max} {what} (this has {count})."),
+        ));
+    }
+    Ok(())
+}
+
 /// A new password. Spaces are kept: they are part of a passphrase.
 pub fn new_password(raw: &str) -> Result<String, AppError> {
     let count = raw.chars().count();
@@ -78,6 +101,23 @@ pub fn new_password(raw: &str) -> Result<String, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn caps_say_the_cap_and_the_length() {
+        assert_eq!(capped("note", "abc", 3), Ok(()));
+        let error = capped("note", "abcd", 3).unwrap_err();
+        assert_eq!(error.field(), Some("note"));
+        assert_eq!(
+            error.to_string(),
+            "This is at most 3 characters long (this has 4)."
+        );
+        assert_eq!(
+            at_most("children", 13, 12, "children")
+                .unwrap_err()
+                .to_string(),
+            "At most 12 children (this has 13)."
+        );
+    }
 
     fn field_of(result: Result<String, AppError>) -> String {
         result.unwrap_err().field().unwrap_or_default().to_owned()

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::centre::{
     BookSeries, CancelBooking, CreatePlan, DecideReferral, RecordAgreement, RecordAttendance,
-    RecordPayment, booking_choices, case_detail,
+    RecordPayment, booking_choices, case_detail, case_reads,
 };
 use crate::components::error_note::{ErrorNote, action_error};
 use crate::components::fields::{SelectField, TextField};
@@ -140,6 +140,51 @@ fn CaseSections(case: CaseDetail, actions: Actions) -> AnyView {
             <IndirectContact case_id=case.id children=case.children.iter().map(|c| c.first_name.clone()).collect() />
             <FinalReports case_id=case.id />
         })}
+        <WhoRead case_id=case.id />
+    }
+    .into_any()
+}
+
+/// Who read this family's records, from the audit trail: closed until
+/// asked for, as it is long and only sometimes needed.
+#[component]
+fn WhoRead(case_id: i64) -> AnyView {
+    let asked = RwSignal::new(false);
+    let reads = Resource::new(
+        move || asked.get(),
+        move |asked| async move {
+            if asked {
+                case_reads(case_id).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+    );
+    view! {
+        <section class="card">
+            <h2>"Who read this family's records"</h2>
+            <p class="hint">"Every reading of the case file, a session record or a report, from the audit trail. Readings by one person of one thing within 15 minutes count once."</p>
+            <button type="button" class="button secondary" on:click=move |_| asked.set(true)>"Show who read them"</button>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match reads.await {
+                        Ok(None) => ().into_any(),
+                        Ok(Some(list)) if list.is_empty() => view! { <p class="empty">"Nobody yet."</p> }.into_any(),
+                        Ok(Some(list)) => view! {
+                            <ul class="list">
+                                {list.into_iter().map(|read| view! {
+                                    <li class="list-item">
+                                        <span>{format!("{} {}", format_london_day(read.at_ms), format_london_time(read.at_ms))}</span>
+                                        <span>{format!("{} ({}) read the {}", read.reader, read.role.label().to_lowercase(), read.what)}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
     .into_any()
 }

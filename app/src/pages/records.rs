@@ -360,16 +360,19 @@ fn AuditCheck() -> AnyView {
     let outcome = RwSignal::new(None::<Result<String, AppError>>);
     let check = move |_| {
         leptos::task::spawn_local(async move {
-            outcome.set(Some(verify_audit_trail().await.map(|broken| match broken {
-                None => "The audit trail is intact: every entry follows from the one before.".to_owned(),
-                Some(id) => format!("The audit trail is broken at entry {id}: it, or one before it, has been changed."),
+            outcome.set(Some(verify_audit_trail().await.and_then(|verdict| {
+                if verdict.holds {
+                    Ok(verdict.finding)
+                } else {
+                    Err(AppError::conflict(verdict.finding))
+                }
             })));
         });
     };
     view! {
         <section class="card">
             <h2>"Audit trail"</h2>
-            <p class="hint">"Every signature, co-signature, return, addendum, release and referrer's reading is chained to the one before."</p>
+            <p class="hint">"Every change and every reading of a record, report or case file is chained to the one before, with a key kept outside the database."</p>
             <button type="button" class="button secondary" on:click=check>"Check the audit trail"</button>
             {outcome_note(outcome)}
         </section>

@@ -210,7 +210,7 @@ pub async fn create(
                     )
                     .await?;
             }
-            tx.commit().await?;
+            super::audit::commit(db, tx).await?;
             Ok(id)
         }
         Err(error) if is_unique_violation(&error) => Err(AppError::Invalid {
@@ -273,7 +273,7 @@ pub async fn set_password(
     Step::on_account(db, actor, user_id, now_ms)
         .audit(&mut tx, action, "")
         .await?;
-    tx.commit().await?;
+    super::audit::commit(db, tx).await?;
     Ok(())
 }
 
@@ -328,7 +328,7 @@ pub async fn set_disabled(
     Step::on_account(db, by.id, user_id, now_ms)
         .audit(&mut tx, action, "")
         .await?;
-    tx.commit().await?;
+    super::audit::commit(db, tx).await?;
     Ok(())
 }
 

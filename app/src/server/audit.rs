@@ -1,23 +1,106 @@
-//! The audit trail: every sign, co-sign, return, addendum, release and
-//! referrer's reading, appended in the same transaction as the step it
-//! records, each entry carrying the hash of the one before (see
-//! `domain::record::chain_hash`), so a changed, removed or reordered entry
-//! shows. The table's triggers refuse updates and deletes as well.
+//! The audit trail: every state change and every read of a record, report
+//! or case file, appended in the same transaction as the step it records,
+//! on a keyed hash chain (`domain::audit`). The key and the head file live
+//! outside the database (`AuditSeal`): after each audited commit the newest
+//! entry is written to the head file, so a cut tail shows. The table's
+//! triggers refuse updates and deletes as well.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use sqlx::Row;
 
 use super::Db;
 use super::db::Backend;
-use crate::domain::record::{AuditEntry, GENESIS, chain_hash, first_broken};
+use crate::domain::audit::{self, AuditEntry, Finding, GENESIS, Head};
 use crate::error::AppError;
+use crate::model::{CurrentUser, ReadNote};
 
-/// Who acts on which record, and when: what every audit entry of one step
-/// shares.
+/// What seals the trail, kept outside the database: the key its links are
+/// made with, and the file its head is written to.
+pub struct AuditSeal {
+    key: Vec<u8>,
+    head_file: Option<PathBuf>,
+    /// One head write at a time in this process.
+    writing: Mutex<()>,
+}
+
+impl std::fmt::Debug for AuditSeal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditSeal")
+            .field("head_file", &self.head_file)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuditSeal {
+    pub fn new(key: Vec<u8>, head_file: Option<PathBuf>) -> AuditSeal {
+        AuditSeal {
+            key,
+            head_file,
+            writing: Mutex::new(()),
+        }
+    }
+
+    /// The same key, its head written to `path`.
+    pub fn with_head_file(&self, path: PathBuf) -> AuditSeal {
+        AuditSeal::new(self.key.clone(), Some(path))
+    }
+
+    /// A random key and no head file: for a database opened by a tool or a
+    /// test, until the server's configured seal replaces it.
+    pub fn ephemeral() -> AuditSeal {
+        AuditSeal::new(super::auth::random_hex(32).into_bytes(), None)
+    }
+
+    /// The head written outside the database, if there is a head file and
+    /// anything was written to it yet.
+    pub fn read_head(&self) -> Result<Option<Head>, AppError> {
+        let Some(path) = &self.head_file else {
+            return Ok(None);
+        };
+        match std::fs::read_to_string(path) {
+            Ok(text) => Head::parse(&text).map(Some).ok_or_else(|| {
+                super::failure::internal(format!("unreadable audit head in {}", path.display()))
+            }),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(super::failure::internal(error)),
+        }
+    }
+
+    /// Writes `head` unless the file already holds a newer one (another
+    /// process sharing the file may have written after us).
+    fn write_head(&self, head: &Head) -> Result<(), AppError> {
+        let Some(path) = &self.head_file else {
+            return Ok(());
+        };
+        let _one_at_a_time = self
+            .writing
+            .lock()
+            .map_err(|_| super::failure::internal("audit head lock"))?;
+        if self
+            .read_head()?
+            .is_some_and(|written| written.seq >= head.seq)
+        {
+            return Ok(());
+        }
+        let partial = path.with_extension("partial");
+        std::fs::write(&partial, head.to_line()).map_err(super::failure::internal)?;
+        std::fs::rename(&partial, path).map_err(super::failure::internal)?;
+        Ok(())
+    }
+}
+
+/// Within this long, one person's reads of one thing are one audit entry.
+pub const READ_COALESCE_MS: i64 = 15 * 60_000;
+
+/// Who acts on what, and when: what every audit entry of one step shares.
 pub(super) struct Step {
     backend: Backend,
+    seal: Arc<AuditSeal>,
     actor: i64,
     /// What is acted on: "record:<booking id>", "report:<report id>",
-    /// or "account:<user id>".
+    /// "account:<user id>", "case:<case id>" or "booking:<booking id>".
     subject: String,
     now_ms: i64,
 }
@@ -26,6 +109,7 @@ impl Step {
     fn on(db: &Db, actor: i64, subject: String, now_ms: i64) -> Step {
         Step {
             backend: db.backend,
+            seal: db.audit_seal(),
             actor,
             subject,
             now_ms,
@@ -44,6 +128,37 @@ impl Step {
         Step::on(db, actor, format!("account:{user_id}"), now_ms)
     }
 
+    pub(super) fn on_case(db: &Db, actor: i64, case_id: i64, now_ms: i64) -> Step {
+        Step::on(db, actor, format!("case:{case_id}"), now_ms)
+    }
+
+    /// Notes, in a transaction of its own, that someone read what this step
+    /// is on: a read changes nothing else, so there is nothing to share a
+    /// transaction with.
+    /// Reads by one person of one thing within `READ_COALESCE_MS` make one
+    /// entry (a page that reloads every few seconds is one reading).
+    pub(super) async fn note_read(
+        &self,
+        db: &Db,
+        reader: &CurrentUser,
+        what: &str,
+    ) -> Result<(), AppError> {
+        let recent = sqlx::query(
+            "SELECT 1 AS one FROM audit_log WHERE subject = $1 AND actor = $2 AND action = 'read' AND at_ms > $3 LIMIT 1",
+        )
+        .bind(self.subject.clone())
+        .bind(reader.id)
+        .bind(self.now_ms - READ_COALESCE_MS)
+        .fetch_optional(&db.pool)
+        .await?;
+        if recent.is_some() {
+            return Ok(());
+        }
+        let mut tx = db.pool.begin().await?;
+        self.audit(&mut tx, "read", what).await?;
+        commit(db, tx).await
+    }
+
     pub(super) async fn audit(
         &self,
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
@@ -53,6 +168,7 @@ impl Step {
         append(
             self.backend,
             tx,
+            &self.seal.key,
             self.actor,
             action,
             &self.subject,
@@ -63,13 +179,38 @@ impl Step {
     }
 }
 
-/// Appends one entry to the audit trail, chained to the last, inside the
+/// Commits a transaction that appended to the trail, then writes the
+/// trail's head outside the database.
+pub(super) async fn commit(db: &Db, tx: sqlx::Transaction<'_, sqlx::Any>) -> Result<(), AppError> {
+    tx.commit().await?;
+    if let Some(head) = newest(db).await? {
+        db.audit_seal().write_head(&head)?;
+    }
+    Ok(())
+}
+
+async fn newest(db: &Db) -> Result<Option<Head>, AppError> {
+    sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|row| {
+            Ok(Head {
+                seq: row.try_get("seq")?,
+                hash: row.try_get("hash")?,
+            })
+        })
+        .transpose()
+}
+
+/// Appends one entry to the audit trail, linked to the last, inside the
 /// caller's transaction. On PostgreSQL the table is locked for the rest of
-/// the transaction so that two writers cannot both chain to the same entry;
+/// the transaction so that two writers cannot both link to the same entry;
 /// SQLite allows one writer at a time anyway.
+#[allow(clippy::too_many_arguments)]
 async fn append(
     backend: Backend,
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    key: &[u8],
     actor: i64,
     action: &str,
     subject: &str,
@@ -81,22 +222,28 @@ async fn append(
             .execute(&mut **tx)
             .await?;
     }
-    let previous: String = sqlx::query("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(|row| row.try_get("hash"))
-        .transpose()?
-        .unwrap_or_else(|| GENESIS.to_owned());
-    let hash = chain_hash(&previous, now_ms, actor, action, subject, detail);
+    let (last_seq, previous): (i64, String) =
+        sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|row| Ok::<_, sqlx::Error>((row.try_get("seq")?, row.try_get("hash")?)))
+            .transpose()?
+            .unwrap_or((0, GENESIS.to_owned()));
+    let seq = last_seq + 1;
+    let content = audit::content_hash(now_ms, actor, action, subject, detail);
+    let hash = audit::link(key, &previous, seq, &content);
     sqlx::query(
-        "INSERT INTO audit_log (at_ms, actor, action, subject, detail, previous, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO audit_log (seq, at_ms, actor, action, subject, detail, previous, content_hash, hash, keyed) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)",
     )
+    .bind(seq)
     .bind(now_ms)
     .bind(actor)
     .bind(action.to_owned())
     .bind(subject.to_owned())
     .bind(detail.to_owned())
     .bind(previous)
+    .bind(content)
     .bind(hash)
     .execute(&mut **tx)
     .await?;
@@ -104,32 +251,63 @@ async fn append(
 }
 
 /// The whole trail, oldest first.
-pub async fn audit_trail(db: &Db) -> Result<Vec<(i64, AuditEntry)>, AppError> {
-    let rows = sqlx::query("SELECT id, at_ms, actor, action, subject, detail, previous, hash FROM audit_log ORDER BY id")
-        .fetch_all(&db.pool)
-        .await?;
+pub async fn audit_trail(db: &Db) -> Result<Vec<AuditEntry>, AppError> {
+    let rows = sqlx::query(
+        "SELECT seq, at_ms, actor, action, subject, detail, previous, content_hash, hash, keyed \
+         FROM audit_log ORDER BY seq",
+    )
+    .fetch_all(&db.pool)
+    .await?;
     rows.iter()
         .map(|row| {
-            Ok((
-                row.try_get("id")?,
-                AuditEntry {
-                    at_ms: row.try_get("at_ms")?,
-                    actor: row.try_get("actor")?,
-                    action: row.try_get("action")?,
-                    subject: row.try_get("subject")?,
-                    detail: row.try_get("detail")?,
-                    previous: row.try_get("previous")?,
-                    hash: row.try_get("hash")?,
-                },
-            ))
+            Ok(AuditEntry {
+                seq: row.try_get("seq")?,
+                at_ms: row.try_get("at_ms")?,
+                actor: row.try_get("actor")?,
+                action: row.try_get("action")?,
+                subject: row.try_get("subject")?,
+                detail: row.try_get("detail")?,
+                previous: row.try_get("previous")?,
+                content_hash: row.try_get("content_hash")?,
+                hash: row.try_get("hash")?,
+                keyed: row.try_get::<i32, _>("keyed")? != 0,
+            })
         })
         .collect()
 }
 
-/// Checks the trail: `None` when it holds, or the id of the first entry
-/// that does not follow from the one before it.
-pub async fn verify_trail(db: &Db) -> Result<Option<i64>, AppError> {
+/// Checks the trail with the seal's key and head: what it found.
+pub async fn verify_trail(db: &Db) -> Result<Finding, AppError> {
     let trail = audit_trail(db).await?;
-    let entries: Vec<AuditEntry> = trail.iter().map(|(_, entry)| entry.clone()).collect();
-    Ok(first_broken(&entries).map(|at| trail[at].0))
+    let seal = db.audit_seal();
+    Ok(audit::verify(&trail, &seal.key, seal.read_head()?.as_ref()))
+}
+
+/// Who read a case's file, its session records and its reports, newest
+/// first (the last 200 readings).
+pub async fn reads_of_case(db: &Db, case_id: i64) -> Result<Vec<ReadNote>, AppError> {
+    let rows = sqlx::query(
+        "SELECT a.at_ms, a.detail, u.display_name, u.role FROM audit_log a JOIN users u ON u.id = a.actor \
+         WHERE a.action = 'read' AND (a.subject = $1 \
+            OR a.subject IN (SELECT 'record:' || CAST(b.id AS TEXT) FROM bookings b WHERE b.case_id = $2) \
+            OR a.subject IN (SELECT 'report:' || CAST(f.id AS TEXT) FROM final_reports f WHERE f.case_id = $3)) \
+         ORDER BY a.seq DESC LIMIT 200",
+    )
+    .bind(format!("case:{case_id}"))
+    .bind(case_id)
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let role: String = row.try_get("role")?;
+            Ok(ReadNote {
+                at_ms: row.try_get("at_ms")?,
+                reader: row.try_get("display_name")?,
+                role: crate::domain::role::Role::parse(&role)
+                    .ok_or_else(|| super::failure::internal(format!("unknown role {role:?}")))?,
+                what: row.try_get("detail")?,
+            })
+        })
+        .collect()
 }

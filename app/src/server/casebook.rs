@@ -3,6 +3,7 @@
 
 use sqlx::Row;
 
+use super::audit::Step;
 use super::{Db, ledger};
 use crate::domain::attendance::Attendance;
 use crate::domain::london_time::{age_on, london_date, parse_date};
@@ -151,6 +152,21 @@ pub async fn week(
         next: iso(monday + Duration::days(7)),
         days,
     })
+}
+
+/// One case in full, as the coordinator reads it; the reading is noted in
+/// the audit trail.
+pub async fn read_case_file(
+    db: &Db,
+    case_id: i64,
+    reader: &crate::model::CurrentUser,
+    now_ms: i64,
+) -> Result<CaseDetail, AppError> {
+    let detail = detail(db, case_id, now_ms).await?;
+    Step::on_case(db, reader.id, case_id, now_ms)
+        .note_read(db, reader, "case file")
+        .await?;
+    Ok(detail)
 }
 
 pub async fn detail(db: &Db, case_id: i64, now_ms: i64) -> Result<CaseDetail, AppError> {

@@ -3,10 +3,13 @@
 //! integers, text. Times are `i64` milliseconds since the Unix epoch, UTC.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use sqlx::AnyPool;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
+
+use super::audit::AuditSeal;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
@@ -22,6 +25,8 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// The audit trail's key and head file, kept outside the database.
+    audit_seal: Arc<AuditSeal>,
 }
 
 impl Backend {
@@ -70,7 +75,11 @@ impl Db {
             .max_connections(max_connections)
             .connect(url)
             .await?;
-        let db = Db { pool, backend };
+        let db = Db {
+            pool,
+            backend,
+            audit_seal: Arc::new(AuditSeal::ephemeral()),
+        };
         if backend == Backend::Sqlite {
             // WAL lets readers go on while one request writes; the setting is
             // stored in the database file. Foreign keys are on by default in
@@ -80,6 +89,17 @@ impl Db {
                 .await?;
         }
         Ok(db)
+    }
+
+    /// The same database, its audit trail sealed with `seal` (the server's
+    /// configured key and head file).
+    pub fn with_audit_seal(mut self, seal: AuditSeal) -> Db {
+        self.audit_seal = Arc::new(seal);
+        self
+    }
+
+    pub fn audit_seal(&self) -> Arc<AuditSeal> {
+        self.audit_seal.clone()
     }
 
     async fn migrate(&self) -> Result<(), sqlx::Error> {

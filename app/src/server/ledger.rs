@@ -3,6 +3,7 @@
 use sqlx::Row;
 
 use super::Db;
+use super::audit::Step;
 use crate::domain::attendance::Attendance;
 use crate::domain::ledger::{AccountCharge, balance, booking_status, settle};
 use crate::domain::london_time::parse_date;
@@ -75,6 +76,7 @@ pub async fn record_payment(
             ));
         }
     }
+    let mut tx = db.pool.begin().await?;
     let row = sqlx::query(
         "INSERT INTO payments (case_id, parent_side, direction, amount_pence, method, paid_on, recorded_by, recorded_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -84,16 +86,28 @@ pub async fn record_payment(
     .bind(if refund { "refund" } else { "payment" })
     .bind(amount.0)
     .bind(method)
-    .bind(paid_on)
+    .bind(paid_on.clone())
     .bind(recorded_by)
     .bind(now_ms)
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *tx)
     .await
     .map_err(|e| match e.as_database_error() {
         Some(d) if d.is_foreign_key_violation() => AppError::not_found("Case"),
         _ => e.into(),
     })?;
-    Ok(row.try_get("id")?)
+    let id: i64 = row.try_get("id")?;
+    Step::on_case(db, recorded_by, case_id, now_ms)
+        .audit(
+            &mut tx,
+            if refund { "refund" } else { "payment" },
+            &format!(
+                "{amount} by {method}, {} parent, paid on {paid_on} (payment {id})",
+                parent.as_str()
+            ),
+        )
+        .await?;
+    super::audit::commit(db, tx).await?;
+    Ok(id)
 }
 
 struct ChargeRow {

@@ -377,7 +377,7 @@ pub async fn cosign(
     Step::on_record(db, coordinator.id, booking_id, now_ms)
         .audit(&mut tx, "release", "to the case's referrer")
         .await?;
-    tx.commit().await?;
+    super::audit::commit(db, tx).await?;
     Ok(())
 }
 
@@ -415,7 +415,7 @@ pub async fn send_back(
     Step::on_record(db, coordinator.id, booking_id, now_ms)
         .audit(&mut tx, "return", &format!("version {version}: {comment}"))
         .await?;
-    tx.commit().await?;
+    super::audit::commit(db, tx).await?;
     Ok(())
 }
 
@@ -453,27 +453,20 @@ pub async fn add_addendum(
     Step::on_record(db, author.id, booking_id, now_ms)
         .audit(&mut tx, "addendum", body)
         .await?;
-    tx.commit().await?;
+    super::audit::commit(db, tx).await?;
     Ok(())
 }
 
-/// Notes in the audit trail that a referrer opened a record.
-pub async fn note_opened(
+/// Notes in the audit trail that someone read a record.
+pub async fn note_read(
     db: &Db,
     booking_id: i64,
     reader: &CurrentUser,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
     Step::on_record(db, reader.id, booking_id, now_ms)
-        .audit(
-            &mut tx,
-            "open",
-            &format!("by {}", reader.role.label().to_lowercase()),
-        )
-        .await?;
-    tx.commit().await?;
-    Ok(())
+        .note_read(db, reader, "record")
+        .await
 }
 
 /// One line per record for the lists, without entries or text.

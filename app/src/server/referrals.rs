@@ -30,7 +30,56 @@ fn check_parent(side: &str, parent: &ParentDetails) -> Result<(), AppError> {
 }
 
 /// Records a referral and its case in one transaction; returns the case id.
+/// Every text field and list of a referral within its cap; the error names
+/// the field and the cap.
+fn check_sizes(referral: &NewReferral) -> Result<(), AppError> {
+    use crate::domain::referral::caps;
+    use crate::domain::validate::{at_most, capped};
+    capped("reference", &referral.reference, caps::REFERENCE)?;
+    capped("court_orders", &referral.court_orders, caps::PROCEEDINGS)?;
+    capped(
+        "pending_proceedings",
+        &referral.pending_proceedings,
+        caps::PROCEEDINGS,
+    )?;
+    at_most(
+        "children",
+        referral.children.len(),
+        caps::CHILDREN,
+        "children",
+    )?;
+    at_most("reasons", referral.reasons.len(), caps::REASONS, "reasons")?;
+    for (index, child) in referral.children.iter().enumerate() {
+        capped(
+            &format!("children[{index}].first_name"),
+            &child.first_name,
+            caps::NAME,
+        )?;
+        capped(
+            &format!("children[{index}].last_name"),
+            &child.last_name,
+            caps::NAME,
+        )?;
+        capped(
+            &format!("children[{index}].date_of_birth"),
+            &child.date_of_birth,
+            10,
+        )?;
+    }
+    for (side, parent) in [
+        ("resident", &referral.resident),
+        ("visiting", &referral.visiting),
+    ] {
+        capped(&format!("{side}.full_name"), &parent.full_name, caps::NAME)?;
+        capped(&format!("{side}.phone"), &parent.phone, caps::PHONE)?;
+        capped(&format!("{side}.email"), &parent.email, caps::EMAIL)?;
+        capped(&format!("{side}.address"), &parent.address, caps::ADDRESS)?;
+    }
+    Ok(())
+}
+
 pub async fn record(db: &Db, referral: &NewReferral, now_ms: i64) -> Result<i64, AppError> {
+    check_sizes(referral)?;
     let reference = required("reference", &referral.reference, "a case reference")?.to_uppercase();
     if referral.children.is_empty() {
         return Err(AppError::invalid("children", "Add at least one child."));

@@ -83,7 +83,7 @@ pub async fn write_report(
             &format!("attended {attended}, missed {missed}: {recommendation}"),
         )
         .await?;
-    tx.commit().await?;
+    super::audit::commit(db, tx).await?;
     Ok(report_id)
 }
 
@@ -160,7 +160,7 @@ pub async fn cosign_report(
     .await?;
     step.audit(&mut tx, "report-release", "to the case's referrer")
         .await?;
-    tx.commit().await?;
+    super::audit::commit(db, tx).await?;
     Ok(())
 }
 
@@ -177,6 +177,22 @@ pub async fn released_reports_for(
     .fetch_all(&db.pool)
     .await?;
     rows.iter().map(report_from).collect()
+}
+
+/// Notes that the reader was shown these reports in full (a referrer's list
+/// carries each report's whole text).
+pub async fn note_listed(
+    db: &Db,
+    reader: &CurrentUser,
+    reports: &[FinalReport],
+    now_ms: i64,
+) -> Result<(), AppError> {
+    for report in reports {
+        Step::on_report(db, reader.id, report.id, now_ms)
+            .note_read(db, reader, "final report, in the list of released reports")
+            .await?;
+    }
+    Ok(())
 }
 
 /// One report, for a coordinator, or for the case's referrer once released
@@ -201,12 +217,8 @@ pub async fn read_report(
         Role::Worker | Role::Parent => None,
     }
     .ok_or_else(|| AppError::not_found("That report"))?;
-    if reader.role == Role::Referrer {
-        let mut tx = db.pool.begin().await?;
-        Step::on_report(db, reader.id, report_id, now_ms)
-            .audit(&mut tx, "report-open", "by referrer")
-            .await?;
-        tx.commit().await?;
-    }
+    Step::on_report(db, reader.id, report_id, now_ms)
+        .note_read(db, reader, "final report")
+        .await?;
     Ok(report)
 }

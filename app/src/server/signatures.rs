@@ -305,7 +305,7 @@ async fn add_signature(
     Step::on_record(db, worker.id, booking_id, now_ms)
         .audit(&mut tx, "sign", &detail)
         .await?;
-    tx.commit().await?;
+    super::audit::commit(db, tx).await?;
     Ok(if complete {
         RecordStatus::Signed
     } else {
@@ -366,6 +366,6 @@ pub async fn ask_for_changes(
             &format!("after version {version}: {note}"),
         )
         .await?;
-    tx.commit().await?;
+    super::audit::commit(db, tx).await?;
     Ok(())
 }

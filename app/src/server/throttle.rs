@@ -87,4 +87,14 @@ impl Attempt {
 
     /// The attempt failed: its marks stay, and count.
     pub fn failed(self) {}
+
+    /// The attempt did not happen after all (refused for its content): it
+    /// does not count.
+    pub async fn withdraw(self, db: &Db) -> Result<(), AppError> {
+        self.remove_marks(db).await
+    }
+
+    /// The attempt went ahead and counts (a referral made, say): its marks
+    /// stay until they leave the window.
+    pub fn counted(self) {}
 }
