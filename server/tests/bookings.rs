@@ -66,10 +66,10 @@ async fn signed_case(app: &TestApp, reference: &str, funding: Funding) -> i64 {
     let plan = plans::create(&app.db, case, &supervised_weekly(), 1, now_ms())
         .await
         .unwrap();
-    plans::record_agreement(&app.db, plan, Parent::Resident, "2026-11-20")
+    plans::record_agreement(&app.db, plan, Parent::Resident, "2026-11-20", 1, now_ms())
         .await
         .unwrap();
-    plans::record_agreement(&app.db, plan, Parent::Visiting, "2026-11-21")
+    plans::record_agreement(&app.db, plan, Parent::Visiting, "2026-11-21", 1, now_ms())
         .await
         .unwrap();
     case
@@ -183,7 +183,7 @@ both_databases! {
             .unwrap();
         let day_before = |booking_start: i64| booking_start - 24 * HOUR;
 
-        let forfeit = bookings::cancel(&app.db, ids[0], Canceller::Parent(Parent::Visiting), "", day_before(first))
+        let forfeit = bookings::cancel(&app.db, ids[0], Canceller::Parent(Parent::Visiting), "", 1, day_before(first))
             .await
             .unwrap();
         assert_eq!(forfeit, Forfeit::SessionFee);
@@ -198,7 +198,7 @@ both_databases! {
 
         // With 48 hours' notice exactly, nothing is lost and the fee goes.
         let second = first + 7 * 24 * HOUR;
-        let forfeit = bookings::cancel(&app.db, ids[1], Canceller::Parent(Parent::Visiting), "", second - 48 * HOUR)
+        let forfeit = bookings::cancel(&app.db, ids[1], Canceller::Parent(Parent::Visiting), "", 1, second - 48 * HOUR)
             .await
             .unwrap();
         assert_eq!(forfeit, Forfeit::Nothing);
@@ -212,7 +212,7 @@ both_databases! {
             .unwrap();
         assert_eq!(ledger::deposit_held(&app.db, case, Parent::Resident).await.unwrap(), Pence(11_000));
         let third = first + 14 * 24 * HOUR;
-        let forfeit = bookings::cancel(&app.db, ids[2], Canceller::Parent(Parent::Resident), "", third - HOUR)
+        let forfeit = bookings::cancel(&app.db, ids[2], Canceller::Parent(Parent::Resident), "", 1, third - HOUR)
             .await
             .unwrap();
         assert_eq!(forfeit, Forfeit::Deposit);
@@ -222,7 +222,7 @@ both_databases! {
             .unwrap_err();
         assert_eq!(field_of(refund), "amount", "a forfeited deposit cannot be refunded");
 
-        let again = bookings::cancel(&app.db, ids[2], Canceller::Centre, "Child ill", now_ms()).await.unwrap_err();
+        let again = bookings::cancel(&app.db, ids[2], Canceller::Centre, "Child ill", 1, now_ms()).await.unwrap_err();
         assert_eq!(again.status(), 409);
     }
 
@@ -233,9 +233,11 @@ both_databases! {
         let ids = bookings::book_series(&app.db, &series(case, room, first, 1, worker_ids(&app).await), now_ms())
             .await
             .unwrap();
-        let missing_reason = bookings::cancel(&app.db, ids[0], Canceller::Centre, " ", first - HOUR).await.unwrap_err();
+        let missing_reason = bookings::cancel(&app.db, ids[0], Canceller::Centre, " ", 1, first - HOUR).await.unwrap_err();
         assert_eq!(field_of(missing_reason), "reason");
-        let forfeit = bookings::cancel(&app.db, ids[0], Canceller::Centre, "Child ill", first - HOUR).await.unwrap();
+        let forfeit = bookings::cancel(&app.db, ids[0], Canceller::Centre, "Child ill", 1, first - HOUR).await.unwrap();
+        let cancelled = app::server::audit::audit_trail(&app.db).await.unwrap().into_iter().filter(|e| e.action == "cancel").count();
+        assert_eq!(cancelled, 1, "the cancellation is in the audit trail");
         assert_eq!(forfeit, Forfeit::Nothing);
         let statement = ledger::statement(&app.db, case, Parent::Visiting).await.unwrap();
         assert_eq!(statement.balance, Pence(22_000), "only registration and deposit remain");
@@ -282,7 +284,7 @@ both_databases! {
         assert_eq!(plan_too_early.status(), 409, "not before the referral is accepted");
         referrals::decide(&app.db, case, true, "", 1, now_ms()).await.unwrap();
         let plan = plans::create(&app.db, case, &supervised_weekly(), 1, now_ms()).await.unwrap();
-        plans::record_agreement(&app.db, plan, Parent::Resident, "2026-11-20").await.unwrap();
+        plans::record_agreement(&app.db, plan, Parent::Resident, "2026-11-20", 1, now_ms()).await.unwrap();
         let room = settings::add_room(&app.db, "Test room 1").await.unwrap();
         let refused = bookings::book_series(&app.db, &series(case, room, saturday_ten_next_week(), 1, worker_ids(&app).await), now_ms())
             .await
@@ -336,8 +338,20 @@ both_databases! {
         let first = saturday_ten_next_week();
         let ids = bookings::book_series(&app.db, &series(case, room, first, 3, workers.clone()), now_ms()).await.unwrap();
         for id in &ids {
-            bookings::record_attendance(&app.db, *id, Attendance::MissedWithoutReason).await.unwrap();
+            bookings::record_attendance(&app.db, *id, Attendance::MissedWithoutReason, 1, now_ms()).await.unwrap();
         }
+        // Each is in the audit trail, with the plan, the agreements and the
+        // decision that came before, on the case's chain.
+        let actions: Vec<String> = app::server::audit::audit_trail(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.subject == format!("case:{case}"))
+            .map(|e| e.action)
+            .collect();
+        assert_eq!(actions.iter().filter(|a| *a == "attendance").count(), 3, "{actions:?}");
+        assert!(actions.contains(&"plan".to_owned()) && actions.contains(&"agreement".to_owned()), "{actions:?}");
+        assert!(server::startup::verify_audit(&app.db).await.unwrap().contains("holds"));
         let later = first + 21 * 24 * HOUR;
         let refused = bookings::book_series(&app.db, &series(case, room, later, 1, workers), now_ms()).await.unwrap_err();
         assert!(refused.to_string().contains("suspended"), "{refused}");

@@ -40,12 +40,12 @@ pub async fn record_agreement(
 ) -> Result<(), AppError> {
     use crate::domain::money::Parent;
 
-    use crate::server::{plans, require, state};
-    require("record_agreement").await?;
+    use crate::server::{now_ms, plans, require, state};
+    let user = require("record_agreement").await?;
     let parent = Parent::parse(&parent).ok_or_else(|| {
         AppError::invalid("parent", "Say which parent signed: resident or visiting.")
     })?;
-    plans::record_agreement(&state()?.db, plan_id, parent, &signed_on).await
+    plans::record_agreement(&state()?.db, plan_id, parent, &signed_on, user.id, now_ms()).await
 }
 
 /// Books one session or a series; returns the new booking ids.
@@ -94,12 +94,13 @@ pub async fn cancel_booking(booking_id: i64, reason: String) -> Result<(), AppEr
     use crate::domain::money::Canceller;
 
     use crate::server::{bookings, now_ms, require, state};
-    require("cancel_booking").await?;
+    let user = require("cancel_booking").await?;
     bookings::cancel(
         &state()?.db,
         booking_id,
         Canceller::Centre,
         &reason,
+        user.id,
         now_ms(),
     )
     .await
@@ -111,11 +112,11 @@ pub async fn cancel_booking(booking_id: i64, reason: String) -> Result<(), AppEr
 pub async fn record_attendance(booking_id: i64, attendance: String) -> Result<(), AppError> {
     use crate::domain::attendance::Attendance;
 
-    use crate::server::{bookings, require, state};
-    require("record_attendance").await?;
+    use crate::server::{bookings, now_ms, require, state};
+    let user = require("record_attendance").await?;
     let attendance = Attendance::parse(&attendance)
         .ok_or_else(|| AppError::invalid("attendance", "Choose attended or missed."))?;
-    bookings::record_attendance(&state()?.db, booking_id, attendance).await
+    bookings::record_attendance(&state()?.db, booking_id, attendance, user.id, now_ms()).await
 }
 
 /// One parent's statement, for the coordinator.

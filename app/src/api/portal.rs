@@ -55,6 +55,7 @@ pub async fn cancel_my_booking(booking_id: i64) -> Result<CancellationPreview, A
         booking_id,
         Canceller::Parent(side),
         "Cancelled by the parent",
+        user.id,
         now,
     )
     .await?;

@@ -4,6 +4,7 @@
 
 use sqlx::Row;
 
+use super::audit::Step;
 use super::{Db, plans, settings};
 use crate::domain::attendance::{Attendance, is_suspended};
 use crate::domain::money::{
@@ -285,6 +286,7 @@ pub async fn cancel(
     booking_id: i64,
     by: Canceller,
     reason: &str,
+    actor: i64,
     now_ms: i64,
 ) -> Result<Forfeit, AppError> {
     let row = sqlx::query(
@@ -366,7 +368,17 @@ pub async fn cancel(
         .execute(&mut *tx)
         .await?;
     }
-    tx.commit().await?;
+    Step::on_case(db, actor, case_id, now_ms)
+        .audit(
+            &mut tx,
+            "cancel",
+            &format!(
+                "booking {booking_id}, by the {who}: {}; forfeit: {forfeit:?}",
+                reason.trim()
+            ),
+        )
+        .await?;
+    super::audit::commit(db, tx).await?;
     Ok(forfeit)
 }
 
@@ -375,17 +387,27 @@ pub async fn record_attendance(
     db: &Db,
     booking_id: i64,
     attendance: Attendance,
+    by: i64,
+    now_ms: i64,
 ) -> Result<(), AppError> {
-    let updated =
-        sqlx::query("UPDATE bookings SET attendance = $1 WHERE id = $2 AND cancelled_at IS NULL")
-            .bind(attendance.as_str())
-            .bind(booking_id)
-            .execute(&db.pool)
-            .await?;
-    if updated.rows_affected() == 0 {
-        return Err(AppError::not_found("Booking"));
-    }
-    Ok(())
+    let mut tx = db.pool.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE bookings SET attendance = $1 WHERE id = $2 AND cancelled_at IS NULL RETURNING case_id",
+    )
+    .bind(attendance.as_str())
+    .bind(booking_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::not_found("Booking"))?;
+    let case_id: i64 = updated.try_get("case_id")?;
+    Step::on_case(db, by, case_id, now_ms)
+        .audit(
+            &mut tx,
+            "attendance",
+            &format!("booking {booking_id}: {}", attendance.as_str()),
+        )
+        .await?;
+    super::audit::commit(db, tx).await
 }
 
 /// The case a booking belongs to and when it starts.

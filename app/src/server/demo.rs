@@ -117,8 +117,8 @@ pub async fn seed_if_empty(db: &Db, now_ms: i64) -> Result<bool, AppError> {
     )
     .await?;
     let today = london_date(now_ms).format("%Y-%m-%d").to_string();
-    plans::record_agreement(db, plan_id, Parent::Resident, &today).await?;
-    plans::record_agreement(db, plan_id, Parent::Visiting, &today).await?;
+    plans::record_agreement(db, plan_id, Parent::Resident, &today, coordinator, now_ms).await?;
+    plans::record_agreement(db, plan_id, Parent::Visiting, &today, coordinator, now_ms).await?;
 
     let mut day = london_from_ms(now_ms).date() + Duration::days(7);
     while day.weekday() != Weekday::Sat {
@@ -228,8 +228,8 @@ async fn session_today(db: &Db, ids: &[i64], room_id: i64, now_ms: i64) -> Resul
     )
     .await?;
     let today = london_date(now_ms).format("%Y-%m-%d").to_string();
-    plans::record_agreement(db, plan_id, Parent::Resident, &today).await?;
-    plans::record_agreement(db, plan_id, Parent::Visiting, &today).await?;
+    plans::record_agreement(db, plan_id, Parent::Resident, &today, coordinator, now_ms).await?;
+    plans::record_agreement(db, plan_id, Parent::Visiting, &today, coordinator, now_ms).await?;
     const QUARTER_MS: i64 = 15 * 60_000;
     let starts = now_ms - now_ms.rem_euclid(QUARTER_MS);
     let ends = starts + 60 * 60_000;

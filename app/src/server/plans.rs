@@ -3,6 +3,7 @@
 
 use sqlx::Row;
 
+use super::audit::Step;
 use super::{Db, settings};
 use crate::domain::london_time::parse_date;
 use crate::domain::money::{Chargeable, Funding, Parent, charges_for};
@@ -94,7 +95,20 @@ pub async fn create(
         let charges = charges_for(Chargeable::PlanStarts, funding, &prices);
         super::ledger::raise(&mut tx, case_id, None, &charges, now_ms).await?;
     }
-    tx.commit().await?;
+    Step::on_case(db, created_by, case_id, now_ms)
+        .audit(
+            &mut tx,
+            "plan",
+            &format!(
+                "plan {plan_id}: {}, every {} days, {} minutes, {} sessions",
+                plan.service.as_str(),
+                plan.every_days,
+                plan.duration_min,
+                plan.sessions_planned
+            ),
+        )
+        .await?;
+    super::audit::commit(db, tx).await?;
     Ok(plan_id)
 }
 
@@ -104,6 +118,8 @@ pub async fn record_agreement(
     plan_id: i64,
     parent: Parent,
     signed_on: &str,
+    by: i64,
+    now_ms: i64,
 ) -> Result<(), AppError> {
     let date = parse_date("signed_on", signed_on)?
         .format("%Y-%m-%d")
@@ -112,17 +128,27 @@ pub async fn record_agreement(
         Parent::Resident => "resident_agreed_on",
         Parent::Visiting => "visiting_agreed_on",
     };
+    let mut tx = db.pool.begin().await?;
     let updated = sqlx::query(&format!(
-        "UPDATE contact_plans SET {column} = $1 WHERE id = $2"
+        "UPDATE contact_plans SET {column} = $1 WHERE id = $2 RETURNING case_id"
     ))
-    .bind(date)
+    .bind(date.clone())
     .bind(plan_id)
-    .execute(&db.pool)
-    .await?;
-    if updated.rows_affected() == 0 {
-        return Err(AppError::not_found("Contact plan"));
-    }
-    Ok(())
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::not_found("Contact plan"))?;
+    let case_id: i64 = updated.try_get("case_id")?;
+    Step::on_case(db, by, case_id, now_ms)
+        .audit(
+            &mut tx,
+            "agreement",
+            &format!(
+                "plan {plan_id}: the {} parent signed on {date}",
+                parent.as_str()
+            ),
+        )
+        .await?;
+    super::audit::commit(db, tx).await
 }
 
 /// The case's current plan: the latest, with both agreements signed, and

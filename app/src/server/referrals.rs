@@ -3,6 +3,7 @@
 
 use sqlx::Row;
 
+use super::audit::Step;
 use super::{Db, cases};
 use crate::domain::london_time::{format_iso_date, london_date, parse_date};
 use crate::domain::referral::{ReferralSource, check_consent};
@@ -207,23 +208,28 @@ pub async fn decide(
             "Say why the referral is declined.",
         ));
     }
+    let mut tx = db.pool.begin().await?;
+    let decision = if accept { "accepted" } else { "declined" };
     let updated = sqlx::query(
         "UPDATE referrals SET status = $1, decision_note = $2, decided_at = $3, decided_by = $4 \
          WHERE case_id = $5 AND status = 'received'",
     )
-    .bind(if accept { "accepted" } else { "declined" })
+    .bind(decision)
     .bind(note.trim())
     .bind(now_ms)
     .bind(decided_by)
     .bind(case_id)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
     if updated.rows_affected() == 0 {
         return Err(AppError::conflict(
             "That referral was not found or has already been decided.",
         ));
     }
-    Ok(())
+    Step::on_case(db, decided_by, case_id, now_ms)
+        .audit(&mut tx, &format!("referral {decision}"), note.trim())
+        .await?;
+    super::audit::commit(db, tx).await
 }
 
 /// A referral sent online by a referrer: the centre gives it the next case
@@ -339,6 +345,7 @@ pub async fn record_assessment(
             .filter_map(|name| serde_json::from_value(serde_json::Value::String(name)).ok())
             .collect();
     let suggested = suggest(&reasons, source == "self").service;
+    let mut tx = db.pool.begin().await?;
     sqlx::query(
         "INSERT INTO risk_assessments (case_id, stage, decision, suggested, why, review_on, recorded_by, recorded_ms) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -347,13 +354,26 @@ pub async fn record_assessment(
     .bind(stage.as_str())
     .bind(decision.as_str())
     .bind(suggested.as_str())
-    .bind(why)
+    .bind(why.clone())
     .bind(format_iso_date(review))
     .bind(by)
     .bind(now_ms)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    Step::on_case(db, by, case_id, now_ms)
+        .audit(
+            &mut tx,
+            "risk decision",
+            &format!(
+                "{}: {} (the guide suggested {}); review by {}; why: {why}",
+                stage.as_str(),
+                decision.as_str(),
+                suggested.as_str(),
+                format_iso_date(review)
+            ),
+        )
+        .await?;
+    super::audit::commit(db, tx).await
 }
 
 /// A case's risk assessments, newest first.
