@@ -218,6 +218,8 @@ impl SyncState {
                 self.error.set(None);
                 let mut memo = device::load_memo().await.unwrap_or_default();
                 memo.last_sync_ms = Some(now);
+                memo.last_contact_ms = Some(now);
+                memo.expired_ms = None;
                 let _ = device::save_memo(&memo).await;
             }
             Err(error) => self.error.set(Some(error.to_string())),

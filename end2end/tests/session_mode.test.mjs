@@ -307,3 +307,78 @@ test("a shared phone: one worker's entries wait for them and are never filed und
     await server.stop();
   }
 });
+
+/** Moves the phone's note of its last contact with the centre back `days` days. */
+async function lastContactDaysAgo(page, days) {
+  await page.evaluate(async (days) => {
+    const db = await new Promise((resolve, reject) => {
+      const opening = indexedDB.open("contact-centre");
+      opening.onsuccess = () => resolve(opening.result);
+      opening.onerror = () => reject(opening.error);
+    });
+    const tx = db.transaction("memo", "readwrite");
+    const store = tx.objectStore("memo");
+    const text = await new Promise((resolve) => {
+      const reading = store.get("mine");
+      reading.onsuccess = () => resolve(reading.result);
+    });
+    const memo = JSON.parse(text);
+    memo.last_contact_ms = Date.now() - days * 24 * 60 * 60 * 1000;
+    store.put(JSON.stringify(memo), "mine");
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+    db.close();
+  }, days);
+}
+
+/** Whether the phone still holds a copy of the worker's sessions. */
+async function sessionsKept(page) {
+  return page.evaluate(async () => {
+    const db = await new Promise((resolve) => {
+      const opening = indexedDB.open("contact-centre");
+      opening.onsuccess = () => resolve(opening.result);
+    });
+    const kept = await new Promise((resolve) => {
+      const reading = db.transaction("sessions").objectStore("sessions").get("mine");
+      reading.onsuccess = () => resolve(reading.result !== undefined);
+    });
+    db.close();
+    return kept;
+  });
+}
+
+test("a phone that has not reached the centre for 14 days drops its copy of the sessions, never the unsynced entries", async () => {
+  const server = await ownServer();
+  const { context, page, problems } = await phonePage(browser, server.url);
+  try {
+    await openTodaysSession(page);
+    await goOffline(context, server);
+    await page.locator(".dot.offline").waitFor();
+    await logObservation(page, "Play", "Typed with no signal, before the copy expired");
+    await waitForUnsynced(page, 1);
+
+    // Thirteen days without contact: the copy is still there.
+    await lastContactDaysAgo(page, 13);
+    await page.goto("/worker");
+    await page.locator("a.session-link", { hasText: "FAM-0002" }).waitFor();
+    assert.equal(await sessionsKept(page), true);
+
+    // Fifteen: the children's names and notes are gone from the phone, the
+    // worker is told why, and the entry typed offline is still waiting.
+    await lastContactDaysAgo(page, 15);
+    await page.reload();
+    await page.getByRole("alert").filter({ hasText: "had not reached the centre for 14 days" }).waitFor();
+    assert.equal(await sessionsKept(page), false);
+    assert.equal(await page.locator("a.session-link").count(), 0);
+    await waitForUnsynced(page, 1);
+    await page.screenshot({ path: `${SCREENSHOTS}worker-copy-expired.png`, fullPage: true });
+
+    // Back in signal: the entry syncs once and the sessions come back.
+    await goOnline(context, server);
+    await waitForUnsynced(page, 0, 30_000);
+    await page.locator("a.session-link", { hasText: "FAM-0002" }).waitFor({ timeout: 30_000 });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});

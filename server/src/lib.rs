@@ -59,7 +59,12 @@ pub fn app_state(
 /// guard's refusals get the headers too); pages are rendered with the nonce
 /// it chose (`headers::provide_request_nonce`).
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    // Worked out once per process: the server builds one router, but the
+    // integration tests build one per test, and leptos's route generation
+    // keeps process-wide counters that two apps generating at once upset.
+    static ROUTES: std::sync::LazyLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::LazyLock::new(|| generate_route_list(App));
+    let routes = ROUTES.clone();
     let options = state.leptos_options.clone();
     let worker_script = service_worker::script_for(
         std::path::Path::new(options.site_root.as_ref()),

@@ -31,12 +31,7 @@ fn form(endpoint: &str, args: &[(&str, &str)], cookie: &str) -> Request<Body> {
 }
 
 fn json_call(endpoint: &str, body: Value, cookie: &str) -> Request<Body> {
-    post(
-        endpoint,
-        Body::from(body.to_string()),
-        "application/json",
-        Some(cookie),
-    )
+    common::json_request(endpoint, &body.to_string(), Some(cookie))
 }
 
 /// A case of another family, with a session that ended three hours ago, that

@@ -69,11 +69,7 @@ async fn audit_actions(app: &TestApp, subject: &str) -> Vec<String> {
 }
 
 fn json_call(function: &str, body: &str, cookie: &str) -> Request<Body> {
-    Request::post(format!("/api/{function}"))
-        .header("content-type", "application/json")
-        .header("cookie", cookie)
-        .body(Body::from(body.to_owned()))
-        .unwrap()
+    common::json_request(function, body, Some(cookie))
 }
 
 both_databases! {

@@ -17,18 +17,27 @@ where
     V: IntoView + 'static,
 {
     let session = use_session();
+    // The page's resources are made when the gate opens, inside an async
+    // block; made there without an owner of the page's, the server-side
+    // render could not find the app's context from them. They are made
+    // under the gate's own owner instead.
+    let owner = Owner::current();
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {
                 let children = children.clone();
                 move || {
                     let children = children.clone();
+                    let owner = owner.clone();
                     Suspend::new(async move {
                         match session.user.await {
                             Ok(Some(user)) if user.must_change_password => {
                                 view! { <Redirect path=CHANGE_PASSWORD_PATH /> }.into_any()
                             }
-                            Ok(Some(user)) if user.role == role => children(user).into_any(),
+                            Ok(Some(user)) if user.role == role => match &owner {
+                                Some(owner) => owner.with(|| children(user).into_any()),
+                                None => children(user).into_any(),
+                            },
                             Ok(Some(user)) => {
                                 view! {
                                     <section class="card">

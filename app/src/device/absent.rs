@@ -52,6 +52,10 @@ pub async fn save_memo(_: &SyncMemo) -> Result<(), String> {
     Err(NO_PHONE.into())
 }
 
+pub async fn note_contact() -> Result<(), String> {
+    Err(NO_PHONE.into())
+}
+
 pub async fn load_memo() -> Result<SyncMemo, String> {
     Err(NO_PHONE.into())
 }

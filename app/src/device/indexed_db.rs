@@ -124,12 +124,42 @@ async fn get<T: DeserializeOwned>(store: &str, key: JsValue) -> Result<Option<T>
     value.map(from_js).transpose()
 }
 
+/// Keeps the sessions just fetched from the server, and notes the contact.
 pub async fn save_sessions(sessions: &WorkerSessions) -> Result<(), String> {
-    put_all(SESSIONS, vec![(JsValue::from_str(MINE), to_js(sessions)?)]).await
+    put_all(SESSIONS, vec![(JsValue::from_str(MINE), to_js(sessions)?)]).await?;
+    note_contact().await
 }
 
+/// The phone's copy of the worker's sessions, unless it went
+/// `KEEP_WITHOUT_CONTACT_MS` without reaching the server: then it is
+/// removed (as at sign-out: unsynced entries stay) and there is none.
 pub async fn load_sessions() -> Result<Option<WorkerSessions>, String> {
+    if expire_stale_copy().await? {
+        return Ok(None);
+    }
     get(SESSIONS, JsValue::from_str(MINE)).await
+}
+
+/// Notes that the server answered just now.
+pub async fn note_contact() -> Result<(), String> {
+    let mut memo = load_memo().await?;
+    memo.last_contact_ms = Some(now_ms());
+    memo.expired_ms = None;
+    save_memo(&memo).await
+}
+
+/// Removes the copy of sessions, logs and kept pages when it has gone too
+/// long without contact; says whether it did.
+async fn expire_stale_copy() -> Result<bool, String> {
+    let memo = load_memo().await?;
+    if !crate::domain::sync_queue::copy_expired(memo.last_contact_ms, now_ms()) {
+        return Ok(false);
+    }
+    forget_everything().await?;
+    let mut memo = load_memo().await?;
+    memo.expired_ms = Some(now_ms());
+    save_memo(&memo).await?;
+    Ok(true)
 }
 
 /// Keeps one entry on the phone. When this returns `Ok`, the entry is in
@@ -227,6 +257,9 @@ pub async fn save_log(log: &LoggedSession) -> Result<(), String> {
 }
 
 pub async fn load_log(booking_id: i64) -> Result<Option<LoggedSession>, String> {
+    if expire_stale_copy().await? {
+        return Ok(None);
+    }
     get(LOGS, JsValue::from_f64(booking_id as f64)).await
 }
 
@@ -264,8 +297,8 @@ pub async fn forget_everything() -> Result<(), String> {
     }
     tx.done().await.map_err(trouble)?;
     save_memo(&SyncMemo {
-        last_sync_ms: None,
         authors,
+        ..SyncMemo::default()
     })
     .await?;
     tell_service_worker(&serde_json::json!({ "type": "forget" }));

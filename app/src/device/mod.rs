@@ -26,6 +26,15 @@ pub struct SyncMemo {
     /// Kept across sign-outs, like the entries themselves.
     #[serde(default)]
     pub authors: Vec<crate::model::Colleague>,
+    /// The phone's clock when it last heard from the server (sessions
+    /// fetched, or a sync acknowledged): the copy of sessions and logs is
+    /// removed `KEEP_WITHOUT_CONTACT_MS` after it.
+    #[serde(default)]
+    pub last_contact_ms: Option<i64>,
+    /// When the copy was last removed for going without contact, so the
+    /// worker can be told why it is gone.
+    #[serde(default)]
+    pub expired_ms: Option<i64>,
 }
 
 impl SyncMemo {

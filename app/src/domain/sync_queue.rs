@@ -166,6 +166,20 @@ impl<T: Clone> SyncQueue<T> {
 
 /// Milliseconds to wait before the next attempt after `failures` failed
 /// attempts in a row: 2 s, 4 s, 8 s ... at most 5 minutes.
+/// How long the phone keeps its copy of a worker's sessions and logs
+/// without reaching the centre: a phone lost or left in a drawer stops
+/// holding children's names and notes after this.
+pub const KEEP_WITHOUT_CONTACT_MS: i64 = 14 * 24 * 60 * 60 * 1000;
+
+/// Whether the phone's copy has outlived its last contact with the server.
+/// A copy with no contact noted (kept before this rule) is not expired: the
+/// next contact notes one. The phone's clock decides: set forward, it
+/// expires the copy early, which loses nothing the server does not have
+/// (unsynced entries are never part of the copy).
+pub fn copy_expired(last_contact_ms: Option<i64>, now_ms: i64) -> bool {
+    last_contact_ms.is_some_and(|contact| now_ms.saturating_sub(contact) > KEEP_WITHOUT_CONTACT_MS)
+}
+
 pub fn retry_delay_ms(failures: u32) -> u64 {
     const FIRST_MS: u64 = 2_000;
     const MOST_MS: u64 = 300_000;
@@ -180,6 +194,21 @@ pub fn retry_delay_ms(failures: u32) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_phones_copy_expires_fourteen_days_after_the_last_contact() {
+        let contact = 1_000_000;
+        assert!(!copy_expired(
+            Some(contact),
+            contact + KEEP_WITHOUT_CONTACT_MS
+        ));
+        assert!(copy_expired(
+            Some(contact),
+            contact + KEEP_WITHOUT_CONTACT_MS + 1
+        ));
+        assert!(!copy_expired(None, i64::MAX), "no contact noted yet");
+        assert!(!copy_expired(Some(contact), i64::MIN), "no overflow");
+    }
 
     const ME: i64 = 7;
 

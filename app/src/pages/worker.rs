@@ -44,10 +44,14 @@ pub fn phone_sessions() -> (
             }
             if !online || !device::is_online() || refreshing.get_untracked() {
                 if !have_copy {
-                    set_sessions.set(Some(Err(
-                        "This phone has no copy of your sessions yet. Connect once to fetch them."
-                            .into(),
-                    )));
+                    let expired = device::load_memo()
+                        .await
+                        .ok()
+                        .and_then(|memo| memo.expired_ms);
+                    set_sessions.set(Some(Err(match expired {
+                        Some(_) => "This phone's copy of your sessions was removed: it had not reached the centre for 14 days. Connect to fetch them again; entries not yet synced are still on the phone.".into(),
+                        None => "This phone has no copy of your sessions yet. Connect once to fetch them.".into(),
+                    })));
                 }
                 return;
             }

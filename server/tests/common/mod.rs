@@ -23,6 +23,19 @@ pub enum Backend {
     Postgres,
 }
 
+/// One runtime for every test of a test binary, as the server has one:
+/// pages rendered at once on two runtimes in one process can wait for ever
+/// (leptos wakes a render's work on whichever runtime's thread it is on;
+/// when a test's runtime ends first, another test's page never finishes).
+/// Seen in CI; reproduced only with two runtimes, never with one.
+pub static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime for the tests")
+});
+
 /// The password people in the tests choose for themselves at their first
 /// sign-in (`TestApp::first_sign_in`).
 pub const OWN_PASSWORD: &str = "my own passphrase";
@@ -259,6 +272,18 @@ pub fn api_request(function: &str, form: &[(&str, &str)], cookie: Option<&str>) 
     builder.body(Body::from(body)).unwrap()
 }
 
+/// A server function call with a JSON body (the functions whose inputs are
+/// structured), optionally with a cookie.
+pub fn json_request(function: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut builder = Request::post(format!("/api/{function}"))
+        .header("content-type", "application/json")
+        .header("host", "127.0.0.1:3000");
+    if let Some(cookie) = cookie {
+        builder = builder.header("cookie", cookie);
+    }
+    builder.body(Body::from(body.to_owned())).unwrap()
+}
+
 fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
@@ -278,22 +303,26 @@ macro_rules! both_databases {
         mod sqlite {
             use super::*;
             $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let $app = TestApp::start(Backend::Sqlite).await.expect("SQLite is always available");
-                    $body
-                    $app.finish().await;
+                #[test]
+                fn $name() {
+                    $crate::common::RUNTIME.block_on(async {
+                        let $app = TestApp::start(Backend::Sqlite).await.expect("SQLite is always available");
+                        $body
+                        $app.finish().await;
+                    })
                 }
             )*
         }
         mod postgres {
             use super::*;
             $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let Some($app) = TestApp::start(Backend::Postgres).await else { return };
-                    $body
-                    $app.finish().await;
+                #[test]
+                fn $name() {
+                    $crate::common::RUNTIME.block_on(async {
+                        let Some($app) = TestApp::start(Backend::Postgres).await else { return };
+                        $body
+                        $app.finish().await;
+                    })
                 }
             )*
         }
