@@ -26,6 +26,35 @@ const EXPECTED_CSP: [&str; 11] = [
     "form-action 'self'",
 ];
 
+/// The server's error log lines while this test binary runs: a page whose
+/// parts cannot reach the app's state logs one ("AppState missing") even
+/// when the page itself looks whole.
+static ERRORS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+struct ErrorRecorder;
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for ErrorRecorder {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        struct Text<'a>(&'a mut String);
+        impl tracing::field::Visit for Text<'_> {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                self.0.push_str(&format!("{}={value:?} ", field.name()));
+            }
+        }
+        if *event.metadata().level() == tracing::Level::ERROR {
+            let mut text = String::new();
+            event.record(&mut Text(&mut text));
+            ERRORS.lock().unwrap().push(text);
+        }
+    }
+}
+
+fn record_errors() {
+    use tracing_subscriber::layer::SubscriberExt;
+    let _ =
+        tracing::subscriber::set_global_default(tracing_subscriber::registry().with(ErrorRecorder));
+}
+
 fn header<'a>(reply: &'a Reply, name: &str) -> Option<&'a str> {
     reply.headers.get(name).map(|v| v.to_str().unwrap())
 }
@@ -271,6 +300,7 @@ both_databases! {
     }
 
     async fn every_role_s_pages_and_the_not_found_page_allow_their_inline_scripts(app: TestApp) {
+        record_errors();
         let coordinator = app.sign_in_demo("coordinator").await;
         let worker = app.sign_in_demo("worker1").await;
         let parent = app.sign_in_demo("resident").await;
@@ -300,7 +330,12 @@ both_databases! {
                 reply.body
             );
             assert_page(&reply, &what);
+            // No part of the page fell back to the apology for an
+            // internal error.
+            assert!(!reply.body.contains("something went wrong on our side"), "{what}: {}", reply.body);
         }
+        let lost: Vec<String> = ERRORS.lock().unwrap().iter().filter(|e| e.contains("AppState missing")).cloned().collect();
+        assert!(lost.is_empty(), "parts of pages could not reach the app's state: {lost:?}");
         // A page that sends the signed-out person elsewhere is not stored either.
         let away = app.get_page("/coordinator", None).await;
         assert!(away.status.is_redirection(), "{}", away.status);

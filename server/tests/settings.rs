@@ -44,6 +44,10 @@ both_databases! {
         assert_eq!(refused.json()["field"], "supervised_session");
         let settings = app.call("centre_settings", &[], Some(&coordinator)).await.json();
         assert_eq!(settings["prices"]["supervised_session"], 10_450, "nothing changed");
+        // The change, not the refusal, is in the audit trail with its new value.
+        let changes: Vec<_> = app::server::audit::audit_trail(&app.db).await.unwrap().into_iter().filter(|e| e.subject == "settings:prices").collect();
+        assert_eq!(changes.len(), 1);
+        assert!(changes[0].detail.contains("10450"), "{}", changes[0].detail);
     }
 
     async fn staggering_hours_rooms_and_closed_days_are_checked(app: TestApp) {

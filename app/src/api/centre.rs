@@ -231,7 +231,7 @@ pub async fn save_prices(
     use crate::domain::money::Prices;
 
     use crate::server::{require, settings, state};
-    require("save_prices").await?;
+    let user = require("save_prices").await?;
     let prices = Prices::from_pounds(
         &registration_per_parent,
         &pre_visit_per_parent,
@@ -239,7 +239,14 @@ pub async fn save_prices(
         &supervised_session,
         &final_report,
     )?;
-    settings::save(&state()?.db, settings::PRICES, &prices).await
+    settings::change(
+        &state()?.db,
+        settings::PRICES,
+        &prices,
+        user.id,
+        crate::server::now_ms(),
+    )
+    .await
 }
 
 /// Sets how the parents' arrivals and departures are staggered, in minutes.
@@ -252,14 +259,21 @@ pub async fn save_stagger(
 ) -> Result<(), AppError> {
     use crate::domain::schedule::StaggerSettings;
     use crate::server::{require, settings, state};
-    require("save_stagger").await?;
+    let user = require("save_stagger").await?;
     let stagger = StaggerSettings {
         visiting_arrives_before_min,
         visiting_leaves_after_min,
         door_window_min,
     };
     stagger.check()?;
-    settings::save(&state()?.db, settings::STAGGER, &stagger).await
+    settings::change(
+        &state()?.db,
+        settings::STAGGER,
+        &stagger,
+        user.id,
+        crate::server::now_ms(),
+    )
+    .await
 }
 
 /// Sets the opening hours (HH:MM, London time) and whether the centre
@@ -274,7 +288,7 @@ pub async fn save_hours(
 
     use crate::domain::schedule::CentreHours;
     use crate::server::{require, settings, state};
-    require("save_hours").await?;
+    let user = require("save_hours").await?;
     let hours = CentreHours {
         opens: parse_time("opens", &opens)?,
         closes: parse_time("closes", &closes)?,
@@ -283,8 +297,22 @@ pub async fn save_hours(
     let db = &state()?.db;
     let mut closures = settings::closures(db).await?;
     closures.bank_holidays = bank_holidays.is_some();
-    settings::save(db, settings::HOURS, &hours).await?;
-    settings::save(db, settings::CLOSURES, &closures).await
+    settings::change(
+        db,
+        settings::HOURS,
+        &hours,
+        user.id,
+        crate::server::now_ms(),
+    )
+    .await?;
+    settings::change(
+        db,
+        settings::CLOSURES,
+        &closures,
+        user.id,
+        crate::server::now_ms(),
+    )
+    .await
 }
 
 /// Adds a day the centre is closed, with the reason people will see.
@@ -294,7 +322,7 @@ pub async fn add_closed_day(date: String, reason: String) -> Result<(), AppError
     use crate::domain::london_time::parse_date;
 
     use crate::server::{require, settings, state};
-    require("add_closed_day").await?;
+    let user = require("add_closed_day").await?;
     let date = parse_date("date", &date)?;
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 80 {
@@ -309,7 +337,14 @@ pub async fn add_closed_day(date: String, reason: String) -> Result<(), AppError
         date,
         reason: reason.to_owned(),
     });
-    settings::save(db, settings::CLOSURES, &closures).await
+    settings::change(
+        db,
+        settings::CLOSURES,
+        &closures,
+        user.id,
+        crate::server::now_ms(),
+    )
+    .await
 }
 
 /// Opens the centre again on a day added as closed.
@@ -318,12 +353,19 @@ pub async fn remove_closed_day(date: String) -> Result<(), AppError> {
     use crate::domain::london_time::parse_date;
 
     use crate::server::{require, settings, state};
-    require("remove_closed_day").await?;
+    let user = require("remove_closed_day").await?;
     let date = parse_date("date", &date)?;
     let db = &state()?.db;
     let mut closures = settings::closures(db).await?;
     closures.extra.retain(|day| day.date != date);
-    settings::save(db, settings::CLOSURES, &closures).await
+    settings::change(
+        db,
+        settings::CLOSURES,
+        &closures,
+        user.id,
+        crate::server::now_ms(),
+    )
+    .await
 }
 
 /// Adds a room; its name must be new.

@@ -128,6 +128,10 @@ impl Step {
         Step::on(db, actor, format!("account:{user_id}"), now_ms)
     }
 
+    pub(super) fn on_setting(db: &Db, actor: i64, key: &str, now_ms: i64) -> Step {
+        Step::on(db, actor, format!("settings:{key}"), now_ms)
+    }
+
     pub(super) fn on_case(db: &Db, actor: i64, case_id: i64, now_ms: i64) -> Step {
         Step::on(db, actor, format!("case:{case_id}"), now_ms)
     }

@@ -32,17 +32,47 @@ async fn read<T: DeserializeOwned + Default>(db: &Db, key: &str) -> Result<T, Ap
     }
 }
 
+/// Stores a setting (the demo's seeding and tests; a coordinator's change
+/// goes through `change`, which is audited).
 pub async fn save<T: Serialize>(db: &Db, key: &str, value: &T) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    write(&mut tx, key, value).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A coordinator changes a setting: stored, and in the audit trail with
+/// its new value, in one transaction.
+pub async fn change<T: Serialize>(
+    db: &Db,
+    key: &str,
+    value: &T,
+    by: i64,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    let text = write(&mut tx, key, value).await?;
+    super::audit::Step::on_setting(db, by, key, now_ms)
+        .audit(&mut tx, "settings", &text)
+        .await?;
+    super::audit::commit(db, tx).await
+}
+
+async fn write<T: Serialize>(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    key: &str,
+    value: &T,
+) -> Result<String, AppError> {
     let text = serde_json::to_string(value).map_err(super::failure::internal)?;
     sqlx::query(
         "INSERT INTO settings (key, value) VALUES ($1, $2) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     )
     .bind(key)
-    .bind(text)
-    .execute(&db.pool)
+    .bind(text.clone())
+    .execute(&mut **tx)
     .await?;
-    Ok(())
+    Ok(text)
 }
 
 pub async fn prices(db: &Db) -> Result<Prices, AppError> {
