@@ -34,7 +34,9 @@ function slotWithin48Hours() {
       const hoursAhead = (slot - now) / 3_600_000;
       const weekday = slot.getUTCDay();
       if (weekday === 0 || (weekday === 6 && hour === 9)) continue;
-      if (hoursAhead >= 1 && hoursAhead <= 47) {
+      // Three hours ahead at least: the demo's session in progress books the same
+      // two workers from now for an hour, with the parents' staggered times.
+      if (hoursAhead >= 3 && hoursAhead <= 47) {
         return { date: slot.toISOString().slice(0, 10), time: `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}` };
       }
     }
