@@ -220,7 +220,7 @@ pub async fn create(
     by: PasswordBy,
     now_ms: i64,
 ) -> Result<i64, AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let result = sqlx::query(
         "INSERT INTO users (username, display_name, role, password_hash, created_at, \
          password_set_ms, password_set_by, must_change_password) \
@@ -279,7 +279,7 @@ pub async fn set_password(
     by: PasswordBy,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let (setter, sql) = match by {
         PasswordBy::Owner => (
             None,
@@ -333,7 +333,7 @@ pub async fn set_disabled(
             "You cannot disable your own account: ask another coordinator.",
         ));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let updated = if disabled {
         sqlx::query(
             "UPDATE users SET disabled_ms = $1, disabled_by = $2 WHERE id = $3 AND disabled_ms IS NULL",

@@ -158,7 +158,7 @@ impl Step {
         if recent.is_some() {
             return Ok(());
         }
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin_write().await?;
         self.audit(&mut tx, "read", what).await?;
         commit(db, tx).await
     }

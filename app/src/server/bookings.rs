@@ -150,7 +150,7 @@ pub async fn book_series(
         existing.push(proposed);
     }
 
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut ids = Vec::new();
     for (start, end, times) in planned {
         let row = sqlx::query(
@@ -323,7 +323,7 @@ pub async fn cancel(
         Canceller::Parent(parent) => parent.as_str(),
         Canceller::Centre => "centre",
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE bookings SET cancelled_at = $1, cancelled_by = $2, cancel_reason = $3 WHERE id = $4")
         .bind(now_ms)
         .bind(who)
@@ -390,7 +390,7 @@ pub async fn record_attendance(
     by: i64,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let updated = sqlx::query(
         "UPDATE bookings SET attendance = $1 WHERE id = $2 AND cancelled_at IS NULL RETURNING case_id",
     )
@@ -435,7 +435,7 @@ pub async fn insert_demo_session(
     now_ms: i64,
 ) -> Result<(), AppError> {
     let times = stagger(starts_ms, ends_ms, &settings::stagger(db).await?)?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO bookings (case_id, plan_id, kind, room_id, starts_at, ends_at, \
          visiting_arrives_at, visiting_leaves_at, created_at) \

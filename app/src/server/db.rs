@@ -91,6 +91,18 @@ impl Db {
         Ok(db)
     }
 
+    /// A transaction that will write. On SQLite it takes the write lock at
+    /// its start (`BEGIN IMMEDIATE`), waiting its turn: a transaction that
+    /// first reads and then writes would otherwise be refused at once with
+    /// "database is locked" when another writer came in between (seen on a
+    /// coordinator's page while a phone synced).
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// The same database, its audit trail sealed with `seal` (the server's
     /// configured key and head file).
     pub fn with_audit_seal(mut self, seal: AuditSeal) -> Db {

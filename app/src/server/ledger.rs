@@ -76,7 +76,7 @@ pub async fn record_payment(
             ));
         }
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO payments (case_id, parent_side, direction, amount_pence, method, paid_on, recorded_by, recorded_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",

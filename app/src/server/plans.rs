@@ -73,7 +73,7 @@ pub async fn create(
         .try_get::<i64, _>("n")?
         == 0;
 
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO contact_plans (case_id, service, every_days, duration_min, sessions_planned, \
          ground_rules, who_may_attend, created_at, created_by) \
@@ -128,7 +128,7 @@ pub async fn record_agreement(
         Parent::Resident => "resident_agreed_on",
         Parent::Visiting => "visiting_agreed_on",
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let updated = sqlx::query(&format!(
         "UPDATE contact_plans SET {column} = $1 WHERE id = $2 RETURNING case_id"
     ))

@@ -353,7 +353,7 @@ pub async fn cosign(
         return Err(AppError::Forbidden);
     }
     let confirmed = signing::confirm(db, coordinator, password, now_ms).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE session_records SET status = 'released', cosigned_by = $1, cosigned_ms = $2, released_ms = $2 \
          WHERE booking_id = $3 AND status = 'signed'",
@@ -403,7 +403,7 @@ pub async fn send_back(
             "Only a signed record waiting for co-signature can be returned.",
         ));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE session_records SET status = 'draft', version = version + 1, return_note = $1, unsigned_note = '' \
          WHERE booking_id = $2 AND status = 'signed'",
@@ -442,7 +442,7 @@ pub async fn add_addendum(
             "The record is not signed yet: change its text instead of adding an addendum.",
         ));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("INSERT INTO record_addenda (booking_id, author_id, body, signed_ms) VALUES ($1, $2, $3, $4)")
         .bind(booking_id)
         .bind(author.id)

@@ -117,7 +117,7 @@ pub async fn record(db: &Db, referral: &NewReferral, now_ms: i64) -> Result<i64,
     let resident_consent = consent(&referral.resident_consent_on, "resident_consent_on")?;
     let visiting_consent = consent(&referral.visiting_consent_on, "visiting_consent_on")?;
 
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let case_row =
         sqlx::query("INSERT INTO cases (reference, created_at) VALUES ($1, $2) RETURNING id")
             .bind(&reference)
@@ -208,7 +208,7 @@ pub async fn decide(
             "Say why the referral is declined.",
         ));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let decision = if accept { "accepted" } else { "declined" };
     let updated = sqlx::query(
         "UPDATE referrals SET status = $1, decision_note = $2, decided_at = $3, decided_by = $4 \
@@ -345,7 +345,7 @@ pub async fn record_assessment(
             .filter_map(|name| serde_json::from_value(serde_json::Value::String(name)).ok())
             .collect();
     let suggested = suggest(&reasons, source == "self").service;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO risk_assessments (case_id, stage, decision, suggested, why, review_on, recorded_by, recorded_ms) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

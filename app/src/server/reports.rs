@@ -60,7 +60,7 @@ pub async fn write_report(
         Vec::new()
     };
 
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO final_reports (case_id, author_id, sessions_attended, sessions_missed, summary, \
          recommendation, signed_ms) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -142,7 +142,7 @@ pub async fn cosign_report(
         return Err(AppError::conflict("This report is already co-signed."));
     }
     let confirmed = signing::confirm(db, coordinator, password, now_ms).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE final_reports SET status = 'released', cosigned_by = $1, released_ms = $2 WHERE id = $3 AND status = 'signed'",
     )

@@ -337,7 +337,7 @@ pub async fn ingest(
         }
     }
 
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut stored: HashSet<String> = HashSet::new();
     for chunk in good.chunks(ROWS_PER_INSERT) {
         let mut sql = String::from(

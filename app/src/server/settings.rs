@@ -35,7 +35,7 @@ async fn read<T: DeserializeOwned + Default>(db: &Db, key: &str) -> Result<T, Ap
 /// Stores a setting (the demo's seeding and tests; a coordinator's change
 /// goes through `change`, which is audited).
 pub async fn save<T: Serialize>(db: &Db, key: &str, value: &T) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     write(&mut tx, key, value).await?;
     tx.commit().await?;
     Ok(())
@@ -50,7 +50,7 @@ pub async fn change<T: Serialize>(
     by: i64,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let text = write(&mut tx, key, value).await?;
     super::audit::Step::on_setting(db, by, key, now_ms)
         .audit(&mut tx, "settings", &text)

@@ -259,7 +259,7 @@ async fn add_signature(
     let covered: Vec<&str> = entries.iter().map(|(id, _)| id.as_str()).collect();
     let covered = serde_json::to_string(&covered).map_err(failure::internal)?;
 
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     if signed_before.is_empty() && text != record.text {
         // The first signer's words become the version's (the database
         // refuses this once anyone has signed it).
@@ -349,7 +349,7 @@ pub async fn ask_for_changes(
         ));
     }
     let note = format!("{} asked for changes: {comment}", worker.display_name);
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE session_records SET version = version + 1, return_note = $1, unsigned_note = '' \
          WHERE booking_id = $2 AND status = 'draft' AND version = $3",
