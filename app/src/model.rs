@@ -321,6 +321,14 @@ pub struct WorkerSession {
     pub cancelled: bool,
 }
 
+/// The key a worker's phone seals what it keeps with (AES-GCM, 256 bits,
+/// in hex): handed out to that worker only, the same at every sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneKey {
+    pub worker_id: i64,
+    pub key: String,
+}
+
 /// The worker's sessions from the start of today, as fetched for the phone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkerSessions {

@@ -96,14 +96,14 @@ impl SyncState {
         let ticket = self.recount_tickets.get_untracked() + 1;
         self.recount_tickets.set(ticket);
         let me = self.me.get_untracked().unwrap_or_default();
-        match device::load_queue().await {
-            Ok(items) if ticket > self.recount_shown.get_untracked() => {
+        match device::load_queue(me).await {
+            Ok(read) if ticket > self.recount_shown.get_untracked() => {
                 self.recount_shown.set(ticket);
-                let queue = SyncQueue::from_items(items);
+                let queue = SyncQueue::from_items(read.mine);
                 self.refused
                     .set(queue.rejected().filter(|item| item.author == me).count());
                 self.unsynced.set(queue.unsynced_of(me));
-                let others = queue.waiting_for_others(me);
+                let others = read.others;
                 let waiting = if others.is_empty() {
                     Vec::new()
                 } else {
@@ -134,10 +134,16 @@ impl SyncState {
             self.me.set(Some(me.id));
             leptos::task::spawn_local(async move {
                 let mut memo = device::load_memo().await.unwrap_or_default();
+                let id = me.id;
                 if !memo.authors.contains(&me) {
                     memo.authors.retain(|known| known.id != me.id);
                     memo.authors.push(me);
                     let _ = device::save_memo(&memo).await;
+                }
+                // The worker's key, so that what the phone keeps for them
+                // is sealed, and opens offline later.
+                if let Err(trouble) = device::unlock(id).await {
+                    self.error.set(Some(trouble));
                 }
                 self.recount().await;
             });
@@ -238,8 +244,8 @@ impl SyncState {
             let Some(me) = self.me.get_untracked() else {
                 return Ok(());
             };
-            let items = device::load_queue().await.map_err(AppError::phone)?;
-            let mut queue = SyncQueue::from_items(items);
+            let read = device::load_queue(me).await.map_err(AppError::phone)?;
+            let mut queue = SyncQueue::from_items(read.mine);
             let mut batch = queue.next_batch(me, size);
             if batch.is_empty() {
                 return Ok(());
@@ -282,7 +288,7 @@ impl SyncState {
                     // phone changed hands mid-sync. Nothing was stored; wait.
                     return Err(AppError::conflict(reason.clone()));
                 }
-                device::apply_outcomes(&outcomes, &batch)
+                device::apply_outcomes(me, &outcomes, &batch)
                     .await
                     .map_err(AppError::phone)?;
                 queue.apply(&outcomes);

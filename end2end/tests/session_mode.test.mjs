@@ -209,7 +209,7 @@ test("the server stops while the phone is syncing: nothing is lost and nothing i
         open.onerror = () => reject(open.error);
       });
       const counts = {};
-      for (const name of ["sessions", "queue", "logs", "memo"]) {
+      for (const name of ["sessions", "queue", "logs", "memo", "keys"]) {
         counts[name] = await new Promise((resolve) => {
           const request = db.transaction(name).objectStore(name).count();
           request.onsuccess = () => resolve(request.result);
@@ -223,11 +223,11 @@ test("the server stops while the phone is syncing: nothing is lost and nothing i
       return { counts, kept };
     });
     let left = await phoneHolds();
-    for (let i = 0; i < 50 && (left.kept.length || left.counts.sessions + left.counts.queue + left.counts.logs > 0); i++) {
+    for (let i = 0; i < 50 && (left.kept.length || left.counts.sessions + left.counts.queue + left.counts.logs + left.counts.keys > 0); i++) {
       await new Promise((r) => setTimeout(r, 100));
       left = await phoneHolds();
     }
-    assert.deepEqual(left.counts, { sessions: 0, queue: 0, logs: 0, memo: 1 }, "the phone keeps nothing after sign-out");
+    assert.deepEqual(left.counts, { sessions: 0, queue: 0, logs: 0, memo: 1, keys: 0 }, "the phone keeps nothing after sign-out, not even the key");
     assert.deepEqual(left.kept, [], "no kept pages either");
   } finally {
     await context.close();
@@ -246,6 +246,22 @@ test("a shared phone: one worker's entries wait for them and are never filed und
     await logObservation(page, "Greeting", "Priya's note two");
     await waitForUnsynced(page, 2);
 
+    // What the phone keeps is sealed under Priya's key: nothing a worker
+    // typed, and no child's name, can be read from its storage, and the key
+    // itself cannot be read back out.
+    const child = (await page.locator(".session-head p").nth(1).textContent()).split(" (")[0].trim();
+    assert.ok(child.length > 1, "the session names its child");
+    let raw = await phoneRaw(page);
+    assert.equal(raw.queue.length, 2);
+    assert.equal(raw.sessions.length, 1);
+    for (const text of [...raw.queue, ...raw.sessions, ...raw.logs]) {
+      assert.ok(!text.includes("Priya's note") && !text.includes(child), `kept in the clear: ${text.slice(0, 120)}`);
+      assert.ok(JSON.parse(text).iv, "sealed");
+    }
+    assert.equal(raw.keys.length, 1);
+    const priyasKey = raw.keys[0];
+    assert.deepEqual({ ...priyasKey, worker: typeof priyasKey.worker }, { worker: "number", type: "CryptoKey", extractable: false, exported: "refused" });
+
     // Back online, but the sync cannot get through; Priya signs out anyway.
     await context.route("**/api/sync_entries", (route) => route.abort("connectionreset"));
     await context.setOffline(false);
@@ -255,6 +271,15 @@ test("a shared phone: one worker's entries wait for them and are never filed und
     await warning.getByRole("button", { name: "Sign out anyway" }).click();
     await page.waitForURL("**/sign-in");
     await context.unroute("**/api/sync_entries");
+    // Signed out: her key is gone; her entries stay, sealed.
+    raw = await phoneRaw(page);
+    for (let i = 0; i < 50 && raw.keys.length; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      raw = await phoneRaw(page);
+    }
+    assert.deepEqual(raw.keys, [], "the key goes at sign-out");
+    assert.equal(raw.queue.length, 2, "the entries stay");
+    assert.ok(raw.queue.every((text) => !text.includes("Priya's note")));
 
     // Tom signs in on the same phone. Priya's entries stay on it, named,
     // and none reaches the server as his.
@@ -263,6 +288,9 @@ test("a shared phone: one worker's entries wait for them and are never filed und
     const waiting = page.getByTestId("waiting-entries");
     await waiting.filter({ hasText: "2 entries by Priya Shah wait on this phone" }).waitFor();
     await waitForUnsynced(page, 0);
+    raw = await phoneRaw(page);
+    assert.equal(raw.keys.length, 1);
+    assert.notEqual(raw.keys[0].worker, priyasKey.worker, "the phone holds Tom's key, not Priya's");
     await page.getByRole("button", { name: "Sync now" }).click();
     await page.getByTestId("last-sync").filter({ hasText: /Last synced \d\d:\d\d/ }).waitFor();
     await assertPhoneFriendly(page);
@@ -307,6 +335,42 @@ test("a shared phone: one worker's entries wait for them and are never filed und
     await server.stop();
   }
 });
+
+/**
+ * What the phone's IndexedDB holds, store by store, as the stored text; for
+ * the key store, what each key is and whether the page can export it.
+ */
+async function phoneRaw(page) {
+  return page.evaluate(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const opening = indexedDB.open("contact-centre");
+      opening.onsuccess = () => resolve(opening.result);
+      opening.onerror = () => reject(opening.error);
+    });
+    const all = (name) =>
+      db.objectStoreNames.contains(name)
+        ? new Promise((resolve) => {
+            const reading = db.transaction(name).objectStore(name).getAll();
+            reading.onsuccess = () => resolve(reading.result);
+          })
+        : [];
+    const held = {};
+    for (const name of ["sessions", "queue", "logs", "memo"]) {
+      held[name] = (await all(name)).map((value) => (typeof value === "string" ? value : JSON.stringify(value)));
+    }
+    held.keys = [];
+    for (const record of await all("keys")) {
+      let exported = "refused";
+      try {
+        await crypto.subtle.exportKey("raw", record.key);
+        exported = "exported";
+      } catch {}
+      held.keys.push({ worker: record.worker, type: record.key?.constructor?.name, extractable: record.key?.extractable, exported });
+    }
+    db.close();
+    return held;
+  });
+}
 
 /** Moves the phone's note of its last contact with the centre back `days` days. */
 async function lastContactDaysAgo(page, days) {

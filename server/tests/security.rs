@@ -227,6 +227,40 @@ both_databases! {
         assert_eq!(own_reset.status, StatusCode::UNPROCESSABLE_ENTITY, "a coordinator changes their own with their current one");
     }
 
+    async fn a_workers_phone_key_is_theirs_alone_and_outlives_a_password_reset(app: TestApp) {
+        let priya = app.sign_in_demo("worker1").await;
+        let first = app.call("my_phone_key", &[], Some(&priya)).await;
+        assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+        let key = first.json()["key"].as_str().unwrap().to_owned();
+        assert_eq!(key.len(), 64, "a 256-bit key in hex");
+        assert!(first.headers.get("cache-control").is_some_and(|v| v.to_str().unwrap().contains("no-store")));
+
+        // Another sign-in, on another phone: the same key, so what one phone
+        // sealed for Priya opens when she signs in again.
+        let again = app.sign_in_demo("worker1").await;
+        assert_eq!(app.call("my_phone_key", &[], Some(&again)).await.json()["key"], key.as_str());
+        // Tom's is not Priya's.
+        let tom = app.sign_in_demo("worker2").await;
+        let toms = app.call("my_phone_key", &[], Some(&tom)).await.json();
+        assert_ne!(toms["key"], key.as_str());
+        assert_ne!(toms["worker_id"], first.json()["worker_id"]);
+        // Nobody else gets one, and a temporary password gets none.
+        for username in ["coordinator", "visiting", "referrer"] {
+            let cookie = app.sign_in_demo(username).await;
+            assert_eq!(app.call("my_phone_key", &[], Some(&cookie)).await.status, StatusCode::FORBIDDEN, "{username}");
+        }
+        let coordinator = app.sign_in_demo("coordinator").await;
+        let id = account_id(&app, &coordinator, "worker1").await;
+        let reset = app.call("reset_password", &[("user_id", &id), ("password", "coordinator knows this")], Some(&coordinator)).await;
+        assert_eq!(reset.status, StatusCode::OK);
+        let temporary = app.sign_in("worker1", "coordinator knows this").await;
+        assert_eq!(app.call("my_phone_key", &[], Some(&temporary)).await.status, StatusCode::FORBIDDEN);
+        // Once Priya chooses her own password again, entries her phone
+        // sealed before the reset still open: the key did not change.
+        let own = app.first_sign_in("worker1", "coordinator knows this").await;
+        assert_eq!(app.call("my_phone_key", &[], Some(&own)).await.json()["key"], key.as_str());
+    }
+
     async fn a_disabled_account_is_signed_out_and_cannot_sign_in(app: TestApp) {
         let coordinator = app.sign_in_demo("coordinator").await;
         let tom = app.sign_in_demo("worker2").await;

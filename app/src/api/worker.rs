@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::model::{ConcernAlert, LoggedSession, SyncBatch, SyncReply, WorkerSessions};
+use crate::model::{ConcernAlert, LoggedSession, PhoneKey, SyncBatch, SyncReply, WorkerSessions};
 
 /// The signed-in worker's sessions from today for two weeks, for the phone
 /// to keep offline.
@@ -14,6 +14,19 @@ pub async fn my_sessions() -> Result<WorkerSessions, AppError> {
     use crate::server::{now_ms, require, sessions, state};
     let user = require("my_sessions").await?;
     sessions::for_worker(&state()?.db, &user, now_ms()).await
+}
+
+/// The signed-in worker's phone key, which seals what their phone keeps
+/// (`domain::phone_seal`). Fetched at sign-in; forgotten at sign-out.
+#[server(endpoint = "my_phone_key")]
+pub async fn my_phone_key() -> Result<PhoneKey, AppError> {
+    use crate::server::{require, state};
+    let user = require("my_phone_key").await?;
+    let key = state()?.db.audit_seal().phone_key(user.id);
+    Ok(PhoneKey {
+        worker_id: user.id,
+        key: crate::domain::phone_seal::to_hex(&key),
+    })
 }
 
 /// Stores a batch of the phone's queued entries, each exactly once, and says

@@ -2,7 +2,7 @@
 //! Nothing calls these there (they are reached only from browser effects);
 //! they exist so that pages compile once for both builds.
 
-use super::{Queued, SyncMemo};
+use super::{PhoneQueue, Queued, SyncMemo};
 use crate::domain::sync_queue::ItemOutcome;
 use crate::model::{LoggedSession, WorkerSessions};
 
@@ -16,11 +16,15 @@ pub fn new_id() -> String {
     uuid::Uuid::nil().to_string()
 }
 
-pub async fn save_sessions(_: &WorkerSessions) -> Result<(), String> {
+pub async fn unlock(_: i64) -> Result<(), String> {
     Err(NO_PHONE.into())
 }
 
-pub async fn load_sessions() -> Result<Option<WorkerSessions>, String> {
+pub async fn save_sessions(_: i64, _: &WorkerSessions) -> Result<(), String> {
+    Err(NO_PHONE.into())
+}
+
+pub async fn load_sessions(_: i64) -> Result<Option<WorkerSessions>, String> {
     Err(NO_PHONE.into())
 }
 
@@ -32,19 +36,19 @@ pub async fn requeue(_: &Queued, _: &[String]) -> Result<(), String> {
     Err(NO_PHONE.into())
 }
 
-pub async fn load_queue() -> Result<Vec<Queued>, String> {
+pub async fn load_queue(_: i64) -> Result<PhoneQueue, String> {
     Err(NO_PHONE.into())
 }
 
-pub async fn apply_outcomes(_: &[ItemOutcome], _: &[Queued]) -> Result<(), String> {
+pub async fn apply_outcomes(_: i64, _: &[ItemOutcome], _: &[Queued]) -> Result<(), String> {
     Err(NO_PHONE.into())
 }
 
-pub async fn save_log(_: &LoggedSession) -> Result<(), String> {
+pub async fn save_log(_: i64, _: &LoggedSession) -> Result<(), String> {
     Err(NO_PHONE.into())
 }
 
-pub async fn load_log(_: i64) -> Result<Option<LoggedSession>, String> {
+pub async fn load_log(_: i64, _: i64) -> Result<Option<LoggedSession>, String> {
     Err(NO_PHONE.into())
 }
 

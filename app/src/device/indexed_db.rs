@@ -1,16 +1,23 @@
 //! IndexedDB through `rexie`. Every value is stored as JSON text under an
 //! explicit key; a write returns only once its transaction has committed,
-//! which is when the page may say "saved".
+//! which is when the page may say "saved". What concerns sessions is sealed
+//! (AES-GCM, Web Crypto) under the signed-in worker's phone key before it is
+//! written, and opened after it is read: never inside a transaction, which
+//! an `await` on anything but IndexedDB would end early.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use js_sys::{Reflect, Uint8Array};
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AesGcmParams, CryptoKey, SubtleCrypto};
 
-use super::{Queued, SyncMemo};
+use super::{PhoneQueue, Queued, SyncMemo};
+use crate::domain::phone_seal::{self, Envelope, Stored};
 use crate::domain::sync_queue::ItemOutcome;
 use crate::model::{LoggedSession, WorkerSessions};
 
@@ -19,10 +26,16 @@ const SESSIONS: &str = "sessions";
 const QUEUE: &str = "queue";
 const LOGS: &str = "logs";
 const MEMO: &str = "memo";
+/// The signed-in worker's phone key, as a non-extractable `CryptoKey`.
+const KEYS: &str = "keys";
 const MINE: &str = "mine";
+
+const NO_KEY: &str = "This phone does not hold your key yet: connect once while signed in, and your sessions open here again.";
 
 thread_local! {
     static OPEN: RefCell<Option<Rc<Rexie>>> = const { RefCell::new(None) };
+    /// The signed-in worker's key, once read or fetched in this page.
+    static KEY: RefCell<Option<(i64, CryptoKey)>> = const { RefCell::new(None) };
 }
 
 /// The phone's clock, in milliseconds since the epoch.
@@ -56,16 +69,31 @@ fn trouble(error: impl std::fmt::Display) -> String {
     format!("This phone's storage failed: {error}")
 }
 
+fn js_trouble(error: JsValue) -> String {
+    trouble(
+        error
+            .as_string()
+            .or_else(|| {
+                Reflect::get(&error, &JsValue::from_str("message"))
+                    .ok()
+                    .and_then(|m| m.as_string())
+            })
+            .unwrap_or_else(|| "the browser refused".to_owned()),
+    )
+}
+
 async fn database() -> Result<Rc<Rexie>, String> {
     if let Some(open) = OPEN.with(|open| open.borrow().clone()) {
         return Ok(open);
     }
+    // Version 2 added the key store; the others are kept as they were.
     let opened = Rexie::builder(DATABASE)
-        .version(1)
+        .version(2)
         .add_object_store(ObjectStore::new(SESSIONS))
         .add_object_store(ObjectStore::new(QUEUE))
         .add_object_store(ObjectStore::new(LOGS))
         .add_object_store(ObjectStore::new(MEMO))
+        .add_object_store(ObjectStore::new(KEYS))
         .build()
         .await
         .map_err(trouble)?;
@@ -85,6 +113,13 @@ fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, String> {
         .as_string()
         .ok_or_else(|| trouble("a stored value is not text"))?;
     serde_json::from_str(&text).map_err(trouble)
+}
+
+fn read_stored<T: DeserializeOwned>(value: &JsValue) -> Result<Stored<T>, String> {
+    let text = value
+        .as_string()
+        .ok_or_else(|| trouble("a stored value is not text"))?;
+    phone_seal::read_stored(&text).map_err(trouble)
 }
 
 /// Writes `values` to `store` in one transaction; returns once committed.
@@ -110,34 +145,193 @@ async fn committed(tx: rexie::Transaction) -> Result<(), String> {
     }
 }
 
-async fn get<T: DeserializeOwned>(store: &str, key: JsValue) -> Result<Option<T>, String> {
+async fn get_raw(store: &str, key: JsValue) -> Result<Option<JsValue>, String> {
     let db = database().await?;
     let tx = db
         .transaction(&[store], TransactionMode::ReadOnly)
         .map_err(trouble)?;
-    let value = tx
-        .store(store)
+    tx.store(store)
         .map_err(trouble)?
         .get(key)
         .await
-        .map_err(trouble)?;
-    value.map(from_js).transpose()
+        .map_err(trouble)
 }
 
-/// Keeps the sessions just fetched from the server, and notes the contact.
-pub async fn save_sessions(sessions: &WorkerSessions) -> Result<(), String> {
-    put_all(SESSIONS, vec![(JsValue::from_str(MINE), to_js(sessions)?)]).await?;
+async fn get<T: DeserializeOwned>(store: &str, key: JsValue) -> Result<Option<T>, String> {
+    get_raw(store, key).await?.map(from_js).transpose()
+}
+
+fn subtle() -> Result<(web_sys::Crypto, SubtleCrypto), String> {
+    let crypto = web_sys::window()
+        .ok_or_else(|| trouble("no window"))?
+        .crypto()
+        .map_err(js_trouble)?;
+    let subtle = crypto.subtle();
+    Ok((crypto, subtle))
+}
+
+/// Makes sure this phone holds `me`'s key, fetching it from the server when
+/// it does not (which needs signal). Called as a worker's pages start.
+pub async fn unlock(me: i64) -> Result<(), String> {
+    key_for(me).await.map(|_| ())
+}
+
+/// `me`'s key: from this page's memory, else from the key store, else from
+/// the server (kept in the key store, replacing any other worker's).
+async fn key_for(me: i64) -> Result<CryptoKey, String> {
+    let held = KEY.with(|held| {
+        held.borrow()
+            .as_ref()
+            .filter(|(worker, _)| *worker == me)
+            .map(|(_, key)| key.clone())
+    });
+    if let Some(key) = held {
+        return Ok(key);
+    }
+    let key = match stored_key(me).await? {
+        Some(key) => key,
+        None => fetch_key(me).await?,
+    };
+    KEY.with(|held| *held.borrow_mut() = Some((me, key.clone())));
+    Ok(key)
+}
+
+async fn stored_key(me: i64) -> Result<Option<CryptoKey>, String> {
+    let Some(record) = get_raw(KEYS, JsValue::from_str(MINE)).await? else {
+        return Ok(None);
+    };
+    let worker = Reflect::get(&record, &JsValue::from_str("worker"))
+        .ok()
+        .and_then(|w| w.as_f64());
+    if worker != Some(me as f64) {
+        return Ok(None);
+    }
+    Ok(Reflect::get(&record, &JsValue::from_str("key"))
+        .ok()
+        .and_then(|key| key.dyn_into::<CryptoKey>().ok()))
+}
+
+async fn fetch_key(me: i64) -> Result<CryptoKey, String> {
+    if !is_online() {
+        return Err(NO_KEY.to_owned());
+    }
+    let handed = crate::api::worker::my_phone_key()
+        .await
+        .map_err(|error| format!("{NO_KEY} ({error})"))?;
+    if handed.worker_id != me {
+        return Err(NO_KEY.to_owned());
+    }
+    let raw = Uint8Array::from(phone_seal::from_hex(&handed.key)?.as_slice());
+    let usages = js_sys::Array::of2(&JsValue::from_str("encrypt"), &JsValue::from_str("decrypt"));
+    let (_, subtle) = subtle()?;
+    // Not extractable: pages can use it, nothing can read it back out.
+    let importing = subtle
+        .import_key_with_str("raw", &raw, "AES-GCM", false, &usages)
+        .map_err(js_trouble)?;
+    let key: CryptoKey = JsFuture::from(importing)
+        .await
+        .map_err(js_trouble)?
+        .unchecked_into();
+    let record = js_sys::Object::new();
+    Reflect::set(
+        &record,
+        &JsValue::from_str("worker"),
+        &JsValue::from_f64(me as f64),
+    )
+    .map_err(js_trouble)?;
+    Reflect::set(&record, &JsValue::from_str("key"), &key).map_err(js_trouble)?;
+    put_all(KEYS, vec![(JsValue::from_str(MINE), record.into())]).await?;
+    Ok(key)
+}
+
+fn gcm(iv: &[u8], store: &str, key: &str) -> AesGcmParams {
+    let params = AesGcmParams::new_with_u8_array("AES-GCM", &Uint8Array::from(iv));
+    params.set_additional_data_u8_array(&Uint8Array::from(
+        phone_seal::bound_to(store, key).as_slice(),
+    ));
+    params
+}
+
+/// Seals `value` for `me`, bound to its place (`store`, `key`).
+async fn seal<T: Serialize>(
+    me: i64,
+    store: &str,
+    key: &str,
+    value: &T,
+) -> Result<Envelope, String> {
+    let crypto_key = key_for(me).await?;
+    let plain = serde_json::to_vec(value).map_err(trouble)?;
+    let (crypto, subtle) = subtle()?;
+    let mut iv = [0u8; 12];
+    crypto
+        .get_random_values_with_u8_array(&mut iv)
+        .map_err(js_trouble)?;
+    let sealing = subtle
+        .encrypt_with_object_and_u8_array(&gcm(&iv, store, key), &crypto_key, &plain)
+        .map_err(js_trouble)?;
+    let sealed = JsFuture::from(sealing).await.map_err(js_trouble)?;
+    Ok(Envelope {
+        sealed_for: me,
+        iv: phone_seal::to_hex(&iv),
+        data: phone_seal::to_hex(&Uint8Array::new(&sealed).to_vec()),
+        rejected: None,
+    })
+}
+
+/// Opens an envelope sealed for `me` at (`store`, `key`).
+async fn open_envelope<T: DeserializeOwned>(
+    me: i64,
+    store: &str,
+    key: &str,
+    envelope: &Envelope,
+) -> Result<T, String> {
+    let crypto_key = key_for(me).await?;
+    let iv = phone_seal::from_hex(&envelope.iv)?;
+    let data = phone_seal::from_hex(&envelope.data)?;
+    let (_, subtle) = subtle()?;
+    let opening = subtle
+        .decrypt_with_object_and_u8_array(&gcm(&iv, store, key), &crypto_key, &data)
+        .map_err(js_trouble)?;
+    let plain = JsFuture::from(opening).await.map_err(|_| {
+        trouble("a kept value did not open: it was changed, or moved from its place")
+    })?;
+    serde_json::from_slice(&Uint8Array::new(&plain).to_vec()).map_err(trouble)
+}
+
+/// What `me` may read of a stored value: a value sealed for someone else
+/// reads as nothing; one kept in the clear by an earlier release is read.
+async fn open<T: DeserializeOwned>(
+    me: i64,
+    store: &str,
+    key: &str,
+    value: Option<JsValue>,
+) -> Result<Option<T>, String> {
+    let Some(value) = value else { return Ok(None) };
+    match read_stored::<T>(&value)? {
+        Stored::Clear(value) => Ok(Some(value)),
+        Stored::Sealed(envelope) if envelope.sealed_for != me => Ok(None),
+        Stored::Sealed(envelope) => open_envelope(me, store, key, &envelope).await.map(Some),
+    }
+}
+
+/// Keeps the sessions just fetched from the server, sealed for `me`, and
+/// notes the contact.
+pub async fn save_sessions(me: i64, sessions: &WorkerSessions) -> Result<(), String> {
+    let envelope = seal(me, SESSIONS, MINE, sessions).await?;
+    put_all(SESSIONS, vec![(JsValue::from_str(MINE), to_js(&envelope)?)]).await?;
     note_contact().await
 }
 
-/// The phone's copy of the worker's sessions, unless it went
+/// The phone's copy of `me`'s sessions, unless it went
 /// `KEEP_WITHOUT_CONTACT_MS` without reaching the server: then it is
-/// removed (as at sign-out: unsynced entries stay) and there is none.
-pub async fn load_sessions() -> Result<Option<WorkerSessions>, String> {
+/// removed (as at sign-out: unsynced entries stay) and there is none. A copy
+/// sealed for another worker reads as none.
+pub async fn load_sessions(me: i64) -> Result<Option<WorkerSessions>, String> {
     if expire_stale_copy().await? {
         return Ok(None);
     }
-    get(SESSIONS, JsValue::from_str(MINE)).await
+    let stored = get_raw(SESSIONS, JsValue::from_str(MINE)).await?;
+    open(me, SESSIONS, MINE, stored).await
 }
 
 /// Notes that the server answered just now.
@@ -148,8 +342,8 @@ pub async fn note_contact() -> Result<(), String> {
     save_memo(&memo).await
 }
 
-/// Removes the copy of sessions, logs and kept pages when it has gone too
-/// long without contact; says whether it did.
+/// Removes the copy of sessions, logs and kept pages, and the key, when it
+/// has gone too long without contact; says whether it did.
 async fn expire_stale_copy() -> Result<bool, String> {
     let memo = load_memo().await?;
     if !crate::domain::sync_queue::copy_expired(memo.last_contact_ms, now_ms()) {
@@ -162,16 +356,25 @@ async fn expire_stale_copy() -> Result<bool, String> {
     Ok(true)
 }
 
-/// Keeps one entry on the phone. When this returns `Ok`, the entry is in
-/// IndexedDB and survives a reload.
+/// One queued item as stored: sealed for its author, bound to its id.
+async fn sealed_item(item: &Queued) -> Result<JsValue, String> {
+    let mut envelope = seal(item.author, QUEUE, &item.id, item).await?;
+    envelope.rejected = item.rejected.clone();
+    to_js(&envelope)
+}
+
+/// Keeps one entry on the phone, sealed for its author. When this returns
+/// `Ok`, the entry is in IndexedDB and survives a reload.
 pub async fn queue_entry(item: &Queued) -> Result<(), String> {
-    put_all(QUEUE, vec![(JsValue::from_str(&item.id), to_js(item)?)]).await
+    let value = sealed_item(item).await?;
+    put_all(QUEUE, vec![(JsValue::from_str(&item.id), value)]).await
 }
 
 /// Keeps a new item and lets go of the refused ones it takes the place of,
 /// in one transaction (a signature made again after the server refused the
 /// first: its text was carried into the new one).
 pub async fn requeue(item: &Queued, replaces: &[String]) -> Result<(), String> {
+    let value = sealed_item(item).await?;
     let db = database().await?;
     let tx = db
         .transaction(&[QUEUE], TransactionMode::ReadWrite)
@@ -181,86 +384,134 @@ pub async fn requeue(item: &Queued, replaces: &[String]) -> Result<(), String> {
         store.delete(JsValue::from_str(id)).await.map_err(trouble)?;
     }
     let key = JsValue::from_str(&item.id);
-    store
-        .put(&to_js(item)?, Some(&key))
-        .await
-        .map_err(trouble)?;
+    store.put(&value, Some(&key)).await.map_err(trouble)?;
     committed(tx).await
 }
 
-pub async fn load_queue() -> Result<Vec<Queued>, String> {
+/// The queue as `me` can read it: their entries opened, the rest counted
+/// by author.
+pub async fn load_queue(me: i64) -> Result<PhoneQueue, String> {
     let db = database().await?;
     let tx = db
         .transaction(&[QUEUE], TransactionMode::ReadOnly)
         .map_err(trouble)?;
-    let values = tx
-        .store(QUEUE)
-        .map_err(trouble)?
-        .get_all(None, None)
-        .await
-        .map_err(trouble)?;
-    values.into_iter().map(from_js).collect()
+    let store = tx.store(QUEUE).map_err(trouble)?;
+    // Both in key order, from one transaction.
+    let keys = store.get_all_keys(None, None).await.map_err(trouble)?;
+    let values = store.get_all(None, None).await.map_err(trouble)?;
+    drop(tx);
+    let mut others = std::collections::BTreeMap::<i64, usize>::new();
+    let mut other = |author: i64| *others.entry(author).or_default() += 1;
+    let mut mine = Vec::new();
+    for (key, value) in keys.into_iter().zip(values) {
+        let id = key
+            .as_string()
+            .ok_or_else(|| trouble("a queued entry has no id"))?;
+        match read_stored::<Queued>(&value)? {
+            Stored::Clear(item) if item.author == me => mine.push(item),
+            Stored::Clear(item) => other(item.author),
+            Stored::Sealed(envelope) if envelope.sealed_for == me => {
+                let mut item: Queued = open_envelope(me, QUEUE, &id, &envelope).await?;
+                item.rejected = envelope.rejected;
+                mine.push(item);
+            }
+            Stored::Sealed(envelope) => other(envelope.sealed_for),
+        }
+    }
+    Ok(PhoneQueue {
+        mine,
+        others: others.into_iter().collect(),
+    })
 }
 
-/// Applies the server's answer to the items `sent`, in one transaction:
+/// Applies the server's answer to the items `me` sent, in one transaction:
 /// acknowledged items leave the queue and join the phone's copy of their
 /// session's log (so the page never loses them before it next reads the
 /// server's log), refused ones stay with the reason, held ones as they were.
-pub async fn apply_outcomes(outcomes: &[ItemOutcome], sent: &[Queued]) -> Result<(), String> {
+/// The logs are opened and sealed again before the transaction starts.
+pub async fn apply_outcomes(
+    me: i64,
+    outcomes: &[ItemOutcome],
+    sent: &[Queued],
+) -> Result<(), String> {
+    let synced: Vec<&Queued> = outcomes
+        .iter()
+        .filter(|outcome| {
+            matches!(
+                outcome,
+                ItemOutcome::Stored { .. } | ItemOutcome::AlreadyStored { .. }
+            )
+        })
+        .flat_map(|outcome| sent.iter().filter(|item| item.id == outcome.id()))
+        .collect();
+    let mut bookings: Vec<i64> = synced.iter().map(|item| item.payload.booking_id).collect();
+    bookings.sort_unstable();
+    bookings.dedup();
+    let mut logs: Vec<(JsValue, JsValue)> = Vec::new();
+    for booking_id in bookings {
+        let place = booking_id.to_string();
+        let stored = get_raw(LOGS, JsValue::from_f64(booking_id as f64)).await?;
+        if let Some(mut log) = open::<LoggedSession>(me, LOGS, &place, stored).await? {
+            log.keep_synced(synced.iter().copied(), now_ms());
+            let envelope = seal(me, LOGS, &place, &log).await?;
+            logs.push((JsValue::from_f64(booking_id as f64), to_js(&envelope)?));
+        }
+    }
+
     let db = database().await?;
     let tx = db
         .transaction(&[QUEUE, LOGS], TransactionMode::ReadWrite)
         .map_err(trouble)?;
     let store = tx.store(QUEUE).map_err(trouble)?;
-    let mut synced: Vec<&Queued> = Vec::new();
     for outcome in outcomes {
         let key = JsValue::from_str(outcome.id());
         match outcome {
             ItemOutcome::Stored { .. } | ItemOutcome::AlreadyStored { .. } => {
                 store.delete(key).await.map_err(trouble)?;
-                synced.extend(sent.iter().filter(|item| item.id == outcome.id()));
             }
             ItemOutcome::Held { .. } => {}
             ItemOutcome::Rejected { reason, .. } => {
-                if let Some(value) = store.get(key.clone()).await.map_err(trouble)? {
-                    let mut item: Queued = from_js(value)?;
-                    item.rejected = Some(reason.clone());
-                    store
-                        .put(&to_js(&item)?, Some(&key))
-                        .await
-                        .map_err(trouble)?;
-                }
+                // The reason sits outside the sealed part: no opening needed.
+                let Some(value) = store.get(key.clone()).await.map_err(trouble)? else {
+                    continue;
+                };
+                let updated = match read_stored::<Queued>(&value)? {
+                    Stored::Sealed(mut envelope) => {
+                        envelope.rejected = Some(reason.clone());
+                        to_js(&envelope)?
+                    }
+                    Stored::Clear(mut item) => {
+                        item.rejected = Some(reason.clone());
+                        to_js(&item)?
+                    }
+                };
+                store.put(&updated, Some(&key)).await.map_err(trouble)?;
             }
         }
     }
-    let logs = tx.store(LOGS).map_err(trouble)?;
-    let mut bookings: Vec<i64> = synced.iter().map(|item| item.payload.booking_id).collect();
-    bookings.sort_unstable();
-    bookings.dedup();
-    for booking_id in bookings {
-        let key = JsValue::from_f64(booking_id as f64);
-        if let Some(value) = logs.get(key.clone()).await.map_err(trouble)? {
-            let mut log: LoggedSession = from_js(value)?;
-            log.keep_synced(synced.iter().copied(), now_ms());
-            logs.put(&to_js(&log)?, Some(&key)).await.map_err(trouble)?;
-        }
+    let log_store = tx.store(LOGS).map_err(trouble)?;
+    for (key, value) in &logs {
+        log_store.put(value, Some(key)).await.map_err(trouble)?;
     }
     committed(tx).await
 }
 
-pub async fn save_log(log: &LoggedSession) -> Result<(), String> {
+/// Keeps the server's log of one session, sealed for `me`.
+pub async fn save_log(me: i64, log: &LoggedSession) -> Result<(), String> {
+    let envelope = seal(me, LOGS, &log.booking_id.to_string(), log).await?;
     put_all(
         LOGS,
-        vec![(JsValue::from_f64(log.booking_id as f64), to_js(log)?)],
+        vec![(JsValue::from_f64(log.booking_id as f64), to_js(&envelope)?)],
     )
     .await
 }
 
-pub async fn load_log(booking_id: i64) -> Result<Option<LoggedSession>, String> {
+pub async fn load_log(me: i64, booking_id: i64) -> Result<Option<LoggedSession>, String> {
     if expire_stale_copy().await? {
         return Ok(None);
     }
-    get(LOGS, JsValue::from_f64(booking_id as f64)).await
+    let stored = get_raw(LOGS, JsValue::from_f64(booking_id as f64)).await?;
+    open(me, LOGS, &booking_id.to_string(), stored).await
 }
 
 pub async fn save_memo(memo: &SyncMemo) -> Result<(), String> {
@@ -274,17 +525,19 @@ pub async fn load_memo() -> Result<SyncMemo, String> {
 }
 
 /// Removes what session mode kept on this phone for the worker signing out
-/// (their sessions, the sessions' logs, the last sync time), and asks the
-/// service worker to drop the pages it kept. Entries not yet synced stay,
-/// under their author, until that worker signs in again and they sync:
-/// nothing a worker typed is deleted.
+/// (their sessions, the sessions' logs, the last sync time, their key), and
+/// asks the service worker to drop the pages it kept. Entries not yet synced
+/// stay, sealed for their author, until that worker signs in again (and the
+/// server hands their key back) and they sync: nothing a worker typed is
+/// deleted, and nobody else on the phone can read it.
 pub async fn forget_everything() -> Result<(), String> {
     let authors = load_memo()
         .await
         .map(|memo| memo.authors)
         .unwrap_or_default();
+    KEY.with(|held| *held.borrow_mut() = None);
     let db = database().await?;
-    let stores = [SESSIONS, LOGS, MEMO];
+    let stores = [SESSIONS, LOGS, MEMO, KEYS];
     let tx = db
         .transaction(&stores, TransactionMode::ReadWrite)
         .map_err(trouble)?;
@@ -295,7 +548,7 @@ pub async fn forget_everything() -> Result<(), String> {
             .await
             .map_err(trouble)?;
     }
-    tx.done().await.map_err(trouble)?;
+    committed(tx).await?;
     save_memo(&SyncMemo {
         authors,
         ..SyncMemo::default()

@@ -16,6 +16,15 @@ use crate::domain::sync_queue::QueuedItem;
 /// One queued entry, as kept on the phone.
 pub type Queued = QueuedItem<SessionEntry>;
 
+/// The phone's queue as the signed-in worker can read it: their own
+/// entries, opened, and of everyone else's (sealed under keys this phone
+/// no longer holds) only whose they are and how many.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PhoneQueue {
+    pub mine: Vec<Queued>,
+    pub others: Vec<(i64, usize)>,
+}
+
 /// What the phone remembers of syncing between page loads.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncMemo {

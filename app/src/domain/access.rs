@@ -324,6 +324,7 @@ pub const RULES: &[Rule] = &[
     rule("submit_referral", Who::Roles(&[Role::Referrer]), Scope::Own),
     rule("my_referrals", Who::Roles(&[Role::Referrer]), Scope::Own),
     rule("my_sessions", Who::Roles(&[Role::Worker]), Scope::Own),
+    rule("my_phone_key", Who::Roles(&[Role::Worker]), Scope::Own),
     rule(
         "sync_entries",
         Who::Roles(&[Role::Worker]),

@@ -19,6 +19,8 @@ pub mod london_time;
 pub mod money;
 /// What a parent is told when someone else cancels their booking.
 pub mod notice;
+/// A worker's phone key, and the envelope that seals what the phone keeps.
+pub mod phone_seal;
 /// The signing PIN: its rules, its stretched hash, an offline signature's proof.
 pub mod pin;
 /// Session records: the 2-hour and 48-hour deadlines; the audit trail's hash chain.

@@ -31,7 +31,7 @@ use crate::sync::{SyncState, use_sync};
 
 #[component]
 pub fn SessionPage() -> impl IntoView {
-    view! { <RoleGate role=Role::Worker children=|_user| view! { <SyncBar /> <SessionMode /> } /> }
+    view! { <RoleGate role=Role::Worker children=|user| view! { <SyncBar /> <SessionMode me=user.id /> } /> }
 }
 
 /// What the phone knows of one session's entries: the server's last copy
@@ -65,7 +65,7 @@ impl Local {
 }
 
 #[component]
-fn SessionMode() -> AnyView {
+fn SessionMode(me: i64) -> AnyView {
     let params = use_params_map();
     let booking_id = Memo::new(move |_| {
         params
@@ -74,7 +74,7 @@ fn SessionMode() -> AnyView {
             .and_then(|id| id.parse::<i64>().ok())
     });
     let sync = use_sync();
-    let (sessions, _) = phone_sessions();
+    let (sessions, _) = phone_sessions(me);
     let local = RwSignal::new(None::<Local>);
 
     // The phone's copy first, every time something changes on the phone.
@@ -82,10 +82,11 @@ fn SessionMode() -> AnyView {
         sync.changed.track();
         let Some(id) = booking_id.get() else { return };
         leptos::task::spawn_local(async move {
-            let log = device::load_log(id).await.ok().flatten();
-            let queued: Vec<Queued> = device::load_queue()
+            let log = device::load_log(me, id).await.ok().flatten();
+            let queued: Vec<Queued> = device::load_queue(me)
                 .await
                 .unwrap_or_default()
+                .mine
                 .into_iter()
                 .filter(|item| item.payload.booking_id == id)
                 .collect();
@@ -101,7 +102,7 @@ fn SessionMode() -> AnyView {
         }
         leptos::task::spawn_local(async move {
             if let Ok(log) = session_log(id).await
-                && device::save_log(&log).await.is_ok()
+                && device::save_log(me, &log).await.is_ok()
             {
                 sync.changed.update(|n| *n += 1);
             }

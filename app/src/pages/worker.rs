@@ -19,13 +19,15 @@ use crate::sync::use_sync;
 
 #[component]
 pub fn WorkerHome() -> impl IntoView {
-    view! { <RoleGate role=Role::Worker children=|_user| view! { <SyncBar /> <RecordsToSign /> <SessionList /> } /> }
+    view! { <RoleGate role=Role::Worker children=|user| view! { <SyncBar /> <RecordsToSign /> <SessionList me=user.id /> } /> }
 }
 
 /// Reads the phone's copy, then refreshes it from the server when online
 /// (on opening, and whenever the network comes back). `None` while the
 /// phone's copy is being read.
-pub fn phone_sessions() -> (
+pub fn phone_sessions(
+    me: i64,
+) -> (
     ReadSignal<Option<Result<WorkerSessions, String>>>,
     ReadSignal<bool>,
 ) {
@@ -35,7 +37,7 @@ pub fn phone_sessions() -> (
     Effect::new(move |_| {
         let online = sync.online.get();
         leptos::task::spawn_local(async move {
-            let stored = device::load_sessions().await;
+            let stored = device::load_sessions(me).await;
             let have_copy = matches!(stored, Ok(Some(_)));
             match stored {
                 Ok(Some(list)) => set_sessions.set(Some(Ok(list))),
@@ -58,7 +60,7 @@ pub fn phone_sessions() -> (
             set_refreshing.set(true);
             match my_sessions().await {
                 Ok(fresh) => {
-                    if let Err(trouble) = device::save_sessions(&fresh).await {
+                    if let Err(trouble) = device::save_sessions(me, &fresh).await {
                         sync.error.set(Some(trouble));
                     }
                     // Keep each session's page for offline use, and the list's.
@@ -81,8 +83,8 @@ pub fn phone_sessions() -> (
 }
 
 #[component]
-fn SessionList() -> AnyView {
-    let (sessions, _) = phone_sessions();
+fn SessionList(me: i64) -> AnyView {
+    let (sessions, _) = phone_sessions(me);
     // A memo, so the PIN form is drawn again only if this changes, not on
     // every reading of the list (which would wipe what is being typed).
     let has_pin = Memo::new(move |_| match sessions.get() {
@@ -109,7 +111,7 @@ fn SessionList() -> AnyView {
                 }
             }}
         </section>
-        {move || has_pin.get().map(|has_pin| view! { <SigningPin has_pin /> })}
+        {move || has_pin.get().map(|has_pin| view! { <SigningPin me has_pin /> })}
     }
     .into_any()
 }
@@ -117,7 +119,7 @@ fn SessionList() -> AnyView {
 /// Setting the signing PIN, which lets the worker sign records on the
 /// phone without signal. Needs signal and the password.
 #[component]
-fn SigningPin(has_pin: bool) -> impl IntoView {
+fn SigningPin(me: i64, has_pin: bool) -> impl IntoView {
     let open = RwSignal::new(false);
     let password = RwSignal::new(String::new());
     let pin = RwSignal::new(String::new());
@@ -136,7 +138,7 @@ fn SigningPin(has_pin: bool) -> impl IntoView {
                     open.set(false);
                     // The phone needs the PIN's salt to sign offline.
                     if let Ok(fresh) = my_sessions().await {
-                        let _ = device::save_sessions(&fresh).await;
+                        let _ = device::save_sessions(me, &fresh).await;
                     }
                     outcome.set(Some(Ok(
                         "PIN set. You can now sign records on this phone without signal.".into(),

@@ -53,6 +53,12 @@ impl AuditSeal {
         AuditSeal::new(super::auth::random_hex(32).into_bytes(), None)
     }
 
+    /// Worker `user_id`'s phone key, derived from this key (see
+    /// `domain::phone_seal`): the same at every sign-in, never stored.
+    pub fn phone_key(&self, user_id: i64) -> [u8; 32] {
+        crate::domain::phone_seal::phone_key(&self.key, user_id)
+    }
+
     /// The head written outside the database, if there is a head file and
     /// anything was written to it yet.
     pub fn read_head(&self) -> Result<Option<Head>, AppError> {
