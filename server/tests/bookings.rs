@@ -18,6 +18,9 @@ use chrono::{Datelike, Duration, NaiveTime, Weekday};
 use common::{Backend, TestApp};
 
 const HOUR: i64 = 3_600_000;
+/// The actor the audit trail names for bookings these tests make (they look
+/// at the bookings, not at the trail, which `audit.rs` tests).
+const BY: i64 = 1;
 
 /// Next week's Saturday at 10:00, London time, as UTC milliseconds.
 fn saturday_ten_next_week() -> i64 {
@@ -142,12 +145,20 @@ fn field_of(error: AppError) -> String {
 both_databases! {
     async fn a_referral_becomes_a_paid_series_of_six_with_staggered_times(app: TestApp) {
         let case = signed_case(&app, "FAM-0100", Funding::Private).await;
-        let room = settings::add_room(&app.db, "Test room 1").await.unwrap();
+        let room = settings::add_room(&app.db, "Test room 1", BY, now_ms()).await.unwrap();
         let first = saturday_ten_next_week();
-        let ids = bookings::book_series(&app.db, &series(case, room, first, 6, worker_ids(&app).await), now_ms())
+        let ids = bookings::book_series(&app.db, &series(case, room, first, 6, worker_ids(&app).await), BY, now_ms())
             .await
             .unwrap();
         assert_eq!(ids.len(), 6);
+        let booked: Vec<(i64, String)> = sqlx::query_as("SELECT actor, detail FROM audit_log WHERE subject = $1 AND action = 'book'")
+            .bind(format!("case:{case}"))
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(booked.len(), 1, "one entry for the series");
+        assert_eq!(booked[0].0, BY);
+        assert!(booked[0].1.starts_with("6 × session from ") && booked[0].1.contains(&format!("{:?}", ids)), "{}", booked[0].1);
 
         let visiting = ledger::parent_bookings(&app.db, case, Parent::Visiting).await.unwrap();
         assert_eq!(visiting.len(), 6);
@@ -176,9 +187,9 @@ both_databases! {
 
     async fn a_late_cancellation_costs_the_visiting_parent_the_fee_and_the_resident_parent_the_deposit(app: TestApp) {
         let case = signed_case(&app, "FAM-0101", Funding::Private).await;
-        let room = settings::add_room(&app.db, "Test room 2").await.unwrap();
+        let room = settings::add_room(&app.db, "Test room 2", BY, now_ms()).await.unwrap();
         let first = saturday_ten_next_week();
-        let ids = bookings::book_series(&app.db, &series(case, room, first, 3, worker_ids(&app).await), now_ms())
+        let ids = bookings::book_series(&app.db, &series(case, room, first, 3, worker_ids(&app).await), BY, now_ms())
             .await
             .unwrap();
         let day_before = |booking_start: i64| booking_start - 24 * HOUR;
@@ -228,9 +239,9 @@ both_databases! {
 
     async fn the_centre_cancelling_costs_nothing(app: TestApp) {
         let case = signed_case(&app, "FAM-0102", Funding::Private).await;
-        let room = settings::add_room(&app.db, "Test room 3").await.unwrap();
+        let room = settings::add_room(&app.db, "Test room 3", BY, now_ms()).await.unwrap();
         let first = saturday_ten_next_week();
-        let ids = bookings::book_series(&app.db, &series(case, room, first, 1, worker_ids(&app).await), now_ms())
+        let ids = bookings::book_series(&app.db, &series(case, room, first, 1, worker_ids(&app).await), BY, now_ms())
             .await
             .unwrap();
         let missing_reason = bookings::cancel(&app.db, ids[0], Canceller::Centre, " ", 1, first - HOUR).await.unwrap_err();
@@ -256,26 +267,26 @@ both_databases! {
     async fn clashes_are_refused_and_named(app: TestApp) {
         let first_case = signed_case(&app, "FAM-0103", Funding::Private).await;
         let second_case = signed_case(&app, "FAM-0104", Funding::Private).await;
-        let blue = settings::add_room(&app.db, "Test room 1").await.unwrap();
-        let green = settings::add_room(&app.db, "Test room 2").await.unwrap();
+        let blue = settings::add_room(&app.db, "Test room 1", BY, now_ms()).await.unwrap();
+        let green = settings::add_room(&app.db, "Test room 2", BY, now_ms()).await.unwrap();
         let workers = worker_ids(&app).await;
         let start = saturday_ten_next_week();
-        bookings::book_series(&app.db, &series(first_case, blue, start, 1, workers.clone()), now_ms()).await.unwrap();
+        bookings::book_series(&app.db, &series(first_case, blue, start, 1, workers.clone()), BY, now_ms()).await.unwrap();
 
-        let room = bookings::book_series(&app.db, &series(second_case, blue, start + HOUR, 1, workers.clone()), now_ms())
+        let room = bookings::book_series(&app.db, &series(second_case, blue, start + HOUR, 1, workers.clone()), BY, now_ms())
             .await
             .unwrap_err();
         assert_eq!(room.status(), 409);
         assert!(room.to_string().contains("Test room 1"), "{room}");
 
-        let worker = bookings::book_series(&app.db, &series(second_case, green, start + 30 * 60_000, 1, workers.clone()), now_ms())
+        let worker = bookings::book_series(&app.db, &series(second_case, green, start + 30 * 60_000, 1, workers.clone()), BY, now_ms())
             .await
             .unwrap_err();
         assert!(worker.to_string().contains("Ada Test"), "{worker}");
 
         // Back to back, with the staggered times taken into account, is fine.
         let after = start + HOUR + 25 * 60_000;
-        bookings::book_series(&app.db, &series(second_case, blue, after, 1, workers), now_ms()).await.unwrap();
+        bookings::book_series(&app.db, &series(second_case, blue, after, 1, workers), BY, now_ms()).await.unwrap();
     }
 
     async fn no_booking_before_a_plan_and_both_agreements(app: TestApp) {
@@ -285,8 +296,8 @@ both_databases! {
         referrals::decide(&app.db, case, true, "", 1, now_ms()).await.unwrap();
         let plan = plans::create(&app.db, case, &supervised_weekly(), 1, now_ms()).await.unwrap();
         plans::record_agreement(&app.db, plan, Parent::Resident, "2026-11-20", 1, now_ms()).await.unwrap();
-        let room = settings::add_room(&app.db, "Test room 1").await.unwrap();
-        let refused = bookings::book_series(&app.db, &series(case, room, saturday_ten_next_week(), 1, worker_ids(&app).await), now_ms())
+        let room = settings::add_room(&app.db, "Test room 1", BY, now_ms()).await.unwrap();
+        let refused = bookings::book_series(&app.db, &series(case, room, saturday_ten_next_week(), 1, worker_ids(&app).await), BY, now_ms())
             .await
             .unwrap_err();
         assert!(refused.to_string().contains("both parents have signed"), "{refused}");
@@ -294,19 +305,19 @@ both_databases! {
 
     async fn supervised_sessions_need_two_workers_and_bad_input_is_named(app: TestApp) {
         let case = signed_case(&app, "FAM-0106", Funding::Private).await;
-        let room = settings::add_room(&app.db, "Test room 1").await.unwrap();
+        let room = settings::add_room(&app.db, "Test room 1", BY, now_ms()).await.unwrap();
         let start = saturday_ten_next_week();
         let workers = worker_ids(&app).await;
-        let one = bookings::book_series(&app.db, &series(case, room, start, 1, workers[..1].to_vec()), now_ms()).await;
+        let one = bookings::book_series(&app.db, &series(case, room, start, 1, workers[..1].to_vec()), BY, now_ms()).await;
         assert_eq!(field_of(one.unwrap_err()), "worker_ids");
-        let no_room = bookings::book_series(&app.db, &series(case, 999_999, start, 1, workers.clone()), now_ms()).await;
+        let no_room = bookings::book_series(&app.db, &series(case, 999_999, start, 1, workers.clone()), BY, now_ms()).await;
         assert_eq!(field_of(no_room.unwrap_err()), "room_id");
         let mut zero = series(case, room, start, 1, workers.clone());
         zero.duration_min = 0;
-        assert_eq!(field_of(bookings::book_series(&app.db, &zero, now_ms()).await.unwrap_err()), "duration_min");
-        let past = bookings::book_series(&app.db, &series(case, room, now_ms() - HOUR, 1, workers.clone()), now_ms()).await;
+        assert_eq!(field_of(bookings::book_series(&app.db, &zero, BY, now_ms()).await.unwrap_err()), "duration_min");
+        let past = bookings::book_series(&app.db, &series(case, room, now_ms() - HOUR, 1, workers.clone()), BY, now_ms()).await;
         assert_eq!(field_of(past.unwrap_err()), "start");
-        let sunday = bookings::book_series(&app.db, &series(case, room, start + 24 * HOUR, 1, workers), now_ms()).await;
+        let sunday = bookings::book_series(&app.db, &series(case, room, start + 24 * HOUR, 1, workers), BY, now_ms()).await;
         assert!(sunday.unwrap_err().to_string().contains("Sundays"));
         for amount in [0, -500] {
             let refused = ledger::record_payment(&app.db, case, Parent::Visiting, false, Pence(amount), "card", "2026-11-26", 1, now_ms())
@@ -318,8 +329,8 @@ both_databases! {
 
     async fn a_cafcass_funded_case_owes_nothing_and_is_confirmed_at_once(app: TestApp) {
         let case = signed_case(&app, "FAM-0107", Funding::Cafcass).await;
-        let room = settings::add_room(&app.db, "Test room 1").await.unwrap();
-        bookings::book_series(&app.db, &series(case, room, saturday_ten_next_week(), 6, worker_ids(&app).await), now_ms())
+        let room = settings::add_room(&app.db, "Test room 1", BY, now_ms()).await.unwrap();
+        bookings::book_series(&app.db, &series(case, room, saturday_ten_next_week(), 6, worker_ids(&app).await), BY, now_ms())
             .await
             .unwrap();
         for parent in [Parent::Resident, Parent::Visiting] {
@@ -333,10 +344,10 @@ both_databases! {
 
     async fn three_unexplained_misses_block_new_bookings(app: TestApp) {
         let case = signed_case(&app, "FAM-0108", Funding::Cafcass).await;
-        let room = settings::add_room(&app.db, "Test room 1").await.unwrap();
+        let room = settings::add_room(&app.db, "Test room 1", BY, now_ms()).await.unwrap();
         let workers = worker_ids(&app).await;
         let first = saturday_ten_next_week();
-        let ids = bookings::book_series(&app.db, &series(case, room, first, 3, workers.clone()), now_ms()).await.unwrap();
+        let ids = bookings::book_series(&app.db, &series(case, room, first, 3, workers.clone()), BY, now_ms()).await.unwrap();
         for id in &ids {
             bookings::record_attendance(&app.db, *id, Attendance::MissedWithoutReason, 1, now_ms()).await.unwrap();
         }
@@ -353,7 +364,7 @@ both_databases! {
         assert!(actions.contains(&"plan".to_owned()) && actions.contains(&"agreement".to_owned()), "{actions:?}");
         assert!(server::startup::verify_audit(&app.db).await.unwrap().contains("holds"));
         let later = first + 21 * 24 * HOUR;
-        let refused = bookings::book_series(&app.db, &series(case, room, later, 1, workers), now_ms()).await.unwrap_err();
+        let refused = bookings::book_series(&app.db, &series(case, room, later, 1, workers), BY, now_ms()).await.unwrap_err();
         assert!(refused.to_string().contains("suspended"), "{refused}");
         let statuses = ledger::parent_bookings(&app.db, case, Parent::Visiting).await.unwrap();
         assert!(statuses.iter().all(|b| b.status == BookingStatus::Missed));
@@ -394,14 +405,14 @@ both_databases! {
     async fn a_series_moves_a_session_off_a_closed_day_and_refuses_a_closed_first_day(app: TestApp) {
         use app::domain::closures::{ClosedDay, Closures};
         let case = signed_case(&app, "FAM-0190", Funding::Private).await;
-        let room = settings::add_room(&app.db, "Test room 9").await.unwrap();
+        let room = settings::add_room(&app.db, "Test room 9", BY, now_ms()).await.unwrap();
         let first = saturday_ten_next_week();
         let third_week = london_from_ms(first).date() + Duration::days(14);
         let mut closures = Closures::default();
         closures.add(ClosedDay { date: third_week, reason: "Staff training".into() });
         settings::save(&app.db, settings::CLOSURES, &closures).await.unwrap();
 
-        let ids = bookings::book_series(&app.db, &series(case, room, first, 4, worker_ids(&app).await), now_ms())
+        let ids = bookings::book_series(&app.db, &series(case, room, first, 4, worker_ids(&app).await), BY, now_ms())
             .await
             .unwrap();
         assert_eq!(ids.len(), 4, "still four sessions");
@@ -415,7 +426,7 @@ both_databases! {
         assert_eq!(days.last().copied(), Some(london_from_ms(first).date() + Duration::days(28)));
 
         let on_closed = ms_from_london(third_week.and_time(NaiveTime::from_hms_opt(14, 0, 0).unwrap()));
-        let refused = bookings::book_series(&app.db, &series(case, room, on_closed, 1, worker_ids(&app).await), now_ms())
+        let refused = bookings::book_series(&app.db, &series(case, room, on_closed, 1, worker_ids(&app).await), BY, now_ms())
             .await
             .unwrap_err();
         assert_eq!(field_of(refused.clone()), "start");

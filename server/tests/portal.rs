@@ -177,6 +177,13 @@ both_databases! {
         assert_eq!(step("forward", "").await.status, StatusCode::OK);
         assert_eq!(step("withhold", "too late").await.status, StatusCode::CONFLICT, "already passed on");
 
+        // Each step taken is in the audit trail; the refused ones are not.
+        let steps: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE subject = 'case:1' AND action LIKE 'indirect%' ORDER BY seq")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(steps, ["indirect item logged", "indirect item step", "indirect item step"]);
+
         let items = app.call("indirect_items", &[("case_id", "1")], Some(&coordinator)).await.json();
         assert_eq!(items[0]["stage"], "forwarded");
         assert_eq!(items[0]["checked_by"], "Morgan Ellis");

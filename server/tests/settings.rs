@@ -66,8 +66,19 @@ both_databases! {
         // Hours saved without the box ticked: open on bank holidays.
         assert_eq!(app.call("save_hours", &[("opens", "08:30"), ("closes", "17:00")], Some(&coordinator)).await.status, StatusCode::OK);
 
+        let rooms_added = || async {
+            sqlx::query_scalar::<_, String>("SELECT detail FROM audit_log WHERE subject = 'settings:rooms' AND action = 'add room' ORDER BY seq")
+                .fetch_all(&app.db.pool)
+                .await
+                .unwrap()
+        };
+        let before = rooms_added().await.len();
         assert_eq!(app.call("add_room", &[("name", "Blue room")], Some(&coordinator)).await.status, StatusCode::UNPROCESSABLE_ENTITY, "a room of that name exists");
+        assert_eq!(rooms_added().await.len(), before, "a refused room leaves no entry");
         assert_eq!(app.call("add_room", &[("name", "Garden room")], Some(&coordinator)).await.status, StatusCode::OK);
+        let added = rooms_added().await;
+        assert_eq!(added.len(), before + 1);
+        assert!(added.last().unwrap().ends_with(": Garden room"), "the trail names the room: {added:?}");
         let no_reason = app.call("add_closed_day", &[("date", "2027-02-15"), ("reason", " ")], Some(&coordinator)).await;
         assert_eq!(no_reason.json()["field"], "reason");
         assert_eq!(app.call("add_closed_day", &[("date", "2027-02-15"), ("reason", "Staff training")], Some(&coordinator)).await.status, StatusCode::OK);

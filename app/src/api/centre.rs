@@ -52,8 +52,8 @@ pub async fn record_agreement(
 #[server(endpoint = "book_series", input = Json)]
 pub async fn book_series(request: SeriesRequest) -> Result<Vec<i64>, AppError> {
     use crate::server::{bookings, now_ms, require, state};
-    require("book_series").await?;
-    bookings::book_series(&state()?.db, &request, now_ms()).await
+    let user = require("book_series").await?;
+    bookings::book_series(&state()?.db, &request, user.id, now_ms()).await
 }
 
 /// Records a payment (or a deposit refund) in pence.
@@ -294,21 +294,11 @@ pub async fn save_hours(
         closes: parse_time("closes", &closes)?,
     };
     hours.check()?;
-    let db = &state()?.db;
-    let mut closures = settings::closures(db).await?;
-    closures.bank_holidays = bank_holidays.is_some();
-    settings::change(
-        db,
-        settings::HOURS,
-        &hours,
-        user.id,
-        crate::server::now_ms(),
-    )
-    .await?;
-    settings::change(
-        db,
-        settings::CLOSURES,
-        &closures,
+    let bank_holidays = bank_holidays.is_some();
+    settings::change_closures(
+        &state()?.db,
+        Some(&hours),
+        |closures| closures.bank_holidays = bank_holidays,
         user.id,
         crate::server::now_ms(),
     )
@@ -331,16 +321,14 @@ pub async fn add_closed_day(date: String, reason: String) -> Result<(), AppError
             "Say why the centre is closed, in up to 80 characters.",
         ));
     }
-    let db = &state()?.db;
-    let mut closures = settings::closures(db).await?;
-    closures.add(ClosedDay {
+    let day = ClosedDay {
         date,
         reason: reason.to_owned(),
-    });
-    settings::change(
-        db,
-        settings::CLOSURES,
-        &closures,
+    };
+    settings::change_closures(
+        &state()?.db,
+        None,
+        |closures| closures.add(day),
         user.id,
         crate::server::now_ms(),
     )
@@ -355,13 +343,10 @@ pub async fn remove_closed_day(date: String) -> Result<(), AppError> {
     use crate::server::{require, settings, state};
     let user = require("remove_closed_day").await?;
     let date = parse_date("date", &date)?;
-    let db = &state()?.db;
-    let mut closures = settings::closures(db).await?;
-    closures.extra.retain(|day| day.date != date);
-    settings::change(
-        db,
-        settings::CLOSURES,
-        &closures,
+    settings::change_closures(
+        &state()?.db,
+        None,
+        |closures| closures.extra.retain(|day| day.date != date),
         user.id,
         crate::server::now_ms(),
     )
@@ -371,15 +356,17 @@ pub async fn remove_closed_day(date: String) -> Result<(), AppError> {
 /// Adds a room; its name must be new.
 #[server(endpoint = "add_room")]
 pub async fn add_room(name: String) -> Result<(), AppError> {
-    use crate::server::{require, settings, state};
-    require("add_room").await?;
+    use crate::server::{now_ms, require, settings, state};
+    let user = require("add_room").await?;
     if name.trim().chars().count() > 60 {
         return Err(AppError::invalid(
             "room",
             "A room's name has at most 60 characters.",
         ));
     }
-    settings::add_room(&state()?.db, &name).await.map(|_| ())
+    settings::add_room(&state()?.db, &name, user.id, now_ms())
+        .await
+        .map(|_| ())
 }
 
 /// Logs an item of indirect contact that has arrived; returns its id.

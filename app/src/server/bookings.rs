@@ -7,6 +7,7 @@ use sqlx::Row;
 use super::audit::Step;
 use super::{Db, plans, settings};
 use crate::domain::attendance::{Attendance, is_suspended};
+use crate::domain::london_time::{format_london_day, format_london_time};
 use crate::domain::money::{
     Canceller, ChargeKind, Chargeable, Forfeit, Parent, cancellation_forfeit, charges_for,
 };
@@ -24,6 +25,7 @@ const MINUTE_MS: i64 = 60_000;
 pub async fn book_series(
     db: &Db,
     request: &SeriesRequest,
+    by: i64,
     now_ms: i64,
 ) -> Result<Vec<i64>, AppError> {
     if !(1..=52).contains(&request.count) {
@@ -190,7 +192,20 @@ pub async fn book_series(
         super::ledger::raise(&mut tx, request.case_id, Some(booking_id), &charges, now_ms).await?;
         ids.push(booking_id);
     }
-    tx.commit().await?;
+    let detail = format!(
+        "{} × {} from {} {}, every {} days, in {room_name}, workers {:?}: bookings {:?}",
+        ids.len(),
+        request.kind.as_str(),
+        format_london_day(request.first_start_ms),
+        format_london_time(request.first_start_ms),
+        request.every_days,
+        workers,
+        ids
+    );
+    Step::on_case(db, by, request.case_id, now_ms)
+        .audit(&mut tx, "book", &detail)
+        .await?;
+    super::audit::commit(db, tx).await?;
     Ok(ids)
 }
 

@@ -54,8 +54,8 @@ pub async fn seed_if_empty(db: &Db, now_ms: i64) -> Result<bool, AppError> {
         );
     }
     let coordinator = ids[0];
-    let blue_room = settings::add_room(db, "Blue room").await?;
-    settings::add_room(db, "Green room").await?;
+    let blue_room = settings::add_room(db, "Blue room", coordinator, now_ms).await?;
+    settings::add_room(db, "Green room", coordinator, now_ms).await?;
 
     let parent = |name: &str, phone: &str| ParentDetails {
         full_name: name.to_owned(),
@@ -138,6 +138,7 @@ pub async fn seed_if_empty(db: &Db, now_ms: i64) -> Result<bool, AppError> {
             every_days: 7,
             worker_ids: vec![ids[1], ids[2]],
         },
+        coordinator,
         now_ms,
     )
     .await?;

@@ -4,6 +4,7 @@
 
 use sqlx::Row;
 
+use super::audit::Step;
 use super::{Db, failure};
 use crate::domain::indirect::{ItemKind, ItemStage, ItemStep, check_description, next_stage};
 use crate::domain::london_time::{format_iso_date, london_date, parse_date};
@@ -52,6 +53,7 @@ pub async fn log_item(
             "Choose one of this case's children.",
         ));
     }
+    let mut tx = db.begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO indirect_items (case_id, from_side, for_child, kind, description, received_on, logged_by, logged_ms) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -64,9 +66,22 @@ pub async fn log_item(
     .bind(format_iso_date(received_on))
     .bind(staff.id)
     .bind(now_ms)
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *tx)
     .await?;
-    Ok(row.try_get("id")?)
+    let id: i64 = row.try_get("id")?;
+    Step::on_case(db, staff.id, item.case_id, now_ms)
+        .audit(
+            &mut tx,
+            "indirect item logged",
+            &format!(
+                "item {id}: a {} from the {} parent",
+                kind.as_str(),
+                from_side.as_str()
+            ),
+        )
+        .await?;
+    super::audit::commit(db, tx).await?;
+    Ok(id)
 }
 
 /// Takes the next step with an item: check, forward or withhold.
@@ -77,11 +92,13 @@ pub async fn take_step(
     staff: &CurrentUser,
     now_ms: i64,
 ) -> Result<ItemStage, AppError> {
-    let row = sqlx::query("SELECT stage FROM indirect_items WHERE id = $1")
+    let mut tx = db.begin_write().await?;
+    let row = sqlx::query("SELECT case_id, stage FROM indirect_items WHERE id = $1")
         .bind(item_id)
-        .fetch_optional(&db.pool)
+        .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| AppError::not_found("That item"))?;
+    let case_id: i64 = row.try_get("case_id")?;
     let stage: String = row.try_get("stage")?;
     let stage = ItemStage::parse(&stage).ok_or_else(|| failure::internal("unknown item stage"))?;
     let next = next_stage(stage, step)?;
@@ -112,7 +129,7 @@ pub async fn take_step(
     let changed = query
         .bind(item_id)
         .bind(stage.as_str())
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
     if changed == 0 {
@@ -120,6 +137,14 @@ pub async fn take_step(
             "Someone else dealt with this item just now. Look again.",
         ));
     }
+    Step::on_case(db, staff.id, case_id, now_ms)
+        .audit(
+            &mut tx,
+            "indirect item step",
+            &format!("item {item_id}: {} to {}", stage.as_str(), next.as_str()),
+        )
+        .await?;
+    super::audit::commit(db, tx).await?;
     Ok(next)
 }
 

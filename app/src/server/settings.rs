@@ -22,6 +22,14 @@ async fn read<T: DeserializeOwned + Default>(db: &Db, key: &str) -> Result<T, Ap
         .bind(key)
         .fetch_optional(&db.pool)
         .await?;
+    parse(key, row)
+}
+
+/// A setting's stored row as its value; its default when never saved.
+fn parse<T: DeserializeOwned + Default>(
+    key: &str,
+    row: Option<sqlx::any::AnyRow>,
+) -> Result<T, AppError> {
     match row {
         None => Ok(T::default()),
         Some(row) => {
@@ -53,6 +61,37 @@ pub async fn change<T: Serialize>(
     let mut tx = db.begin_write().await?;
     let text = write(&mut tx, key, value).await?;
     super::audit::Step::on_setting(db, by, key, now_ms)
+        .audit(&mut tx, "settings", &text)
+        .await?;
+    super::audit::commit(db, tx).await
+}
+
+/// A coordinator changes the closed days (`edit` is given the closures as
+/// they are now): read, changed, stored and audited in one transaction, so
+/// two changes at once cannot lose one of them. With `hours`, the opening
+/// hours change in the same step.
+pub async fn change_closures(
+    db: &Db,
+    hours: Option<&CentreHours>,
+    edit: impl FnOnce(&mut Closures),
+    by: i64,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    if let Some(hours) = hours {
+        let text = write(&mut tx, HOURS, hours).await?;
+        super::audit::Step::on_setting(db, by, HOURS, now_ms)
+            .audit(&mut tx, "settings", &text)
+            .await?;
+    }
+    let stored = sqlx::query("SELECT value FROM settings WHERE key = $1")
+        .bind(CLOSURES)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let mut closures: Closures = parse(CLOSURES, stored)?;
+    edit(&mut closures);
+    let text = write(&mut tx, CLOSURES, &closures).await?;
+    super::audit::Step::on_setting(db, by, CLOSURES, now_ms)
         .audit(&mut tx, "settings", &text)
         .await?;
     super::audit::commit(db, tx).await
@@ -113,14 +152,15 @@ pub async fn rooms(db: &Db) -> Result<Vec<String>, AppError> {
 }
 
 /// Adds a room; its name must be new.
-pub async fn add_room(db: &Db, name: &str) -> Result<i64, AppError> {
+pub async fn add_room(db: &Db, name: &str, by: i64, now_ms: i64) -> Result<i64, AppError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(AppError::invalid("room", "Give the room a name."));
     }
+    let mut tx = db.begin_write().await?;
     let row = sqlx::query("INSERT INTO rooms (name) VALUES ($1) RETURNING id")
         .bind(name)
-        .fetch_one(&db.pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| match e.as_database_error() {
             Some(d) if d.is_unique_violation() => {
@@ -128,5 +168,10 @@ pub async fn add_room(db: &Db, name: &str) -> Result<i64, AppError> {
             }
             _ => e.into(),
         })?;
-    Ok(row.try_get("id")?)
+    let id: i64 = row.try_get("id")?;
+    super::audit::Step::on_setting(db, by, "rooms", now_ms)
+        .audit(&mut tx, "add room", &format!("room {id}: {name}"))
+        .await?;
+    super::audit::commit(db, tx).await?;
+    Ok(id)
 }
