@@ -1,8 +1,9 @@
 //! The access table (`app::domain::access::RULES`) enforced in front of
 //! every server function, before its request is even decoded: an endpoint
 //! with no row is "not found" whoever calls; a caller the row does not admit
-//! gets 401 or 403 at once. Each function checks again (`require`), with the
-//! same row, and then makes its own object check.
+//! gets 401 or 403 at once. The caller it found goes on with the request
+//! (`auth::CheckedCaller`), so each function's `require` checks the same row
+//! again without a second lookup, and then makes its own object check.
 
 use app::domain::access::{self, Who};
 use app::error::AppError;
@@ -13,7 +14,11 @@ use axum::response::Response;
 
 use crate::guard::error_response;
 
-pub async fn access_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn access_guard(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let Some(endpoint) = request.uri().path().strip_prefix("/api/") else {
         return next.run(request).await;
     };
@@ -32,7 +37,11 @@ pub async fn access_guard(State(state): State<AppState>, request: Request, next:
         },
     };
     match access::admit(rule, caller.as_ref().map(|user| user.as_caller())) {
-        Ok(()) => next.run(request).await,
+        Ok(()) => {
+            // The function's own `require` reads the caller from here.
+            request.extensions_mut().insert(auth::CheckedCaller(caller));
+            next.run(request).await
+        }
         Err(refusal) => error_response(&refusal),
     }
 }

@@ -503,11 +503,25 @@ both_databases! {
         let (_, record) = read(&app, &priya, booking).await;
         assert_eq!(record["status"], "draft");
         assert_eq!(record["signatures"], json!([]));
+        // A wrong PIN typed offline counts against Priya's re-checks, as a
+        // wrong password typed online would.
+        let priya_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'worker1'")
+            .fetch_one(&app.db.pool).await.unwrap();
+        let recheck_marks = || async {
+            let mut n = 0_i64;
+            for counter in app::domain::throttle::recheck(priya_id) {
+                n += sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM throttle_attempts WHERE key = $1")
+                    .bind(counter.key.clone()).fetch_one(&app.db.pool).await.unwrap();
+            }
+            n
+        };
+        assert_eq!(recheck_marks().await, 1);
 
         // A proof made for another session does not sign this one either.
         let right = app::domain::pin::pin_check(&salt, "394817");
         let outcomes = sync(&app, &priya, vec![(21, booking, start + 56 * 60_000, phone_signature(&right, 21, booking + 1, "Went well", ""))]).await;
         assert_eq!(outcomes[0]["outcome"], "rejected", "{outcomes}");
+        assert_eq!(recheck_marks().await, 2);
     }
 
     async fn a_signature_binds_the_words_signed_and_a_signed_version_never_changes(app: TestApp) {

@@ -100,6 +100,20 @@ pub async fn user_for_token(
     Ok(Some(user))
 }
 
+/// The caller as the access guard found them for this request (kept in the
+/// request's extensions, which only the server sets), so a server function
+/// does not look the session up a second time.
+#[derive(Clone, Debug)]
+pub struct CheckedCaller(pub Option<CurrentUser>);
+
+/// The caller the access guard found for this request, if it looked.
+pub fn checked_caller() -> Option<Option<CurrentUser>> {
+    use_context::<Parts>()?
+        .extensions
+        .get::<CheckedCaller>()
+        .map(|checked| checked.0.clone())
+}
+
 /// The session token from the request's cookies, if any.
 pub fn token_from_request() -> Option<String> {
     token_from_headers(&use_context::<Parts>()?.headers)

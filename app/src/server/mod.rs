@@ -116,6 +116,9 @@ pub fn now_ms() -> i64 {
 
 /// The signed-in caller, if the request carries a live session.
 pub async fn caller() -> Result<Option<CurrentUser>, AppError> {
+    if let Some(checked) = auth::checked_caller() {
+        return Ok(checked);
+    }
     let state = state()?;
     let Some(token) = auth::token_from_request() else {
         return Ok(None);

@@ -167,8 +167,15 @@ pub async fn sign_from_phone(
         &text.incident,
         unsigned_note,
     );
-    let confirmed =
-        signing::confirm_proof(db, worker, item_id, booking_id, proof, text_proof, &digest).await?;
+    let confirmed = signing::confirm_proof(
+        db,
+        worker,
+        (item_id, booking_id),
+        (proof, text_proof),
+        &digest,
+        now_ms,
+    )
+    .await?;
     let signing = Signing {
         text,
         unsigned_note,

@@ -193,15 +193,17 @@ pub async fn confirm(
 /// right (`pin::signing_proof`; a wrong one counts towards the limit), and
 /// that the words it carries are the ones signed (`pin::text_proof`
 /// against `digest`; words changed on the phone after signing are refused,
-/// without counting against the PIN).
+/// without counting against the PIN). A wrong PIN also leaves a mark on the
+/// person's re-check counter, as a wrong password would; the proof itself
+/// is never refused for that counter (it was made offline, and the PIN is
+/// cleared after five wrong ones anyway).
 pub async fn confirm_proof(
     db: &Db,
     user: &CurrentUser,
-    item_id: &str,
-    booking_id: i64,
-    proof: &str,
-    text_proof: &str,
+    (item_id, booking_id): (&str, i64),
+    (proof, text_proof): (&str, &str),
     digest: &str,
+    now_ms: i64,
 ) -> Result<Confirmed, AppError> {
     refuse_temporary(db, user).await?;
     let Some((_, check)) = stored_pin(db, user.id).await? else {
@@ -211,6 +213,9 @@ pub async fn confirm_proof(
         ));
     };
     let good = pin::same(&pin::signing_proof(&check, item_id, booking_id), proof);
+    if !good {
+        throttle::note_failure(db, crate::domain::throttle::recheck(user.id), now_ms).await?;
+    }
     if let Some(message) = note_pin(db, user.id, good).await? {
         return Err(AppError::invalid(
             "pin",

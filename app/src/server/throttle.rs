@@ -61,6 +61,20 @@ pub async fn attempt(db: &Db, counters: Vec<Counter>, now_ms: i64) -> Result<Att
     Ok(attempt)
 }
 
+/// Counts a wrong guess that could not be refused before it was checked
+/// (a PIN typed on a phone without signal, whose proof arrives later): its
+/// marks count against the next attempts like any failed one.
+pub async fn note_failure(db: &Db, counters: Vec<Counter>, now_ms: i64) -> Result<(), AppError> {
+    for counter in counters {
+        sqlx::query("INSERT INTO throttle_attempts (key, at_ms) VALUES ($1, $2)")
+            .bind(counter.key.clone())
+            .bind(now_ms)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(())
+}
+
 impl Attempt {
     async fn remove_marks(&self, db: &Db) -> Result<(), AppError> {
         for (_, id) in &self.marks {
