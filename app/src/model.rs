@@ -47,6 +47,17 @@ pub struct AuditVerdict {
     pub finding: String,
 }
 
+/// Who set a person's password, and when, as they see it on their own page
+/// (from the audit trail): a reset by a coordinator is never hidden.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordHistory {
+    /// The last time someone else set it (the account made, or a reset):
+    /// when, and by whom.
+    pub last_set_by_other: Option<(i64, String)>,
+    /// The last time the person chose their own.
+    pub own_choice_ms: Option<i64>,
+}
+
 /// One account as the coordinator sees it in the account list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountSummary {

@@ -259,6 +259,16 @@ both_databases! {
         // sealed before the reset still open: the key did not change.
         let own = app.first_sign_in("worker1", "coordinator knows this").await;
         assert_eq!(app.call("my_phone_key", &[], Some(&own)).await.json()["key"], key.as_str());
+
+        // Priya sees, on her own page, that Morgan reset her password, and
+        // when she chose her own again; nobody else reads her history.
+        let history = app.call("my_password_history", &[], Some(&own)).await;
+        assert_eq!(history.status, StatusCode::OK, "{}", history.body);
+        let history = history.json();
+        assert_eq!(history["last_set_by_other"][1], "Morgan Ellis");
+        assert!(history["own_choice_ms"].as_i64().unwrap() >= history["last_set_by_other"][0].as_i64().unwrap());
+        let toms_history = app.call("my_password_history", &[], Some(&tom)).await.json();
+        assert_eq!(toms_history["last_set_by_other"], serde_json::Value::Null, "Tom's own history: nobody reset his");
     }
 
     async fn a_disabled_account_is_signed_out_and_cannot_sign_in(app: TestApp) {

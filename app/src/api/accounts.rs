@@ -167,6 +167,14 @@ pub async fn reset_password(user_id: i64, password: String) -> Result<(), AppErr
     accounts::set_password(&state()?.db, user_id, hash, by, now_ms()).await
 }
 
+/// Who last set the signed-in person's password, and when.
+#[server(endpoint = "my_password_history")]
+pub async fn my_password_history() -> Result<crate::model::PasswordHistory, AppError> {
+    use crate::server::{accounts, require, state};
+    let user = require("my_password_history").await?;
+    accounts::password_history(&state()?.db, user.id).await
+}
+
 /// Changes the signed-in person's own password, after their current one
 /// (also when the current one is a temporary one set by a coordinator).
 /// Signs them out everywhere else and starts a fresh session here.

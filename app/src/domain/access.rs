@@ -85,6 +85,7 @@ pub const RULES: &[Rule] = &[
         Scope::Centre,
     ),
     rule("change_my_password", Who::SignedIn, Scope::Own),
+    rule("my_password_history", Who::SignedIn, Scope::Own),
     rule(
         "set_account_disabled",
         Who::Roles(&[Role::Coordinator]),

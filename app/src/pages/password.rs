@@ -5,9 +5,10 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-use crate::api::ChangeMyPassword;
+use crate::api::{ChangeMyPassword, my_password_history};
 use crate::app::use_session;
 use crate::components::error_note::ErrorNote;
+use crate::domain::london_time::format_london;
 use crate::domain::validate::MIN_PASSWORD_CHARS;
 use crate::error::AppError;
 
@@ -63,6 +64,7 @@ fn PasswordForm(must_change: bool, home: &'static str) -> AnyView {
     view! {
         <section class="card narrow">
             <h1>"Your password"</h1>
+            <PasswordHistoryNote version=change.version() />
             {if must_change {
                 view! {
                     <p class="warning-note" role="status">
@@ -93,6 +95,39 @@ fn PasswordForm(must_change: bool, home: &'static str) -> AnyView {
                 <a class="button primary" href=home>"Go on"</a>
             </Show>
         </section>
+    }
+    .into_any()
+}
+
+/// Who set this person's password, and when, from the audit trail: a
+/// coordinator's reset is always shown to the person it was done to.
+#[component]
+fn PasswordHistoryNote(version: RwSignal<usize>) -> AnyView {
+    let history = Resource::new(move || version.get(), |_| my_password_history());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match history.await {
+                    Ok(history) => {
+                        let reset = history.last_set_by_other.map(|(at, by)| {
+                            format!("Last set for you by {by}, {}.", format_london(at))
+                        });
+                        let own = history
+                            .own_choice_ms
+                            .map(|at| format!("You last chose your own {}.", format_london(at)));
+                        view! {
+                            <p class="hint" data-testid="password-history">
+                                {reset.unwrap_or_else(|| "Nobody else has set your password.".to_owned())}
+                                " "
+                                {own}
+                            </p>
+                        }
+                        .into_any()
+                    }
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
     .into_any()
 }

@@ -23,7 +23,7 @@ use super::Db;
 use super::audit::Step;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::model::{AccountSummary, CurrentUser};
+use crate::model::{AccountSummary, CurrentUser, PasswordHistory};
 
 /// What a stored password hash is: deliberately neither `Serialize` nor
 /// `Debug`-printed in full, so it cannot leak through a server function.
@@ -378,6 +378,30 @@ pub async fn count(db: &Db) -> Result<i64, AppError> {
         .fetch_one(&db.pool)
         .await?;
     Ok(row.try_get("n")?)
+}
+
+/// Who set this account's password, and when, from the audit trail.
+pub async fn password_history(db: &Db, user_id: i64) -> Result<PasswordHistory, AppError> {
+    let rows = sqlx::query(
+        "SELECT a.action, a.at_ms, u.display_name FROM audit_log a LEFT JOIN users u ON u.id = a.actor \
+         WHERE a.subject = $1 AND a.action IN ('create account', 'reset password', 'change own password') \
+         ORDER BY a.seq DESC",
+    )
+    .bind(format!("account:{user_id}"))
+    .fetch_all(&db.pool)
+    .await?;
+    let mut history = PasswordHistory::default();
+    for row in &rows {
+        let action: String = row.try_get("action")?;
+        let at_ms: i64 = row.try_get("at_ms")?;
+        if action == "change own password" {
+            history.own_choice_ms.get_or_insert(at_ms);
+        } else if history.last_set_by_other.is_none() {
+            let by: Option<String> = row.try_get("display_name")?;
+            history.last_set_by_other = Some((at_ms, by.unwrap_or_else(|| "someone".to_owned())));
+        }
+    }
+    Ok(history)
 }
 
 /// Every account, with the cases each is linked to, ordered by role then name.
