@@ -102,7 +102,7 @@ impl SyncState {
                 let queue = SyncQueue::from_items(read.mine);
                 self.refused
                     .set(queue.rejected().filter(|item| item.author == me).count());
-                self.unsynced.set(queue.unsynced_of(me));
+                self.unsynced.set(queue.unsynced_of(me) + read.locked);
                 let others = read.others;
                 let waiting = if others.is_empty() {
                     Vec::new()

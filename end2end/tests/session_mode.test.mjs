@@ -433,6 +433,12 @@ test("a phone that has not reached the centre for 14 days drops its copy of the 
     await page.getByRole("alert").filter({ hasText: "had not reached the centre for 14 days" }).waitFor();
     assert.equal(await sessionsKept(page), false);
     assert.equal(await page.locator("a.session-link").count(), 0);
+    // The key went with the copy: the entry stays, sealed, and is still
+    // counted, until signal brings the key back.
+    const held = await phoneRaw(page);
+    assert.deepEqual(held.keys, []);
+    assert.equal(held.queue.length, 1);
+    assert.ok(!held.queue[0].includes("Typed with no signal"));
     await waitForUnsynced(page, 1);
     await page.screenshot({ path: `${SCREENSHOTS}worker-copy-expired.png`, fullPage: true });
 

@@ -403,6 +403,10 @@ pub async fn load_queue(me: i64) -> Result<PhoneQueue, String> {
     let mut others = std::collections::BTreeMap::<i64, usize>::new();
     let mut other = |author: i64| *others.entry(author).or_default() += 1;
     let mut mine = Vec::new();
+    // Without `me`'s key (gone after 14 days without contact, and no
+    // signal to fetch it again) their entries are counted, not opened.
+    let mut locked = 0;
+    let mut key_missing = false;
     for (key, value) in keys.into_iter().zip(values) {
         let id = key
             .as_string()
@@ -411,6 +415,11 @@ pub async fn load_queue(me: i64) -> Result<PhoneQueue, String> {
             Stored::Clear(item) if item.author == me => mine.push(item),
             Stored::Clear(item) => other(item.author),
             Stored::Sealed(envelope) if envelope.sealed_for == me => {
+                if key_missing || key_for(me).await.is_err() {
+                    key_missing = true;
+                    locked += 1;
+                    continue;
+                }
                 let mut item: Queued = open_envelope(me, QUEUE, &id, &envelope).await?;
                 item.rejected = envelope.rejected;
                 mine.push(item);
@@ -420,6 +429,7 @@ pub async fn load_queue(me: i64) -> Result<PhoneQueue, String> {
     }
     Ok(PhoneQueue {
         mine,
+        locked,
         others: others.into_iter().collect(),
     })
 }

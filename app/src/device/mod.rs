@@ -22,6 +22,9 @@ pub type Queued = QueuedItem<SessionEntry>;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PhoneQueue {
     pub mine: Vec<Queued>,
+    /// The worker's own entries that cannot be opened until the phone has
+    /// their key again (it needs signal to fetch it): counted, kept.
+    pub locked: usize,
     pub others: Vec<(i64, usize)>,
 }
 
