@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prints session mode's figures in one run (nothing here passes or fails):
 # server ingest beside a plain batched insert (SQLite, and PostgreSQL when
-# reachable), offline save and sync in headless Chromium, and the gzip size
-# of the browser bundle.
+# reachable), offline save and sync in headless Chromium, the server's
+# memory under bursts of password guesses, and the gzip size of the browser
+# bundle.
 source "$(dirname "$0")/tools.sh"
 install_rust_tools
 install_node_tools
@@ -23,6 +24,31 @@ say "Offline save and sync in Chromium"
 export E2E_SERVER_BIN="$CARGO_TARGET_DIR/release/contact-centre"
 export E2E_SITE_ROOT="$ROOT/target/site"
 (cd "$ROOT/end2end" && node bench/session_bench.mjs)
+
+say "Server memory under password guesses"
+# Three bursts of 30 concurrent wrong passwords, each burst from its own
+# loopback address (the per-address limit would otherwise stop them): the
+# server's resident memory idle and after each. The floor beside it: what
+# the hashing threads need at most (4 x 19 MB of argon2 working memory).
+port="$(free_port)"
+data="$(mktemp -d)"
+CCC_DEMO=true CCC_DATA_DIR="$data" CCC_ADDR="127.0.0.1:$port" CCC_LOG=error run_server >/dev/null 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/sign-in" >/dev/null 2>&1 && break; sleep 0.2; done
+rss_mb() { awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$server_pid/status"; }
+echo "server RSS idle: $(rss_mb)"
+for burst in 2 3 4; do
+  guesses=()
+  for i in $(seq 1 30); do
+    curl -s -o /dev/null --interface "127.0.0.$burst" -H "Origin: http://127.0.0.1:$port" \
+      --data "username=nobody$i&password=wrong+guess+$i" "http://127.0.0.1:$port/api/sign_in" &
+    guesses+=($!)
+  done
+  wait "${guesses[@]}"
+  echo "server RSS after burst $((burst - 1)) of 30 concurrent wrong passwords: $(rss_mb) (at most 4 hashes run at once, each in 19 MB of working memory its thread keeps)"
+done
+kill "$server_pid" 2>/dev/null || true
+rm -rf "$data"
 
 say "Browser bundle"
 for wasm in "$ROOT"/target/site/pkg/*.wasm; do

@@ -92,6 +92,8 @@ test("a coordinator creates an account on the phone and that person signs in", a
     await signIn(page, "dana.fox", "dana-first-pass");
     await page.waitForURL("**/password");
     await hydrated(page);
+    // She is told who set it: a reset by someone else is never hidden.
+    await page.getByTestId("password-history").filter({ hasText: "Last set for you by Morgan Ellis" }).waitFor();
     await assertPhoneFriendly(page);
     await page.screenshot({ path: `${SCREENSHOTS}choose-own-password.png`, fullPage: true });
     await page.getByLabel("Current password").fill("dana-first-pass");
