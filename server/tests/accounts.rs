@@ -88,6 +88,15 @@ both_databases! {
             )
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        // The link is in the audit trail, with who made it.
+        let linked: Vec<(String, String)> = sqlx::query_as(
+            "SELECT a.action, u.display_name FROM audit_log a JOIN users u ON u.id = a.actor WHERE a.subject = $1 ORDER BY a.seq",
+        )
+        .bind(format!("case:{case_id}"))
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(linked, [("link account".to_owned(), "Morgan Ellis".to_owned())]);
 
         let other = app.first_sign_in("other.parent", "long-enough-pass").await;
         let theirs = app.call("my_cases", &[], Some(&other)).await.json();

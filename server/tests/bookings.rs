@@ -60,9 +60,14 @@ fn referral(reference: &str, funding: Funding) -> NewReferral {
 
 /// A case taken from referral to a signed supervised plan.
 async fn signed_case(app: &TestApp, reference: &str, funding: Funding) -> i64 {
-    let case = referrals::record(&app.db, &referral(reference, funding), now_ms())
-        .await
-        .unwrap();
+    let case = referrals::record(
+        &app.db,
+        &referral(reference, funding),
+        &referrals::Recorder::Coordinator(BY),
+        now_ms(),
+    )
+    .await
+    .unwrap();
     referrals::decide(&app.db, case, true, "", 1, now_ms())
         .await
         .unwrap();
@@ -290,7 +295,7 @@ both_databases! {
     }
 
     async fn no_booking_before_a_plan_and_both_agreements(app: TestApp) {
-        let case = referrals::record(&app.db, &referral("FAM-0105", Funding::Private), now_ms()).await.unwrap();
+        let case = referrals::record(&app.db, &referral("FAM-0105", Funding::Private), &referrals::Recorder::Coordinator(BY), now_ms()).await.unwrap();
         let plan_too_early = plans::create(&app.db, case, &supervised_weekly(), 1, now_ms()).await.unwrap_err();
         assert_eq!(plan_too_early.status(), 409, "not before the referral is accepted");
         referrals::decide(&app.db, case, true, "", 1, now_ms()).await.unwrap();
@@ -374,11 +379,11 @@ both_databases! {
         let mut self_referral = referral("FAM-0109", Funding::Private);
         self_referral.source = ReferralSource::SelfReferral;
         self_referral.resident_consent_on = Some("2026-11-01".into());
-        let refused = referrals::record(&app.db, &self_referral, now_ms()).await.unwrap_err();
+        let refused = referrals::record(&app.db, &self_referral, &referrals::Recorder::Coordinator(BY), now_ms()).await.unwrap_err();
         assert_eq!(field_of(refused), "visiting_consent_on");
         self_referral.visiting_consent_on = Some("2026-11-02".into());
-        let case = referrals::record(&app.db, &self_referral, now_ms()).await.unwrap();
-        let duplicate = referrals::record(&app.db, &self_referral, now_ms()).await.unwrap_err();
+        let case = referrals::record(&app.db, &self_referral, &referrals::Recorder::Coordinator(BY), now_ms()).await.unwrap();
+        let duplicate = referrals::record(&app.db, &self_referral, &referrals::Recorder::Coordinator(BY), now_ms()).await.unwrap_err();
         assert_eq!(field_of(duplicate), "reference");
         assert_eq!(field_of(referrals::decide(&app.db, case, false, "  ", 1, now_ms()).await.unwrap_err()), "decision_note");
         referrals::decide(&app.db, case, false, "Outside our area", 1, now_ms()).await.unwrap();

@@ -217,6 +217,17 @@ both_databases! {
         assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
         let reference = sent.json().as_str().unwrap().to_owned();
         assert_eq!(reference, "FAM-0003", "the next after the demo's two cases");
+        // The new case and the referrer's link to it are one step in the
+        // trail, by the referrer.
+        let steps: Vec<(String, String)> = sqlx::query_as(
+            "SELECT a.action, u.username FROM audit_log a JOIN users u ON u.id = a.actor \
+             JOIN cases c ON a.subject = 'case:' || CAST(c.id AS TEXT) WHERE c.reference = $1 ORDER BY a.seq",
+        )
+        .bind(reference.clone())
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(steps, [("link account".to_owned(), "referrer".to_owned()), ("referral recorded".to_owned(), "referrer".to_owned())]);
 
         let mine = app.call("my_referrals", &[], Some(&referrer)).await.json();
         assert_eq!(mine[0]["reference"], reference.as_str());

@@ -142,7 +142,7 @@ pub async fn create_account(
     let by = accounts::PasswordBy::Coordinator(coordinator.id);
     let user_id = accounts::create(&db, &username, &display_name, role, hash, by, now_ms()).await?;
     if let Some((case_id, relation)) = link {
-        cases::link(&db, case_id, user_id, relation).await?;
+        cases::link(&db, case_id, user_id, relation, coordinator.id, now_ms()).await?;
     }
     Ok(())
 }

@@ -11,8 +11,9 @@ use crate::model::{NewPlan, NewReferral, SeriesRequest, Statement};
 #[server(endpoint = "record_referral", input = Json)]
 pub async fn record_referral(referral: NewReferral) -> Result<i64, AppError> {
     use crate::server::{now_ms, referrals, require, state};
-    require("record_referral").await?;
-    referrals::record(&state()?.db, &referral, now_ms()).await
+    let user = require("record_referral").await?;
+    let by = referrals::Recorder::Coordinator(user.id);
+    referrals::record(&state()?.db, &referral, &by, now_ms()).await
 }
 
 /// Accepts or declines a referral; a decline needs a reason.

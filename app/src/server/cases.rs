@@ -45,13 +45,31 @@ pub async fn add_child(
     Ok(())
 }
 
-/// Links an account to a case. The account's role must fit the relation: a
-/// parent as a parent, a referrer as the referrer.
+/// Links an account to a case, in the audit trail with who did it. The
+/// account's role must fit the relation: a parent as a parent, a referrer as
+/// the referrer.
 pub async fn link(
     db: &Db,
     case_id: i64,
     user_id: i64,
     relation: CaseRelation,
+    by: i64,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    link_in(db, &mut tx, case_id, user_id, relation, by, now_ms).await?;
+    super::audit::commit(db, tx).await
+}
+
+/// `link`, inside a transaction of the caller's.
+pub(super) async fn link_in(
+    db: &Db,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    case_id: i64,
+    user_id: i64,
+    relation: CaseRelation,
+    by: i64,
+    now_ms: i64,
 ) -> Result<(), AppError> {
     let user = super::accounts::find(db, user_id)
         .await?
@@ -71,9 +89,19 @@ pub async fn link(
         .bind(case_id)
         .bind(user_id)
         .bind(relation.as_str())
-        .execute(&db.pool)
+        .execute(&mut **tx)
         .await?;
-    Ok(())
+    super::audit::Step::on_case(db, by, case_id, now_ms)
+        .audit(
+            tx,
+            "link account",
+            &format!(
+                "account {user_id} ({}) as {}",
+                user.display_name,
+                relation.as_str()
+            ),
+        )
+        .await
 }
 
 /// The cases a parent or referrer is linked to, with each child's first name

@@ -84,12 +84,37 @@ pub async fn seed_if_empty(db: &Db, now_ms: i64) -> Result<bool, AppError> {
             resident_consent_on: None,
             visiting_consent_on: None,
         },
+        &referrals::Recorder::Coordinator(coordinator),
         now_ms,
     )
     .await?;
-    cases::link(db, case_id, ids[3], CaseRelation::ResidentParent).await?;
-    cases::link(db, case_id, ids[4], CaseRelation::VisitingParent).await?;
-    cases::link(db, case_id, ids[5], CaseRelation::Referrer).await?;
+    cases::link(
+        db,
+        case_id,
+        ids[3],
+        CaseRelation::ResidentParent,
+        coordinator,
+        now_ms,
+    )
+    .await?;
+    cases::link(
+        db,
+        case_id,
+        ids[4],
+        CaseRelation::VisitingParent,
+        coordinator,
+        now_ms,
+    )
+    .await?;
+    cases::link(
+        db,
+        case_id,
+        ids[5],
+        CaseRelation::Referrer,
+        coordinator,
+        now_ms,
+    )
+    .await?;
     referrals::decide(
         db,
         case_id,
@@ -198,11 +223,20 @@ async fn session_today(db: &Db, ids: &[i64], room_id: i64, now_ms: i64) -> Resul
             resident_consent_on: None,
             visiting_consent_on: None,
         },
+        &referrals::Recorder::Coordinator(coordinator),
         now_ms,
     )
     .await?;
     // The Cafcass officer of the first family has this one too.
-    cases::link(db, case_id, ids[5], CaseRelation::Referrer).await?;
+    cases::link(
+        db,
+        case_id,
+        ids[5],
+        CaseRelation::Referrer,
+        coordinator,
+        now_ms,
+    )
+    .await?;
     referrals::decide(
         db,
         case_id,

@@ -79,7 +79,12 @@ fn check_sizes(referral: &NewReferral) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn record(db: &Db, referral: &NewReferral, now_ms: i64) -> Result<i64, AppError> {
+pub async fn record(
+    db: &Db,
+    referral: &NewReferral,
+    by: &Recorder,
+    now_ms: i64,
+) -> Result<i64, AppError> {
     check_sizes(referral)?;
     let reference = required("reference", &referral.reference, "a case reference")?.to_uppercase();
     if referral.children.is_empty() {
@@ -189,8 +194,34 @@ pub async fn record(db: &Db, referral: &NewReferral, now_ms: i64) -> Result<i64,
         .execute(&mut *tx)
         .await?;
     }
-    tx.commit().await?;
+    let actor = match *by {
+        Recorder::Coordinator(id) => id,
+        Recorder::Referrer(id) => {
+            cases::link_in(db, &mut tx, case_id, id, CaseRelation::Referrer, id, now_ms).await?;
+            id
+        }
+    };
+    Step::on_case(db, actor, case_id, now_ms)
+        .audit(
+            &mut tx,
+            "referral recorded",
+            &format!(
+                "{reference}: {} children, source {}",
+                referral.children.len(),
+                referral.source.as_str()
+            ),
+        )
+        .await?;
+    super::audit::commit(db, tx).await?;
     Ok(case_id)
+}
+
+/// Who records a referral: a coordinator, or a referrer online (who is then
+/// linked to the new case in the same transaction).
+#[derive(Debug, Clone, Copy)]
+pub enum Recorder {
+    Coordinator(i64),
+    Referrer(i64),
 }
 
 /// Accepts or declines a received referral. A decline needs a reason.
@@ -252,11 +283,8 @@ pub async fn submit_by_referrer(
     // is refused by the unique reference and tries the next one.
     for _ in 0..3 {
         referral.reference = next_reference(db).await?;
-        match record(db, &referral, now_ms).await {
-            Ok(case_id) => {
-                cases::link(db, case_id, referrer.id, CaseRelation::Referrer).await?;
-                return Ok(referral.reference);
-            }
+        match record(db, &referral, &Recorder::Referrer(referrer.id), now_ms).await {
+            Ok(_) => return Ok(referral.reference),
             Err(AppError::Invalid { field, .. }) if field == "reference" => continue,
             Err(other) => return Err(other),
         }
