@@ -452,6 +452,15 @@ both_databases! {
         assert_eq!(mine["pin_salt"], Value::Null, "the phone learns it has no PIN");
         let (_, body) = sign(&app, &tom, booking, "contact-demo", "").await;
         assert_eq!(body, json!("signed"), "the password still works");
+        // Setting a PIN and losing it are account changes, in the trail.
+        let toms: Vec<String> = sqlx::query_scalar(
+            "SELECT a.action FROM audit_log a JOIN users u ON a.subject = 'account:' || CAST(u.id AS TEXT) \
+             WHERE u.username = 'worker2' ORDER BY a.seq",
+        )
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(toms, ["set signing pin", "signing pin cleared"]);
     }
 
     async fn a_record_signed_on_a_phone_without_signal_syncs_once_with_the_phone_time(app: TestApp) {

@@ -220,7 +220,7 @@ both_databases! {
         assert_eq!(row["password_set_by"], "Morgan Ellis");
         assert!(row["password_set_ms"].as_i64().is_some());
         assert_eq!(row["must_change_password"], true);
-        assert_eq!(audit_actions(&app, &format!("account:{id}")).await, ["reset password"]);
+        assert_eq!(audit_actions(&app, &format!("account:{id}")).await, ["set signing pin", "reset password"]);
         let own_reset = app
             .call("reset_password", &[("user_id", &account_id(&app, &coordinator, "coordinator").await), ("password", "coordinator knows this")], Some(&coordinator))
             .await;

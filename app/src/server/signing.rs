@@ -9,6 +9,7 @@
 use rand::RngCore;
 use sqlx::Row;
 
+use super::audit::Step;
 use super::{Db, accounts, throttle};
 use crate::domain::pin::{self, MAX_FAILURES};
 use crate::error::AppError;
@@ -58,13 +59,17 @@ pub async fn set_pin(
     let typed = new_pin.to_owned();
     let salt_for_hash = salt.clone();
     let check = tokio::task::spawn_blocking(move || pin::pin_check(&salt_for_hash, &typed)).await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE users SET pin_salt = $1, pin_check = $2, pin_failures = 0 WHERE id = $3")
         .bind(salt)
         .bind(check)
         .bind(user.id)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    Step::on_account(db, user.id, user.id, now_ms)
+        .audit(&mut tx, "set signing pin", "")
+        .await?;
+    super::audit::commit(db, tx).await
 }
 
 /// The salt of the user's PIN, if they have one: the phone needs it to
@@ -118,7 +123,12 @@ async fn refuse_temporary(db: &Db, user: &CurrentUser) -> Result<(), AppError> {
 
 /// Notes a PIN outcome: a success resets the count, a failure adds one and
 /// clears the PIN at the limit. Returns the message for a failure.
-async fn note_pin(db: &Db, user_id: i64, good: bool) -> Result<Option<String>, AppError> {
+async fn note_pin(
+    db: &Db,
+    user_id: i64,
+    good: bool,
+    now_ms: i64,
+) -> Result<Option<String>, AppError> {
     if good {
         sqlx::query("UPDATE users SET pin_failures = 0 WHERE id = $1")
             .bind(user_id)
@@ -134,12 +144,21 @@ async fn note_pin(db: &Db, user_id: i64, good: bool) -> Result<Option<String>, A
     .await?;
     let failures: i32 = row.try_get("pin_failures")?;
     if failures >= MAX_FAILURES {
+        let mut tx = db.begin_write().await?;
         sqlx::query(
             "UPDATE users SET pin_salt = NULL, pin_check = NULL, pin_failures = 0 WHERE id = $1",
         )
         .bind(user_id)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
+        Step::on_account(db, user_id, user_id, now_ms)
+            .audit(
+                &mut tx,
+                "signing pin cleared",
+                &format!("{MAX_FAILURES} wrong in a row"),
+            )
+            .await?;
+        super::audit::commit(db, tx).await?;
         return Ok(Some(format!(
             "That PIN was wrong {MAX_FAILURES} times in a row, so it no longer works. Sign with your password, and set a new PIN on your sessions page."
         )));
@@ -168,7 +187,7 @@ pub async fn confirm(
         let typed_pin = typed.to_owned();
         let computed =
             tokio::task::spawn_blocking(move || pin::pin_check(&salt, &typed_pin)).await?;
-        return match note_pin(db, user.id, pin::same(&computed, &check)).await? {
+        return match note_pin(db, user.id, pin::same(&computed, &check), now_ms).await? {
             None => {
                 attempt.succeeded(db).await?;
                 Ok(Confirmed::Pin)
@@ -216,7 +235,7 @@ pub async fn confirm_proof(
     if !good {
         throttle::note_failure(db, crate::domain::throttle::recheck(user.id), now_ms).await?;
     }
-    if let Some(message) = note_pin(db, user.id, good).await? {
+    if let Some(message) = note_pin(db, user.id, good, now_ms).await? {
         return Err(AppError::invalid(
             "pin",
             format!("The PIN typed when signing on the phone was not right. {message} Sign again."),
