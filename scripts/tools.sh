@@ -61,6 +61,8 @@ build_release() {
   # cargo link this checkout's again (seconds, not a rebuild).
   touch "$ROOT/server/src/main.rs"
   (cd "$ROOT" && cargo leptos build --release)
+  say "Compressing the built assets (brotli and gzip copies the server sends)"
+  node "$ROOT/scripts/precompress.mjs" "$ROOT/target/site"
 }
 
 # Runs the built server binary, with what it needs to find the built site.

@@ -55,8 +55,8 @@ pub fn app_state(
 }
 
 /// Pages, server functions under `/api/`, and the built assets. Every
-/// response passes through `headers::security_headers` (outermost, so the
-/// guard's refusals get the headers too); pages are rendered with the nonce
+/// response passes through `headers::security_headers` (so the guard's
+/// refusals get the headers too), then compression; pages are rendered with the nonce
 /// it chose (`headers::provide_request_nonce`).
 pub fn router(state: AppState) -> Router {
     // Worked out once per process: the server builds one router, but the
@@ -94,5 +94,9 @@ pub fn router(state: AppState) -> Router {
             state.secure_cookies,
             headers::security_headers,
         ))
+        // Pages and server-function answers compressed as the browser
+        // asks (brotli, else gzip); built assets already have compressed
+        // copies (`scripts/precompress.mjs`), sent as they are.
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }

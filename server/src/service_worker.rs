@@ -26,6 +26,14 @@ pub fn script_for(site_root: &Path, pkg_dir: &str) -> String {
     if let Ok(entries) = std::fs::read_dir(site_root.join(pkg_dir)) {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
+            // The compressed copies are the same files on the wire; type
+            // declarations are for editors, not browsers.
+            if [".br", ".gz", ".d.ts"]
+                .iter()
+                .any(|end| name.ends_with(end))
+            {
+                continue;
+            }
             if let Ok(bytes) = std::fs::read(entry.path()) {
                 assets.push((format!("/{pkg_dir}/{name}"), bytes));
             }
@@ -38,6 +46,46 @@ pub fn script_for(site_root: &Path, pkg_dir: &str) -> String {
     }
     assets.sort();
     script(&assets)
+}
+
+/// Removes compressed copies (`.br`, `.gz`) older than the file they were
+/// made from: a build that skipped `scripts/precompress.mjs` would otherwise
+/// have browsers sent the previous build's bundle. Without a copy the file
+/// is compressed as it is sent.
+pub fn drop_stale_copies(site_root: &Path) {
+    let mut folders = vec![site_root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let Some(original) = path
+                .to_str()
+                .and_then(|p| p.strip_suffix(".br").or_else(|| p.strip_suffix(".gz")))
+                .map(std::path::PathBuf::from)
+            else {
+                continue;
+            };
+            let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+            let stale = match (modified(&path), modified(&original)) {
+                (Some(copy), Some(made_from)) => copy < made_from,
+                (_, None) => true,
+                _ => false,
+            };
+            if stale {
+                tracing::warn!(
+                    "removing {}: older than the file it was compressed from",
+                    path.display()
+                );
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+    }
 }
 
 /// The script for these assets (path, contents).

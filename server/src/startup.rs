@@ -66,6 +66,9 @@ async fn serve(config: Config, db: Db) -> Result<(), StartError> {
     }
 
     let leptos_options = crate::leptos_options();
+    crate::service_worker::drop_stale_copies(std::path::Path::new(
+        leptos_options.site_root.as_ref(),
+    ));
     let addr = config.addr.unwrap_or(leptos_options.site_addr);
     let state = crate::app_state(
         db,
