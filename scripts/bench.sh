@@ -51,8 +51,10 @@ kill "$server_pid" 2>/dev/null || true
 rm -rf "$data"
 
 say "Browser bundle"
-for wasm in "$ROOT"/target/site/pkg/*.wasm; do
-  echo "hydrate bundle: $(basename "$wasm") $(stat -c %s "$wasm") bytes, $(gzip -9c "$wasm" | wc -c) bytes gzipped"
+# As sent: the brotli copies the build made (what a browser that accepts
+# brotli, as every current one does, downloads), beside the raw files.
+for file in "$ROOT"/target/site/pkg/*.wasm "$ROOT"/target/site/pkg/*.js "$ROOT"/target/site/pkg/*.css; do
+  [ -f "$file" ] || continue
+  sent="$( [ -f "$file.br" ] && stat -c %s "$file.br" || echo "no brotli copy:" )"
+  echo "$(basename "$file"): $(stat -c %s "$file") bytes raw, $sent bytes brotli, $(gzip -9c "$file" | wc -c) bytes gzip -9"
 done
-js="$ROOT/target/site/pkg/contact-centre.js"
-[ -f "$js" ] && echo "its JavaScript: $(gzip -9c "$js" | wc -c) bytes gzipped"

@@ -59,7 +59,7 @@ fi
 
 build_release
 for wasm in "$ROOT"/target/site/pkg/*.wasm; do
-  echo "Browser bundle: $(basename "$wasm") $(stat -c %s "$wasm") bytes, $(gzip -9c "$wasm" | wc -c) bytes gzipped"
+  echo "Browser bundle: $(basename "$wasm") $(stat -c %s "$wasm") bytes, $(stat -c %s "$wasm.br" 2>/dev/null || echo "?") bytes brotli (as sent), $(gzip -9c "$wasm" | wc -c) bytes gzip -9"
 done
 
 say "End-to-end tests in headless Chromium at 390x844"

@@ -60,9 +60,9 @@ build_release() {
   # at target/release/contact-centre; touching the binary's entry point makes
   # cargo link this checkout's again (seconds, not a rebuild).
   touch "$ROOT/server/src/main.rs"
-  (cd "$ROOT" && cargo leptos build --release)
-  say "Compressing the built assets (brotli and gzip copies the server sends)"
-  node "$ROOT/scripts/precompress.mjs" "$ROOT/target/site"
+  # --precompress: brotli and gzip copies of every built file, which the
+  # server sends as the browser's Accept-Encoding asks.
+  (cd "$ROOT" && cargo leptos build --release --precompress)
 }
 
 # Runs the built server binary, with what it needs to find the built site.

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -23,6 +23,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" type="image/png" href="/icons/icon-192.png" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                // The stylesheet and the bundle by their hashed names, when
+                // the build gave them one (release builds).
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 // The service worker breaks hot reload: release builds only.
@@ -96,7 +99,6 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/contact-centre.css" />
         <Title text="Contact centre" />
         <Router>
             <Header />

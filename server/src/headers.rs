@@ -11,8 +11,10 @@
 //! - `Strict-Transport-Security` when the session cookie is `Secure` for the
 //!   same request (the `SecureCookies` policy);
 //! - `Cache-Control: no-store` on pages and server-function answers (they
-//!   carry personal data), `no-cache` on `/sw.js`; other static files keep
-//!   whatever caching they were served with.
+//!   carry personal data); a year, immutable, on the built assets whose
+//!   names carry their content's hash (a new build has new names);
+//!   `no-cache` (ask each time, 304 when unchanged) on `/sw.js` and every
+//!   other static file.
 
 use app::server::SecureCookies;
 use axum::extract::{Request, State};
@@ -107,21 +109,39 @@ pub fn wants_hsts(policy: SecureCookies, over_https: bool) -> bool {
     }
 }
 
-/// What `Cache-Control` to set, if any: pages and server-function answers
-/// are never stored; the service worker is checked on every use; other
-/// files keep the caching they were served with.
-fn cache_control(path: &str, headers: &HeaderMap) -> Option<&'static str> {
+/// What `Cache-Control` to set: pages and server-function answers are
+/// never stored; a built asset named by its content's hash never changes;
+/// anything else is checked on every use.
+fn cache_control(path: &str, headers: &HeaderMap) -> &'static str {
     let html = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("text/html"));
     if path.starts_with("/api/") || html {
-        Some("no-store")
-    } else if path == "/sw.js" {
-        Some("no-cache")
+        "no-store"
+    } else if is_hashed_asset(path) {
+        "public, max-age=31536000, immutable"
     } else {
-        None
+        "no-cache"
     }
+}
+
+/// Whether `path` is a built asset whose name carries its content's hash,
+/// as cargo-leptos names them: `/pkg/<name>.<hash>.<extension>`, the hash
+/// 22 characters of unpadded base64url.
+fn is_hashed_asset(path: &str) -> bool {
+    let Some(name) = path.strip_prefix("/pkg/") else {
+        return false;
+    };
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() >= 3
+        && !name.contains('/')
+        && parts.iter().skip(1).any(|part| {
+            part.len() == 22
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
 }
 
 /// The middleware: chooses the response's nonce, then sets the headers.
@@ -157,9 +177,7 @@ pub async fn security_headers(
     } else {
         headers.remove(STRICT_TRANSPORT_SECURITY);
     }
-    if let Some(cache) = cache {
-        headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
-    }
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
     response
 }
 
@@ -235,15 +253,28 @@ mod tests {
         let html = headers(&[("content-type", "text/html; charset=utf-8")]);
         let json = headers(&[("content-type", "application/json")]);
         let wasm = headers(&[("content-type", "application/wasm")]);
-        assert_eq!(cache_control("/sign-in", &html), Some("no-store"));
-        assert_eq!(cache_control("/no-such-page", &html), Some("no-store"));
-        assert_eq!(cache_control("/api/current_user", &json), Some("no-store"));
+        assert_eq!(cache_control("/sign-in", &html), "no-store");
+        assert_eq!(cache_control("/no-such-page", &html), "no-store");
+        assert_eq!(cache_control("/api/current_user", &json), "no-store");
+        assert_eq!(cache_control("/api/sign_in", &HeaderMap::new()), "no-store");
+        assert_eq!(cache_control("/sw.js", &HeaderMap::new()), "no-cache");
+        assert_eq!(cache_control("/pkg/contact-centre.wasm", &wasm), "no-cache");
         assert_eq!(
-            cache_control("/api/sign_in", &HeaderMap::new()),
-            Some("no-store")
+            cache_control("/pkg/contact-centre.kX3b9_Qp-7RtYw2ZcV8n1A.wasm", &wasm),
+            "public, max-age=31536000, immutable"
         );
-        assert_eq!(cache_control("/sw.js", &HeaderMap::new()), Some("no-cache"));
-        assert_eq!(cache_control("/pkg/contact-centre.wasm", &wasm), None);
+        assert_eq!(
+            cache_control(
+                "/pkg/contact-centre.kX3b9_Qp-7RtYw2ZcV8n1A.css",
+                &HeaderMap::new()
+            ),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(
+            cache_control("/manifest.webmanifest", &HeaderMap::new()),
+            "no-cache"
+        );
+        assert_eq!(cache_control("/pkg/a.b.c", &wasm), "no-cache", "not a hash");
     }
 
     #[test]

@@ -27,10 +27,18 @@ pub const OUTPUT_NAME: &str = "contact-centre";
 
 /// Leptos's settings, from the variables cargo-leptos sets, with this app's
 /// bundle name when they are missing (as in `cargo test`).
+/// The built assets carry their content's hash in their names when
+/// cargo-leptos wrote the hashes beside the server binary (`hash.txt`, as
+/// release builds do): then pages name those files, and browsers may keep
+/// them for a year.
 pub fn leptos_options() -> LeptosOptions {
     let set_by_cargo_leptos = option_env!("LEPTOS_OUTPUT_NAME").is_some()
         || std::env::var_os("LEPTOS_OUTPUT_NAME").is_some();
-    if set_by_cargo_leptos && let Ok(conf) = get_configuration(None) {
+    if set_by_cargo_leptos && let Ok(mut conf) = get_configuration(None) {
+        let hashes = std::env::current_exe()
+            .ok()
+            .and_then(|exe| Some(exe.parent()?.join(conf.leptos_options.hash_file.as_ref())));
+        conf.leptos_options.hash_files = hashes.is_some_and(|file| file.is_file());
         return conf.leptos_options;
     }
     LeptosOptions::builder().output_name(OUTPUT_NAME).build()
@@ -96,7 +104,7 @@ pub fn router(state: AppState) -> Router {
         ))
         // Pages and server-function answers compressed as the browser
         // asks (brotli, else gzip); built assets already have compressed
-        // copies (`scripts/precompress.mjs`), sent as they are.
+        // copies (`cargo leptos build --precompress`), sent as they are.
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }

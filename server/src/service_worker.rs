@@ -28,10 +28,7 @@ pub fn script_for(site_root: &Path, pkg_dir: &str) -> String {
             let name = entry.file_name().to_string_lossy().into_owned();
             // The compressed copies are the same files on the wire; type
             // declarations are for editors, not browsers.
-            if [".br", ".gz", ".d.ts"]
-                .iter()
-                .any(|end| name.ends_with(end))
-            {
+            if [".br", ".gz", ".ts"].iter().any(|end| name.ends_with(end)) {
                 continue;
             }
             if let Ok(bytes) = std::fs::read(entry.path()) {
@@ -48,10 +45,12 @@ pub fn script_for(site_root: &Path, pkg_dir: &str) -> String {
     script(&assets)
 }
 
-/// Removes compressed copies (`.br`, `.gz`) older than the file they were
-/// made from: a build that skipped `scripts/precompress.mjs` would otherwise
-/// have browsers sent the previous build's bundle. Without a copy the file
-/// is compressed as it is sent.
+/// Removes compressed copies (`.br`, `.gz`) that no longer hold the file
+/// they sit beside (the file was replaced after the build compressed it):
+/// browsers would otherwise be sent the old content under the file's name.
+/// Each copy is unpacked and compared, so copying the site elsewhere (which
+/// may change every file's time) never costs a good copy. Without a copy the
+/// file is compressed as it is sent.
 pub fn drop_stale_copies(site_root: &Path) {
     let mut folders = vec![site_root.to_path_buf()];
     while let Some(folder) = folders.pop() {
@@ -62,30 +61,39 @@ pub fn drop_stale_copies(site_root: &Path) {
             let path = entry.path();
             if path.is_dir() {
                 folders.push(path);
-                continue;
-            }
-            let Some(original) = path
-                .to_str()
-                .and_then(|p| p.strip_suffix(".br").or_else(|| p.strip_suffix(".gz")))
-                .map(std::path::PathBuf::from)
-            else {
-                continue;
-            };
-            let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-            let stale = match (modified(&path), modified(&original)) {
-                (Some(copy), Some(made_from)) => copy < made_from,
-                (_, None) => true,
-                _ => false,
-            };
-            if stale {
+            } else if !copy_holds_its_file(&path) {
                 tracing::warn!(
-                    "removing {}: older than the file it was compressed from",
+                    "removing {}: it does not hold the file it was compressed from",
                     path.display()
                 );
                 let _ = std::fs::remove_file(&path);
             }
         }
     }
+}
+
+/// Whether `path`, if it is a compressed copy, unpacks to the file beside it
+/// (anything that is not a copy holds).
+fn copy_holds_its_file(path: &Path) -> bool {
+    use std::io::Read;
+    let Some(name) = path.to_str() else {
+        return true;
+    };
+    let (original, brotli) = match (name.strip_suffix(".br"), name.strip_suffix(".gz")) {
+        (Some(original), _) => (original, true),
+        (_, Some(original)) => (original, false),
+        _ => return true,
+    };
+    let (Ok(packed), Ok(expected)) = (std::fs::read(path), std::fs::read(original)) else {
+        return false;
+    };
+    let mut unpacked = Vec::with_capacity(expected.len());
+    let read = if brotli {
+        brotli::Decompressor::new(&packed[..], 64 * 1024).read_to_end(&mut unpacked)
+    } else {
+        flate2::read::GzDecoder::new(&packed[..]).read_to_end(&mut unpacked)
+    };
+    read.is_ok() && unpacked == expected
 }
 
 /// The script for these assets (path, contents).
