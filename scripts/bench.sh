@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints session mode's figures in one run (nothing here passes or fails):
 # server ingest beside a plain batched insert (SQLite, and PostgreSQL when
-# reachable), offline save and sync in headless Chromium, the server's
+# reachable), a worker's first visit on a slow line (bytes on the wire,
+# time to usable), offline save and sync in headless Chromium, the server's
 # memory under bursts of password guesses, and the gzip size of the browser
 # bundle.
 source "$(dirname "$0")/tools.sh"
@@ -19,6 +20,9 @@ fi
 say "Server ingest"
 (cd "$ROOT" && cargo bench -p server --bench ingest 2>/dev/null | grep -E '^ingest')
 build_release
+
+say "A worker's first visit on a slow 4G line with the CPU slowed 4x"
+(cd "$ROOT/end2end" && E2E_SERVER_BIN="$CARGO_TARGET_DIR/release/contact-centre" E2E_SITE_ROOT="$ROOT/target/site" node bench/first_visit.mjs 2>/dev/null | grep -v WARN)
 
 say "Offline save and sync in Chromium"
 export E2E_SERVER_BIN="$CARGO_TARGET_DIR/release/contact-centre"

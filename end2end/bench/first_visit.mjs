@@ -1,0 +1,128 @@
+// A worker's first visit on a phone's line, as the phone meets it: headless
+// Chromium at 390x844 with the CPU slowed 4x and an emulated slow 4G line
+// (150 ms round trip, 1.6 Mbps down, 750 kbps up), a fresh browser each run.
+// Every byte the server sends is counted by a TCP relay in front of it, so the
+// service worker's own fetches (its precache) count too, headers included.
+//
+// Printed per run and as median [min, max]:
+// - sign-in page usable: from navigation start to the bundle having taken
+//   over the page (the app sets body[data-hydrated]; timed in the page) and
+//   the username field taking typing;
+// - bytes on the wire by then;
+// - bytes on the wire until the session page works offline: signed in, the
+//   session list, the session page, and the service worker holding every
+//   asset and the session page.
+// Beside them: the line's raw limit for those bytes, and the targets
+// (issue 12: 300 KB, 3 s). Run by scripts/bench.sh after a release build.
+import net from "node:net";
+import { launch, ownServer, hydrated, DEMO_PASSWORD } from "../tests/support.mjs";
+
+const RUNS = 5;
+const LINE = { latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
+
+const server = await ownServer();
+const upstream = new URL(server.url);
+let sent = 0;
+const relay = net.createServer((client) => {
+  const toServer = net.connect(Number(upstream.port), upstream.hostname);
+  client.pipe(toServer);
+  toServer.on("data", (chunk) => (sent += chunk.length));
+  toServer.pipe(client);
+  const close = () => {
+    client.destroy();
+    toServer.destroy();
+  };
+  client.on("error", close);
+  toServer.on("error", close);
+});
+await new Promise((resolve) => relay.listen(0, "127.0.0.1", resolve));
+const base = `http://127.0.0.1:${relay.address().port}`;
+
+// What the service worker precaches, read once beside the relay (not counted).
+const ASSETS = JSON.parse((await (await fetch(`${server.url}/sw.js`)).text()).match(/const ASSETS = (\[.*?\]);/)[1]);
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const spread = (values, show) => `${show(median(values))} [${show(Math.min(...values))}, ${show(Math.max(...values))}]`;
+const kb = (bytes) => `${(bytes / 1000).toFixed(0)} KB`;
+const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+const browser = await launch();
+const usable = [];
+const bytesUsable = [];
+const bytesOffline = [];
+try {
+  for (let run = 1; run <= RUNS; run++) {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      baseURL: base,
+    });
+    // The moment the bundle took over, by the page's own clock.
+    await context.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        if (document.body?.hasAttribute("data-hydrated")) {
+          window.__hydratedAt = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-hydrated"] });
+    });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, ...LINE });
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+
+    sent = 0;
+    await page.goto("/sign-in");
+    await hydrated(page);
+    const field = page.getByLabel("Username");
+    await field.fill("worker1");
+    usable.push(await page.evaluate(() => window.__hydratedAt));
+    bytesUsable.push(sent);
+
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL("**/worker", { timeout: 60_000 });
+    const link = page.locator("a.session-link", { hasText: "FAM-0002" });
+    await link.waitFor({ timeout: 60_000 });
+    const path = await link.getAttribute("href");
+    await link.click();
+    await page.waitForURL(`**${path}`, { timeout: 60_000 });
+    await page.getByRole("heading", { name: /FAM-0002/ }).waitFor({ timeout: 60_000 });
+    // Works offline: the service worker is active and holds every asset it
+    // lists and this page.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(
+      async ([wanted, list]) => {
+        const names = await caches.keys();
+        const assets = names.find((n) => n.startsWith("assets-"));
+        const pages = names.find((n) => n.startsWith("pages-"));
+        if (!assets || !pages) return false;
+        const held = await caches.open(assets);
+        for (const asset of list) if (!(await held.match(asset))) return false;
+        return Boolean(await (await caches.open(pages)).match(wanted));
+      },
+      [path, ASSETS],
+      { timeout: 60_000, polling: 250 },
+    );
+    bytesOffline.push(sent);
+    console.log(
+      `run ${run}: sign-in usable ${s(usable.at(-1))} after ${kb(bytesUsable.at(-1))}; session page offline-ready after ${kb(bytesOffline.at(-1))} in all`,
+    );
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  relay.close();
+  await server.stop();
+}
+
+const lineSeconds = (bytes) => (bytes * 8) / 1_600_000 + (3 * LINE.latency) / 1000;
+console.log(`first visit, slow 4G (150 ms, 1.6 Mbps) and 4x CPU, ${RUNS} runs, median [min, max]:`);
+console.log(
+  `  sign-in page usable: ${spread(usable, s)} (target at most 3 s; the line alone needs ${s(lineSeconds(median(bytesUsable)) * 1000)} for its bytes and three round trips)`,
+);
+console.log(`  bytes on the wire until usable: ${spread(bytesUsable, kb)}`);
+console.log(`  bytes on the wire until the session page works offline: ${spread(bytesOffline, kb)} (target at most 300 KB)`);
