@@ -88,33 +88,13 @@ pub async fn seed_if_empty(db: &Db, now_ms: i64) -> Result<bool, AppError> {
         now_ms,
     )
     .await?;
-    cases::link(
-        db,
-        case_id,
-        ids[3],
-        CaseRelation::ResidentParent,
-        coordinator,
-        now_ms,
-    )
-    .await?;
-    cases::link(
-        db,
-        case_id,
-        ids[4],
-        CaseRelation::VisitingParent,
-        coordinator,
-        now_ms,
-    )
-    .await?;
-    cases::link(
-        db,
-        case_id,
-        ids[5],
-        CaseRelation::Referrer,
-        coordinator,
-        now_ms,
-    )
-    .await?;
+    for (user, relation) in [
+        (ids[3], CaseRelation::ResidentParent),
+        (ids[4], CaseRelation::VisitingParent),
+        (ids[5], CaseRelation::Referrer),
+    ] {
+        cases::link(db, case_id, user, relation, coordinator, now_ms).await?;
+    }
     referrals::decide(
         db,
         case_id,
