@@ -33,7 +33,8 @@ say "Server memory under password guesses"
 # Three bursts of 30 concurrent wrong passwords, each burst from its own
 # loopback address (the per-address limit would otherwise stop them): the
 # server's resident memory idle and after each. The floor beside it: what
-# the hashing threads need at most (4 x 19 MB of argon2 working memory).
+# the hashing threads keep (one per core, at most 4, 19 MB of argon2
+# working memory each).
 port="$(free_port)"
 data="$(mktemp -d)"
 CCC_DEMO=true CCC_DATA_DIR="$data" CCC_ADDR="127.0.0.1:$port" CCC_LOG=error run_server >/dev/null 2>&1 &
@@ -49,7 +50,7 @@ for burst in 2 3 4; do
     guesses+=($!)
   done
   wait "${guesses[@]}"
-  echo "server RSS after burst $((burst - 1)) of 30 concurrent wrong passwords: $(rss_mb) (at most 4 hashes run at once, each in 19 MB of working memory its thread keeps)"
+  echo "server RSS after burst $((burst - 1)) of 30 concurrent wrong passwords: $(rss_mb) (hashing threads: $(nproc) cores, at most 4, each keeping 19 MB)"
 done
 kill "$server_pid" 2>/dev/null || true
 rm -rf "$data"

@@ -1,6 +1,7 @@
 //! Accounts and passwords. Hashing runs on a few threads of its own:
-//! argon2id is meant to be slow, and must not stall the async executor. At
-//! most `MAX_HASHES_AT_ONCE` hashes run at a time in one process, each in its
+//! argon2id is meant to be slow, and must not stall the async executor. One
+//! hash per core (at most `MAX_HASHES_AT_ONCE`) runs at a time in one
+//! process, each in its
 //! thread's own 19 MB of working memory, allocated once and reused: a flood
 //! of guesses waits its turn, or is told to come back, and the server's
 //! memory stays where it was.
@@ -38,12 +39,22 @@ impl std::fmt::Debug for PasswordHashText {
     }
 }
 
-/// Password hashes computed at once in one process, whoever asks.
+/// Password hashes computed at once in one process, whoever asks: one per
+/// core, and never more than this (more than the cores finish no sooner,
+/// and each holds 19 MB of working memory).
 pub const MAX_HASHES_AT_ONCE: usize = 4;
+
+fn hashes_at_once() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |cores| cores.get())
+        .clamp(1, MAX_HASHES_AT_ONCE)
+}
+
 /// How long a password check waits for a turn before the caller is told to
 /// try again.
 const HASH_QUEUE_WAIT: Duration = Duration::from_secs(10);
-static HASHING: Semaphore = Semaphore::const_new(MAX_HASHES_AT_ONCE);
+static HASHING: std::sync::LazyLock<Semaphore> =
+    std::sync::LazyLock::new(|| Semaphore::new(hashes_at_once()));
 
 type HashJob = Box<dyn FnOnce() + Send>;
 
@@ -55,7 +66,7 @@ static HASH_THREADS: std::sync::LazyLock<std::sync::Mutex<std::sync::mpsc::Sende
     std::sync::LazyLock::new(|| {
         let (sender, receiver) = std::sync::mpsc::channel::<HashJob>();
         let receiver = std::sync::Arc::new(std::sync::Mutex::new(receiver));
-        for n in 0..MAX_HASHES_AT_ONCE {
+        for n in 0..hashes_at_once() {
             let receiver = receiver.clone();
             std::thread::Builder::new()
                 .name(format!("password-hash-{n}"))
