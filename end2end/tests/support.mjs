@@ -1,7 +1,7 @@
 // Shared by the specs: Debian's Chromium, headless, at a phone's viewport,
 // against the server the test script started (E2E_BASE_URL).
 import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import assert from "node:assert/strict";
 
 export const BASE_URL = process.env.E2E_BASE_URL ?? "http://127.0.0.1:3900";
@@ -93,7 +93,31 @@ export async function chooseOwnPassword(page, temporary, own) {
   await page.getByRole("link", { name: "Go on" }).click();
 }
 
-/** Fails when the page scrolls sideways or a control is too small for a thumb. */
+/** axe-core's script, run inside each page the specs check. */
+const AXE = readFileSync(new URL("../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+
+/**
+ * Fails on any serious or critical accessibility problem axe-core finds in
+ * the page as it stands (WCAG 2.1 A and AA rules, and best practices).
+ */
+export async function assertAccessible(page) {
+  // Evaluated through the browser's debugging protocol, which the page's
+  // Content-Security-Policy does not govern; the page itself gains nothing.
+  await page.evaluate(`${AXE}\n;0`);
+  const problems = await page.evaluate(async () => {
+    const results = await window.axe.run(document, { resultTypes: ["violations"] });
+    return results.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+  });
+  assert.deepEqual(problems, [], `accessibility problems on ${page.url()}`);
+}
+
+/**
+ * Fails when the page scrolls sideways, a control is too small for a thumb,
+ * text is too small to read, or axe-core finds a serious accessibility
+ * problem.
+ */
 export async function assertPhoneFriendly(page) {
   const layout = await page.evaluate(() => {
     const tooSmall = [];
@@ -118,6 +142,7 @@ export async function assertPhoneFriendly(page) {
   assert.ok(layout.scrollWidth <= layout.innerWidth, `page scrolls sideways: ${layout.scrollWidth} > ${layout.innerWidth}`);
   assert.deepEqual(layout.tooSmall, [], "touch targets under 44px");
   assert.ok(layout.smallestFont >= 14, `text as small as ${layout.smallestFont}px`);
+  await assertAccessible(page);
 }
 
 /**
