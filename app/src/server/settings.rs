@@ -59,10 +59,7 @@ pub async fn change<T: Serialize>(
     now_ms: i64,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    let text = write(&mut tx, key, value).await?;
-    super::audit::Step::on_setting(db, by, key, now_ms)
-        .audit(&mut tx, "settings", &text)
-        .await?;
+    write_audited(db, &mut tx, key, value, by, now_ms).await?;
     super::audit::commit(db, tx).await
 }
 
@@ -79,10 +76,7 @@ pub async fn change_closures(
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     if let Some(hours) = hours {
-        let text = write(&mut tx, HOURS, hours).await?;
-        super::audit::Step::on_setting(db, by, HOURS, now_ms)
-            .audit(&mut tx, "settings", &text)
-            .await?;
+        write_audited(db, &mut tx, HOURS, hours, by, now_ms).await?;
     }
     let stored = sqlx::query("SELECT value FROM settings WHERE key = $1")
         .bind(CLOSURES)
@@ -90,11 +84,23 @@ pub async fn change_closures(
         .await?;
     let mut closures: Closures = parse(CLOSURES, stored)?;
     edit(&mut closures);
-    let text = write(&mut tx, CLOSURES, &closures).await?;
-    super::audit::Step::on_setting(db, by, CLOSURES, now_ms)
-        .audit(&mut tx, "settings", &text)
-        .await?;
+    write_audited(db, &mut tx, CLOSURES, &closures, by, now_ms).await?;
     super::audit::commit(db, tx).await
+}
+
+/// Stores a setting and appends its new value to the audit trail, in `tx`.
+async fn write_audited<T: Serialize>(
+    db: &Db,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    key: &str,
+    value: &T,
+    by: i64,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let text = write(tx, key, value).await?;
+    super::audit::Step::on_setting(db, by, key, now_ms)
+        .audit(tx, "settings", &text)
+        .await
 }
 
 async fn write<T: Serialize>(
