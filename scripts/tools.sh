@@ -62,7 +62,9 @@ build_release() {
   touch "$ROOT/server/src/main.rs"
   # --precompress: brotli and gzip copies of every built file, which the
   # server sends as the browser's Accept-Encoding asks.
-  (cd "$ROOT" && cargo leptos build --release --precompress)
+  # --split: each role's pages other than a worker's into a chunk of their
+  # own, fetched when first opened (see app/src/routes.rs).
+  (cd "$ROOT" && cargo leptos build --release --precompress --split)
 }
 
 # Runs the built server binary, with what it needs to find the built site.

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 use crate::api::{ChangeMyPassword, SignIn, SignOut, fetch_current_user};
 use crate::components::header::Header;
@@ -9,6 +9,7 @@ use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::model::CurrentUser;
 use crate::pages;
+use crate::routes;
 use crate::sync::SyncState;
 
 /// The HTML document around the app, rendered on the server.
@@ -109,42 +110,42 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/password") view=pages::password::PasswordPage />
                     <Route
                         path=path!("/coordinator")
-                        view=pages::coordinator::CoordinatorHome
+                        view={Lazy::<routes::CoordinatorHome>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/coordinator/cases")
-                        view=pages::cases::CasesPage
+                        view={Lazy::<routes::Cases>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/coordinator/cases/:id")
-                        view=pages::case::CasePage
+                        view={Lazy::<routes::Case>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/coordinator/settings")
-                        view=pages::settings::SettingsPage
+                        view={Lazy::<routes::Settings>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/coordinator/calendar")
-                        view=pages::calendar::CalendarPage
+                        view={Lazy::<routes::Calendar>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/coordinator/sessions/:id")
-                        view=pages::session_record::SessionRecordPage
+                        view={Lazy::<routes::SessionRecord>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/coordinator/records")
-                        view=pages::records::CosignQueuePage
+                        view={Lazy::<routes::CosignQueue>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/coordinator/records/:id")
-                        view=pages::records::CoordinatorRecordPage
+                        view={Lazy::<routes::CoordinatorRecord>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
@@ -154,17 +155,17 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("/referrer/refer")
-                        view=pages::referrer::ReferPage
+                        view={Lazy::<routes::Refer>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/referrer/reports/:id")
-                        view=pages::records::ReferrerReportPage
+                        view={Lazy::<routes::ReferrerReport>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/referrer/records/:id")
-                        view=pages::records::ReferrerRecordPage
+                        view={Lazy::<routes::ReferrerRecord>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/worker") view=pages::worker::WorkerHome ssr=SsrMode::Async />
@@ -173,10 +174,10 @@ pub fn App() -> impl IntoView {
                         view=pages::session::SessionPage
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("/parent") view=pages::parent::ParentHome ssr=SsrMode::Async />
+                    <Route path=path!("/parent") view={Lazy::<routes::ParentHome>::new()} ssr=SsrMode::Async />
                     <Route
                         path=path!("/referrer")
-                        view=pages::referrer::ReferrerHome
+                        view={Lazy::<routes::ReferrerHome>::new()}
                         ssr=SsrMode::Async
                     />
                 </Routes>

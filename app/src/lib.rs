@@ -20,6 +20,8 @@ pub mod model;
 pub mod pages;
 /// What differs between server and browser, behind one facade.
 pub mod platform;
+/// The pages other than a worker's, each role's in a chunk loaded on demand.
+pub mod routes;
 /// Syncing the phone's queued entries: status and loop.
 pub mod sync;
 
@@ -32,9 +34,17 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // A mark that the page is now interactive: the end-to-end tests wait for it.
-    if let Some(body) = leptos::prelude::document().body() {
+    // Asynchronous hydration: a page in a chunk (see `routes`) is fetched
+    // before the page it rendered on the server is hydrated.
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    leptos::task::spawn_local(async {
+        let body = leptos::prelude::document()
+            .body()
+            .expect("a page has a body");
+        leptos::mount::hydrate_from_async(body.clone(), app::App)
+            .await
+            .forget();
+        // A mark that the page is now interactive: the end-to-end tests wait for it.
         let _ = body.set_attribute("data-hydrated", "true");
-    }
+    });
 }

@@ -11,22 +11,54 @@ after(async () => {
   await browser?.close();
 });
 
+// `pages`: the chunk of pages (see app/src/routes.rs) the role's phone
+// downloads; a worker's pages are all in the main bundle.
 const ROLES = [
-  { username: "coordinator", name: "Morgan Ellis", role: "Coordinator", path: "/coordinator", heading: "Centre" },
-  { username: "worker1", name: "Priya Shah", role: "Contact worker", path: "/worker", heading: "Your sessions" },
-  { username: "visiting", name: "Ryan Collins", role: "Parent", path: "/parent", heading: "Your family" },
-  { username: "referrer", name: "Helen Ward (Cafcass)", role: "Referrer", path: "/referrer", heading: "Your cases" },
+  { username: "coordinator", name: "Morgan Ellis", role: "Coordinator", path: "/coordinator", heading: "Centre", pages: ["back_office"] },
+  { username: "worker1", name: "Priya Shah", role: "Contact worker", path: "/worker", heading: "Your sessions", pages: [] },
+  { username: "visiting", name: "Ryan Collins", role: "Parent", path: "/parent", heading: "Your family", pages: ["family"] },
+  { username: "referrer", name: "Helen Ward (Cafcass)", role: "Referrer", path: "/referrer", heading: "Your cases", pages: ["portal"] },
 ];
+
+/** The page chunks (`split_<name>_…`) and shared chunks a context fetches, service worker included. */
+function chunksFetched(context) {
+  const fetched = new Set();
+  context.on("request", (request) => {
+    const file = new URL(request.url()).pathname.split("/").pop();
+    const split = /^split_([a-z_]+?)_\d+/.exec(file);
+    if (split) fetched.add(split[1]);
+    else if (file.startsWith("chunk_")) fetched.add("shared chunk");
+  });
+  return fetched;
+}
 
 for (const who of ROLES) {
   test(`${who.role} signs in, lands on their page, and signs out`, async () => {
     const { context, page, problems } = await phonePage(browser);
+    const chunks = chunksFetched(context);
     try {
       await page.goto("/");
       await page.waitForURL("**/sign-in");
       await signIn(page, who.username);
       await page.waitForURL(`**${who.path}`);
       await page.getByRole("heading", { name: who.heading, level: 1 }).waitFor();
+      // Opened afresh, the role's page is rendered by the server and then
+      // hydrated with its chunk.
+      await page.reload();
+      await hydrated(page);
+      await page.getByRole("heading", { name: who.heading, level: 1 }).waitFor();
+      if (who.username === "worker1") {
+        const session = page.locator("a.session-link").first();
+        await session.click();
+        await page.waitForURL("**/worker/sessions/*");
+        await page.locator("section.session-controls").waitFor();
+      }
+      assert.deepEqual(
+        [...chunks].filter((name) => name !== "shared chunk").sort(),
+        who.pages,
+        "a phone downloads its own role's pages and no other's",
+      );
+      if (who.pages.length === 0) assert.deepEqual([...chunks], [], "a worker's phone fetches no chunk at all");
       const header = page.locator("header.top-bar");
       await header.getByText(who.name, { exact: true }).waitFor();
       await header.getByText(who.role, { exact: true }).waitFor();

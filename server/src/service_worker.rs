@@ -19,10 +19,14 @@ const SHELL_FILES: [&str; 4] = [
     "/sw-register.js",
 ];
 
-/// The script for a site root: the bundle's files (and the shell's) are
-/// listed for caching, and their contents decide the version.
+/// The script for a site root. Every built file decides the version; the
+/// shell's files and the main bundle are fetched and kept at install. The
+/// chunks a split build made (the pages other than a worker's, see
+/// `app::routes`) are kept only once a page has fetched one, so a worker's
+/// phone never downloads another role's pages.
 pub fn script_for(site_root: &Path, pkg_dir: &str) -> String {
     let mut assets: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut chunks = Vec::new();
     if let Ok(entries) = std::fs::read_dir(site_root.join(pkg_dir)) {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -31,9 +35,13 @@ pub fn script_for(site_root: &Path, pkg_dir: &str) -> String {
             if [".br", ".gz", ".ts"].iter().any(|end| name.ends_with(end)) {
                 continue;
             }
-            if let Ok(bytes) = std::fs::read(entry.path()) {
-                assets.push((format!("/{pkg_dir}/{name}"), bytes));
+            let Ok(bytes) = std::fs::read(entry.path()) else {
+                continue;
+            };
+            if name.starts_with("__wasm_split_manifest") {
+                chunks.extend(chunks_named_in(&bytes));
             }
+            assets.push((format!("/{pkg_dir}/{name}"), bytes));
         }
     }
     for path in SHELL_FILES {
@@ -42,7 +50,25 @@ pub fn script_for(site_root: &Path, pkg_dir: &str) -> String {
         }
     }
     assets.sort();
-    script(&assets)
+    let chunk_paths: Vec<String> = chunks
+        .iter()
+        .map(|chunk| format!("/{pkg_dir}/{chunk}.wasm"))
+        .collect();
+    script(&assets, &chunk_paths)
+}
+
+/// The chunk names a split build's manifest lists (for each lazy page, the
+/// chunks it needs).
+fn chunks_named_in(manifest: &[u8]) -> Vec<String> {
+    let Ok(map) =
+        serde_json::from_slice::<std::collections::HashMap<String, Vec<String>>>(manifest)
+    else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = map.into_values().flatten().collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// Removes compressed copies (`.br`, `.gz`) that no longer hold the file
@@ -96,8 +122,9 @@ fn copy_holds_its_file(path: &Path) -> bool {
     read.is_ok() && unpacked == expected
 }
 
-/// The script for these assets (path, contents).
-pub fn script(assets: &[(String, Vec<u8>)]) -> String {
+/// The script for these assets (path, contents), of which those in
+/// `on_demand` are not fetched at install.
+pub fn script(assets: &[(String, Vec<u8>)], on_demand: &[String]) -> String {
     let mut hash = Sha256::new();
     for (path, bytes) in assets {
         hash.update(path.as_bytes());
@@ -105,7 +132,11 @@ pub fn script(assets: &[(String, Vec<u8>)]) -> String {
         hash.update(bytes);
     }
     let version = hex::encode(&hash.finalize()[..8]);
-    let paths: Vec<&str> = assets.iter().map(|(path, _)| path.as_str()).collect();
+    let paths: Vec<&str> = assets
+        .iter()
+        .map(|(path, _)| path.as_str())
+        .filter(|path| !on_demand.iter().any(|chunk| chunk == path))
+        .collect();
     let list = serde_json::to_string(&paths).unwrap_or_else(|_| "[]".into());
     TEMPLATE
         .replace("__VERSION__", &version)
@@ -135,9 +166,9 @@ mod tests {
 
     #[test]
     fn the_version_follows_the_assets() {
-        let one = script(&[("/pkg/app.wasm".into(), b"build one".to_vec())]);
-        let same = script(&[("/pkg/app.wasm".into(), b"build one".to_vec())]);
-        let two = script(&[("/pkg/app.wasm".into(), b"build two".to_vec())]);
+        let one = script(&[("/pkg/app.wasm".into(), b"build one".to_vec())], &[]);
+        let same = script(&[("/pkg/app.wasm".into(), b"build one".to_vec())], &[]);
+        let two = script(&[("/pkg/app.wasm".into(), b"build two".to_vec())], &[]);
         assert_eq!(version_of(&one), version_of(&same));
         assert_ne!(version_of(&one), version_of(&two));
         assert!(
@@ -145,5 +176,34 @@ mod tests {
             "{one}"
         );
         assert!(!one.contains("__"), "every placeholder is filled");
+    }
+
+    #[test]
+    fn a_pages_chunk_is_kept_when_fetched_not_at_install_yet_changes_the_version() {
+        let manifest = br#"{"back_office_1": ["split_back_office_1.AbC", "chunk_0.XyZ"], "portal_2": ["chunk_0.XyZ"]}"#;
+        assert_eq!(
+            chunks_named_in(manifest),
+            vec![
+                "chunk_0.XyZ".to_owned(),
+                "split_back_office_1.AbC".to_owned()
+            ]
+        );
+        assert!(chunks_named_in(b"not json").is_empty());
+
+        let build = |chunk: &[u8]| {
+            script(
+                &[
+                    ("/pkg/app.wasm".into(), b"main".to_vec()),
+                    ("/pkg/chunk_0.XyZ.wasm".into(), chunk.to_vec()),
+                ],
+                &["/pkg/chunk_0.XyZ.wasm".to_owned()],
+            )
+        };
+        let one = build(b"chunk one");
+        assert!(
+            one.contains(r#"const ASSETS = ["/pkg/app.wasm"];"#),
+            "{one}"
+        );
+        assert_ne!(version_of(&one), version_of(&build(b"chunk two")));
     }
 }

@@ -4,6 +4,9 @@
 //
 // - Built assets (the WebAssembly bundle, its script, styles, icons): cached
 //   at install, served from the cache.
+// - The chunks of pages other than a worker's (/pkg/ files not in ASSETS):
+//   served from the cache once a page has fetched them, never fetched ahead,
+//   so a worker's phone downloads no other role's pages.
 // - A contact worker's pages (/worker, /worker/sessions/N): network first,
 //   kept on each successful load, served from the cache when offline. The
 //   server renders no session data into them; the page reads the phone's
@@ -54,6 +57,15 @@ async function keptPage(path) {
   return undefined;
 }
 
+async function chunk(request, path) {
+  const cache = await caches.open(ASSET_CACHE);
+  const kept = await cache.match(path);
+  if (kept) return kept;
+  const response = await fetch(request);
+  if (response.ok && response.type === "basic") await cache.put(path, response.clone());
+  return response;
+}
+
 async function workerPage(request) {
   const path = new URL(request.url).pathname;
   try {
@@ -82,6 +94,8 @@ self.addEventListener("fetch", (event) => {
   }
   if (ASSETS.includes(url.pathname)) {
     event.respondWith(caches.match(url.pathname).then((hit) => hit || fetch(request)));
+  } else if (url.pathname.startsWith("/pkg/")) {
+    event.respondWith(chunk(request, url.pathname));
   }
 });
 
