@@ -107,7 +107,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::landing::Landing ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=pages::sign_in::SignInPage />
-                    <Route path=path!("/password") view=pages::password::PasswordPage />
+                    <Route path=path!("/password") view={Lazy::<routes::Password>::new()} />
                     <Route
                         path=path!("/coordinator")
                         view={Lazy::<routes::CoordinatorHome>::new()}
@@ -150,7 +150,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("/worker/records/:id")
-                        view=pages::records::WorkerRecordPage
+                        view={Lazy::<routes::WorkerRecord>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -2,17 +2,18 @@
 //!
 //! A worker's phone downloads the app on the centre's poor signal and must
 //! open session mode offline, so the first download holds the shell and the
-//! worker's pages (sign-in, password, the session list, session mode, the
-//! worker's own records) and nothing else. The back office, the referrer's
-//! portal and the parent's page are each one `#[lazy]` function:
+//! pages session mode needs (sign-in, the session list, session mode) and
+//! nothing else. The back office, the referrer's portal, the parent's page,
+//! and the pages that need the server anyway (a signed record after the
+//! session, choosing a password) are each one `#[lazy]` function:
 //! `cargo leptos build --split` moves each into its own WebAssembly chunk,
 //! fetched the first time someone opens one of its pages. On the server the
 //! same functions run at once and name their chunk in the page's head, so
 //! the browser fetches it beside the main bundle.
 //!
-//! Rules: a worker's page is never routed through here (a chunk that cannot
-//! be fetched offline would stop the app), and each role's pages share one
-//! chunk, so a role downloads no other role's code.
+//! Rules: a page session mode needs is never routed through here (a chunk
+//! that cannot be fetched offline would stop the app), and each role's pages
+//! share one chunk, so a role downloads no other role's code.
 
 // `#[lazy]` declares the chunk's imports and exports, which Rust counts as
 // unsafe code. The macro writes all of it; nothing here is hand-written unsafe.
@@ -43,6 +44,22 @@ pub enum Portal {
     Refer,
     Report,
     Record,
+}
+
+/// Pages that only work online: the worker's signed records, and choosing
+/// one's own password (any role).
+#[derive(Clone, Copy, Debug)]
+pub enum Online {
+    WorkerRecord,
+    Password,
+}
+
+#[leptos::lazy]
+fn online(page: Online) -> AnyView {
+    match page {
+        Online::WorkerRecord => view! { <pages::records::WorkerRecordPage /> }.into_any(),
+        Online::Password => pages::password::PasswordPage(),
+    }
 }
 
 #[leptos::lazy]
@@ -105,6 +122,8 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
+    WorkerRecord => online(Online::WorkerRecord), __preload_online;
+    Password => online(Online::Password), __preload_online;
     CoordinatorHome => back_office(BackOffice::Home), __preload_back_office;
     Cases => back_office(BackOffice::Cases), __preload_back_office;
     Case => back_office(BackOffice::Case), __preload_back_office;
