@@ -3,6 +3,7 @@ use std::net::SocketAddr;
 
 use app::domain::{role::Role, validate};
 use app::server::{Db, accounts, demo, now_ms};
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -78,7 +79,13 @@ async fn serve(config: Config, db: Db) -> Result<(), StartError> {
     );
     let app = crate::router(state);
 
-    let listener = TcpListener::bind(addr).await?;
+    // TCP_NODELAY: a reply goes out at once, rather than waiting (up to
+    // 40 ms) for the client's acknowledgement of the previous segment.
+    let listener = TcpListener::bind(addr).await?.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!("could not set TCP_NODELAY: {error}");
+        }
+    });
     tracing::info!("listening on http://{addr}");
     axum::serve(
         listener,
