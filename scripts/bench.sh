@@ -2,13 +2,14 @@
 # Prints session mode's figures in one run (nothing here passes or fails):
 # server ingest beside a plain batched insert (SQLite, and PostgreSQL when
 # reachable), a worker's first visit on a slow line (bytes on the wire,
-# time to usable), offline save and sync in headless Chromium, the server's
-# memory under bursts of password guesses, and the gzip size of the browser
-# bundle.
+# time to usable), offline save and sync in headless Chromium, pages under
+# load (wrk), the server's memory under bursts of password guesses, and the
+# size of the browser bundle and its chunks.
 source "$(dirname "$0")/tools.sh"
 install_rust_tools
 install_node_tools
 install_browser
+install_wrk
 
 if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
@@ -52,6 +53,34 @@ for burst in 2 3 4; do
   wait "${guesses[@]}"
   echo "server RSS after burst $((burst - 1)) of 30 concurrent wrong passwords: $(rss_mb) (hashing threads: $(nproc) cores, at most 4, each keeping 19 MB)"
 done
+kill "$server_pid" 2>/dev/null || true
+rm -rf "$data"
+
+say "Server pages under load (wrk, 64 connections, 10 s each, on the same 2-core machine as the server)"
+# Each page as a phone asks for it (brotli or gzip accepted). The peer in
+# the same run: a small static file from the same server, the HTTP stack's
+# own limit here. RSS idle and after the runs.
+port="$(free_port)"
+data="$(mktemp -d)"
+CCC_DEMO=true CCC_DATA_DIR="$data" CCC_ADDR="127.0.0.1:$port" CCC_LOG=error run_server >/dev/null 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/sign-in" >/dev/null 2>&1 && break; sleep 0.2; done
+cookie="$(curl -s -o /dev/null -D - -H "Origin: http://127.0.0.1:$port" \
+  --data "username=coordinator&password=contact-demo" "http://127.0.0.1:$port/api/sign_in" |
+  grep -i '^set-cookie: ccc_session=' | sed -E 's/^[Ss]et-[Cc]ookie: (ccc_session=[^;]*).*/\1/')"
+echo "server RSS idle: $(rss_mb)"
+load() { # label, path, extra header
+  local out
+  out="$(wrk -t2 -c64 -d10s --latency -H "Accept-Encoding: br, gzip" ${3:+-H "$3"} "http://127.0.0.1:$port$2")"
+  printf '%-44s %8s requests/s, p50 %8s, p99 %8s\n' "$1" \
+    "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
+    "$(awk '$1 == "50%" {print $2}' <<<"$out")" \
+    "$(awk '$1 == "99%" {print $2}' <<<"$out")"
+}
+load "peer: /manifest.webmanifest (static)" /manifest.webmanifest
+load "sign-in page" /sign-in
+load "coordinator's case list (signed in)" /coordinator/cases "Cookie: $cookie"
+echo "server RSS after the load: $(rss_mb)"
 kill "$server_pid" 2>/dev/null || true
 rm -rf "$data"
 

@@ -54,6 +54,15 @@ install_browser() {
   fi
 }
 
+# wrk, the HTTP load generator the bench uses (Debian's package).
+install_wrk() {
+  if ! command -v wrk >/dev/null 2>&1; then
+    say "Installing wrk from Debian"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y wrk
+  fi
+}
+
 build_release() {
   say "Building the app (release: server and WebAssembly bundle)"
   # Another checkout sharing the target folder may have left its own binary
