@@ -143,6 +143,44 @@ export async function assertPhoneFriendly(page) {
   assert.deepEqual(layout.tooSmall, [], "touch targets under 44px");
   assert.ok(layout.smallestFont >= 14, `text as small as ${layout.smallestFont}px`);
   await assertAccessible(page);
+  await assertKeyboardReachable(page);
+}
+
+/**
+ * Every visible control on the page can be reached with the Tab key alone
+ * (a keyboard or switch user's way through the page): Tab is pressed from
+ * the top until every control has had the focus or the page has been gone
+ * through once. Native controls then work by Enter and Space.
+ */
+export async function assertKeyboardReachable(page) {
+  const count = await page.evaluate(() => {
+    // checkVisibility also leaves out what a closed <details> hides.
+    const visible = (el) => el.checkVisibility({ visibilityProperty: true });
+    const controls = [...document.querySelectorAll("a[href], button, input, select, textarea, summary")].filter(
+      (el) => !el.disabled && el.type !== "hidden" && visible(el),
+    );
+    controls.forEach((el, n) => el.setAttribute("data-keyboard-check", String(n)));
+    document.activeElement?.blur();
+    window.scrollTo(0, 0);
+    return controls.length;
+  });
+  const reached = new Set();
+  for (let press = 0; press < 2 * count + 10 && reached.size < count; press++) {
+    await page.keyboard.press("Tab");
+    const mark = await page.evaluate(() => document.activeElement?.getAttribute("data-keyboard-check") ?? null);
+    if (mark !== null) reached.add(mark);
+  }
+  const missed = await page.evaluate((reached) => {
+    const marked = [...document.querySelectorAll("[data-keyboard-check]")];
+    const missed = marked
+      .filter((el) => !reached.includes(el.getAttribute("data-keyboard-check")))
+      .map((el) => el.outerHTML.slice(0, 120));
+    marked.forEach((el) => el.removeAttribute("data-keyboard-check"));
+    document.activeElement?.blur();
+    window.scrollTo(0, 0);
+    return missed;
+  }, [...reached]);
+  assert.deepEqual(missed, [], "controls the Tab key never reaches");
 }
 
 /**
