@@ -30,18 +30,24 @@ export E2E_SERVER_BIN="$CARGO_TARGET_DIR/release/contact-centre"
 export E2E_SITE_ROOT="$ROOT/target/site"
 (cd "$ROOT/end2end" && node bench/session_bench.mjs)
 
+# A demo server of its own on a free port (sets port, data, server_pid),
+# once it answers; rss_mb reads its resident memory.
+start_demo_server() {
+  port="$(free_port)"
+  data="$(mktemp -d)"
+  CCC_DEMO=true CCC_DATA_DIR="$data" CCC_ADDR="127.0.0.1:$port" CCC_LOG=error run_server >/dev/null 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/sign-in" >/dev/null 2>&1 && break; sleep 0.2; done
+}
+rss_mb() { awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$server_pid/status"; }
+
 say "Server memory under password guesses"
 # Three bursts of 30 concurrent wrong passwords, each burst from its own
 # loopback address (the per-address limit would otherwise stop them): the
 # server's resident memory idle and after each. The floor beside it: what
 # the hashing threads keep (one per core, at most 4, 19 MB of argon2
 # working memory each).
-port="$(free_port)"
-data="$(mktemp -d)"
-CCC_DEMO=true CCC_DATA_DIR="$data" CCC_ADDR="127.0.0.1:$port" CCC_LOG=error run_server >/dev/null 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/sign-in" >/dev/null 2>&1 && break; sleep 0.2; done
-rss_mb() { awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$server_pid/status"; }
+start_demo_server
 echo "server RSS idle: $(rss_mb)"
 for burst in 2 3 4; do
   guesses=()
@@ -60,11 +66,7 @@ say "Server pages under load (wrk, 64 connections, 10 s each, on the same 2-core
 # Each page as a phone asks for it (brotli or gzip accepted). The peer in
 # the same run: a small static file from the same server, the HTTP stack's
 # own limit here. RSS idle and after the runs.
-port="$(free_port)"
-data="$(mktemp -d)"
-CCC_DEMO=true CCC_DATA_DIR="$data" CCC_ADDR="127.0.0.1:$port" CCC_LOG=error run_server >/dev/null 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/sign-in" >/dev/null 2>&1 && break; sleep 0.2; done
+start_demo_server
 cookie="$(curl -s -o /dev/null -D - -H "Origin: http://127.0.0.1:$port" \
   --data "username=coordinator&password=contact-demo" "http://127.0.0.1:$port/api/sign_in" |
   grep -i '^set-cookie: ccc_session=' | sed -E 's/^[Ss]et-[Cc]ookie: (ccc_session=[^;]*).*/\1/')"
