@@ -20,7 +20,7 @@ pub mod model;
 pub mod pages;
 /// What differs between server and browser, behind one facade.
 pub mod platform;
-/// The pages other than a worker's, each role's in a chunk loaded on demand.
+/// The pages split out of the main bundle (each role's, and the online-only ones), loaded on demand.
 pub mod routes;
 /// Syncing the phone's queued entries: status and loop.
 pub mod sync;

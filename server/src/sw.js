@@ -4,7 +4,7 @@
 //
 // - Built assets (the WebAssembly bundle, its script, styles, icons): cached
 //   at install, served from the cache.
-// - The chunks of pages other than a worker's (/pkg/ files not in ASSETS):
+// - The chunks of pages session mode does not need (/pkg/ files not in ASSETS):
 //   served from the cache once a page has fetched them, never fetched ahead,
 //   so a worker's phone downloads no other role's pages.
 // - A contact worker's pages (/worker, /worker/sessions/N): network first,
