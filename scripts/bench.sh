@@ -2,7 +2,8 @@
 # Prints session mode's figures in one run (nothing here passes or fails):
 # server ingest beside a plain batched insert (SQLite, and PostgreSQL when
 # reachable), a worker's first visit on a slow line (bytes on the wire,
-# time to usable), offline save and sync in headless Chromium, pages under
+# time to usable, the session page opened offline) and each other role's
+# first load, offline save and sync in headless Chromium, pages under
 # load (wrk), the server's memory under bursts of password guesses, and the
 # size of the browser bundle and its chunks.
 source "$(dirname "$0")/tools.sh"
@@ -22,7 +23,7 @@ say "Server ingest"
 (cd "$ROOT" && cargo bench -p server --bench ingest 2>/dev/null | grep -E '^ingest')
 build_release
 
-say "A worker's first visit on a slow 4G line with the CPU slowed 4x"
+say "First visits on a slow 4G line with the CPU slowed 4x (a worker's, then each other role's page)"
 (cd "$ROOT/end2end" && E2E_SERVER_BIN="$CARGO_TARGET_DIR/release/contact-centre" E2E_SITE_ROOT="$ROOT/target/site" node bench/first_visit.mjs 2>/dev/null | grep -v WARN)
 
 say "Offline save and sync in Chromium"
@@ -62,7 +63,7 @@ done
 kill "$server_pid" 2>/dev/null || true
 rm -rf "$data"
 
-say "Server pages under load (wrk, 64 connections, 10 s each, on the same 2-core machine as the server)"
+say "Server pages under load (wrk, 64 connections, 10 s each, 3 rounds, on the same 2-core machine as the server)"
 # Each page as a phone asks for it (brotli or gzip accepted). The peer in
 # the same run: a small static file from the same server, the HTTP stack's
 # own limit here. RSS idle and after the runs.
@@ -71,17 +72,25 @@ cookie="$(curl -s -o /dev/null -D - -H "Origin: http://127.0.0.1:$port" \
   --data "username=coordinator&password=contact-demo" "http://127.0.0.1:$port/api/sign_in" |
   grep -i '^set-cookie: ccc_session=' | sed -E 's/^[Ss]et-[Cc]ookie: (ccc_session=[^;]*).*/\1/')"
 echo "server RSS idle: $(rss_mb)"
-load() { # label, path, extra header
-  local out
-  out="$(wrk -t2 -c64 -d10s --latency -H "Accept-Encoding: br, gzip" ${3:+-H "$3"} "http://127.0.0.1:$port$2")"
-  printf '%-44s %8s requests/s, p50 %8s, p99 %8s\n' "$1" \
-    "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
-    "$(awk '$1 == "50%" {print $2}' <<<"$out")" \
-    "$(awk '$1 == "99%" {print $2}' <<<"$out")"
-}
-load "peer: /manifest.webmanifest (static)" /manifest.webmanifest
-load "sign-in page" /sign-in
-load "coordinator's case list (signed in)" /coordinator/cases "Cookie: $cookie"
+# Three rounds, the pages taking turns within each round (so a drift in the
+# machine falls on every page alike); each figure as median [min, max].
+LABELS=("peer: /manifest.webmanifest (static)" "sign-in page" "coordinator's case list (signed in)")
+PATHS=(/manifest.webmanifest /sign-in /coordinator/cases)
+HEADERS=("" "" "Cookie: $cookie")
+declare -A RATE P50 P99
+in_ms() { awk '{ v = $1 + 0; if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /[0-9]s$/ && $1 !~ /ms$/) v *= 1000; printf "%.1f", v }' <<<"$1"; }
+for round in 1 2 3; do
+  for i in "${!PATHS[@]}"; do
+    out="$(wrk -t2 -c64 -d10s --latency -H "Accept-Encoding: br, gzip" ${HEADERS[$i]:+-H "${HEADERS[$i]}"} "http://127.0.0.1:$port${PATHS[$i]}")"
+    RATE[$i]+="$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out") "
+    P50[$i]+="$(in_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")") "
+    P99[$i]+="$(in_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")") "
+  done
+done
+spread() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { printf "%s [%s, %s]", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
+for i in "${!PATHS[@]}"; do
+  printf '%-40s %s requests/s, p50 %s ms, p99 %s ms\n' "${LABELS[$i]}" "$(spread "${RATE[$i]}")" "$(spread "${P50[$i]}")" "$(spread "${P99[$i]}")"
+done
 echo "server RSS after the load: $(rss_mb)"
 kill "$server_pid" 2>/dev/null || true
 rm -rf "$data"
