@@ -21,15 +21,11 @@
 // (issue 12: 300 KB, 3 s, 1 s offline). Run by scripts/bench.sh after a
 // release build.
 import net from "node:net";
-import { launch, ownServer, hydrated, DEMO_PASSWORD } from "../tests/support.mjs";
+import { launch, ownServer, hydrated, DEMO_PASSWORD, DEMO_ROLES } from "../tests/support.mjs";
 
 const RUNS = 5;
 // The other roles' own pages (the worker's first visit is measured in full).
-const ROLES = [
-  { label: "coordinator's home", username: "coordinator", path: "/coordinator", heading: "Centre" },
-  { label: "parent's page", username: "visiting", path: "/parent", heading: "Your family" },
-  { label: "referrer's cases", username: "referrer", path: "/referrer", heading: "Your cases" },
-].map((role) => ({ ...role, usable: [], bytes: [] }));
+const ROLES = DEMO_ROLES.filter((who) => who.pages.length > 0).map((who) => ({ ...who, usable: [], bytes: [] }));
 const LINE = { latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
 
 const server = await ownServer();
@@ -190,6 +186,6 @@ console.log(
 console.log(`first load of each other role's page, signed in already, same line and CPU, ${RUNS} runs:`);
 for (const role of ROLES) {
   console.log(
-    `  ${role.label.padEnd(20)} usable ${spread(role.usable, s)} after ${spread(role.bytes, kb)} (the line alone: ${s(lineSeconds(median(role.bytes)) * 1000)})`,
+    `  ${role.role.padEnd(12)} ${role.path.padEnd(13)} usable ${spread(role.usable, s)} after ${spread(role.bytes, kb)} (the line alone: ${s(lineSeconds(median(role.bytes)) * 1000)})`,
   );
 }

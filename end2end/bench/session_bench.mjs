@@ -34,15 +34,14 @@ try {
   await context.setOffline(true);
   await page.locator(".dot.offline").waitFor();
 
-  // The moment of each real tap (the browser's own input events, sent as
-  // touches by Playwright) and the frame after the save: the first
-  // animation frame that runs after the entry is committed and the page has
-  // cleared its form. A frame paints right after its animation callbacks, so
-  // that moment is the frame that shows "Saved", less its paint.
-  // The tap's moment is its `click` event's timestamp: the browser makes
-  // it when the finger lifts, and the app acts on it. The time from the
-  // finger landing (pointerdown) to that click is the browser's own tap
-  // handling, printed apart.
+  // A real tap (touches sent by Playwright through the browser's input
+  // pipeline) is timed from its `click` event's timestamp: the browser makes
+  // it when the finger lifts, and the app acts on it. The finger landing
+  // (pointerdown) and the page starting to run the click are kept too, and
+  // printed apart. "Shown" is the first animation frame after the entry is
+  // committed and the form cleared: a frame paints right after its
+  // animation callbacks, so that is the frame that shows "Saved", less its
+  // paint.
   await page.evaluate(() => {
     window.addEventListener("pointerdown", (e) => (window.__downAt = e.timeStamp), { capture: true });
     window.addEventListener(

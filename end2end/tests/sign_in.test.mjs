@@ -1,7 +1,7 @@
 // Signing in as each role on a phone, seeing that role's page, signing out.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, chooseOwnPassword, SCREENSHOTS } from "./support.mjs";
+import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, chooseOwnPassword, SCREENSHOTS, DEMO_ROLES } from "./support.mjs";
 
 let browser;
 before(async () => {
@@ -11,14 +11,6 @@ after(async () => {
   await browser?.close();
 });
 
-// `pages`: the chunk of pages (see app/src/routes.rs) the role's phone
-// downloads; a worker's pages are all in the main bundle.
-const ROLES = [
-  { username: "coordinator", name: "Morgan Ellis", role: "Coordinator", path: "/coordinator", heading: "Centre", pages: ["back_office"] },
-  { username: "worker1", name: "Priya Shah", role: "Contact worker", path: "/worker", heading: "Your sessions", pages: [] },
-  { username: "visiting", name: "Ryan Collins", role: "Parent", path: "/parent", heading: "Your family", pages: ["family"] },
-  { username: "referrer", name: "Helen Ward (Cafcass)", role: "Referrer", path: "/referrer", heading: "Your cases", pages: ["portal"] },
-];
 
 /** The page chunks (`split_<name>_…`) and shared chunks a context fetches, service worker included. */
 function chunksFetched(context) {
@@ -32,7 +24,7 @@ function chunksFetched(context) {
   return fetched;
 }
 
-for (const who of ROLES) {
+for (const who of DEMO_ROLES) {
   test(`${who.role} signs in, lands on their page, and signs out`, async () => {
     const { context, page, problems } = await phonePage(browser);
     const chunks = chunksFetched(context);

@@ -8,6 +8,15 @@ export const BASE_URL = process.env.E2E_BASE_URL ?? "http://127.0.0.1:3900";
 export const PHONE = { width: 390, height: 844 };
 export const DEMO_PASSWORD = "contact-demo";
 export const SCREENSHOTS = new URL("../screenshots/", import.meta.url).pathname;
+// The demo centre's people, one per role, and where each lands. `pages`:
+// the chunk of pages (see app/src/routes.rs) the role's phone downloads; a
+// worker's pages are all in the main bundle.
+export const DEMO_ROLES = [
+  { username: "coordinator", name: "Morgan Ellis", role: "Coordinator", path: "/coordinator", heading: "Centre", pages: ["back_office"] },
+  { username: "worker1", name: "Priya Shah", role: "Contact worker", path: "/worker", heading: "Your sessions", pages: [] },
+  { username: "visiting", name: "Ryan Collins", role: "Parent", path: "/parent", heading: "Your family", pages: ["family"] },
+  { username: "referrer", name: "Helen Ward (Cafcass)", role: "Referrer", path: "/referrer", heading: "Your cases", pages: ["portal"] },
+];
 mkdirSync(SCREENSHOTS, { recursive: true });
 
 export async function launch() {
