@@ -29,6 +29,10 @@ pub mod sync;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+/// Text typed into the server-rendered page before the bundle took it over.
+#[cfg(feature = "hydrate")]
+mod typing;
+
 /// The WebAssembly entry point: attaches the app to the server-rendered page.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -41,10 +45,15 @@ pub fn hydrate() {
         let body = leptos::prelude::document()
             .body()
             .expect("a page has a body");
+        let typed = typing::before_hydration();
         leptos::mount::hydrate_from_async(body.clone(), app::App)
             .await
             .forget();
-        // A mark that the page is now interactive: the end-to-end tests wait for it.
+
+        typing::settle(&typed).await;
+        // A mark that the page is now interactive: forms can be sent (see
+        // `style/main.css`), and the end-to-end tests wait for it.
         let _ = body.set_attribute("data-hydrated", "true");
+        typing::watch(typed).await;
     });
 }

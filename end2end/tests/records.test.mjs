@@ -3,7 +3,7 @@
 // referrer reads the released record and its printable view.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, phonePage, signIn, assertPhoneFriendly, ownServer, waitForUnsynced, SCREENSHOTS, DEMO_PASSWORD } from "./support.mjs";
+import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, ownServer, waitForUnsynced, SCREENSHOTS, DEMO_PASSWORD } from "./support.mjs";
 
 let browser;
 before(async () => {
@@ -69,11 +69,13 @@ test("a worker signs on a phone, the coordinator returns it once and co-signs, t
 
     // The worker amends and signs again.
     await page.reload();
+    await hydrated(page);
     await page.getByText("Returned for amendment: Say who brought Ava and who collected her.").waitFor();
     await signRecord(page, "A warm, calm session. Ava's mum brought her and collected her.");
 
     // The coordinator co-signs: the record is released.
     await desk.reload();
+    await hydrated(desk);
     await desk.getByLabel("Your password or signing PIN, to confirm").fill(DEMO_PASSWORD);
     await desk.getByRole("button", { name: "Co-sign and release" }).click();
     await desk.getByText("Co-signed by Morgan Ellis").waitFor();

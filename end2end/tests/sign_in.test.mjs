@@ -1,7 +1,10 @@
 // Signing in as each role on a phone, seeing that role's page, signing out.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, chooseOwnPassword, SCREENSHOTS, DEMO_ROLES } from "./support.mjs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { launch, phonePage, ownProfilePhone, watchForProblems, signIn, hydrated, assertPhoneFriendly, chooseOwnPassword, SCREENSHOTS, DEMO_ROLES, DEMO_PASSWORD, BASE_URL } from "./support.mjs";
 
 let browser;
 before(async () => {
@@ -134,10 +137,79 @@ test("a coordinator creates an account on the phone and that person signs in", a
   }
 });
 
-test("the app can be installed: the manifest and its icons are served", async () => {
-  const { context, page } = await phonePage(browser);
+test("what a person types before the page has fully loaded is kept, and used", async () => {
+  // On a slow phone a form shows seconds before the bundle takes the page
+  // over, and people type into it. Here the bundle is held back until the
+  // typing is done: a new worker chooses their own password.
+  const origin = { Origin: new URL(BASE_URL).origin };
+  const desk = await phonePage(browser);
+  const { context, page, problems } = await phonePage(browser);
+  try {
+    const coordinator = await desk.context.request.post("/api/sign_in", {
+      form: { username: "coordinator", password: DEMO_PASSWORD },
+      headers: origin,
+    });
+    assert.ok(coordinator.ok(), `coordinator signed in: ${coordinator.status()}`);
+    const created = await desk.context.request.post("/api/create_account", {
+      form: { username: "early.typist", display_name: "Early Typist", role: "worker", password: "temporary-first" },
+      headers: origin,
+    });
+    assert.ok(created.ok(), `account created: ${created.status()} ${await created.text()}`);
+    const answer = await context.request.post("/api/sign_in", {
+      form: { username: "early.typist", password: "temporary-first" },
+      headers: origin,
+    });
+    assert.ok(answer.ok(), `signed in: ${answer.status()}`);
+
+    let release;
+    const released = new Promise((resolve) => (release = resolve));
+    await page.route(/\.wasm$/, async (route) => {
+      await released;
+      await route.continue();
+    });
+    await page.goto("/password");
+    await page.getByLabel("Current password").fill("temporary-first");
+    await page.getByLabel("New password", { exact: true }).fill("typed before it loaded");
+    await page.getByLabel("New password again").fill("typed before it loaded");
+    assert.equal(await page.locator("body[data-hydrated]").count(), 0, "typed before the bundle took over");
+    release();
+    await hydrated(page);
+    // The form is in a part of the page hydrated a moment after the rest
+    // (it waits for its data): what was typed is there once the page is
+    // marked hydrated.
+    assert.equal(await page.getByLabel("Current password").inputValue(), "temporary-first");
+    assert.equal(await page.getByLabel("New password", { exact: true }).inputValue(), "typed before it loaded");
+    await page.getByRole("button", { name: "Save my password" }).click();
+    await page.getByRole("status").filter({ hasText: "Your password is changed" }).waitFor();
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await desk.context.close();
+  }
+});
+
+test("the app can be installed: Chromium finds it installable, and the manifest and its icons are served", async () => {
+  const profile = mkdtempSync(join(tmpdir(), "ccc-profile-"));
+  const context = await ownProfilePhone(profile);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems = watchForProblems(page);
   try {
     await page.goto("/sign-in");
+    await hydrated(page);
+    // Chromium's own verdict (what decides whether a phone offers "Install
+    // app"): it needs the manifest, its icons and a service worker that
+    // controls the page.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.reload();
+    await hydrated(page);
+    assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null), "the service worker controls the page");
+    const devtools = await context.newCDPSession(page);
+    const { installabilityErrors } = await devtools.send("Page.getInstallabilityErrors");
+    assert.deepEqual(
+      installabilityErrors.map((e) => `${e.errorId} ${e.errorArguments.map((a) => `${a.name}=${a.value}`).join(" ")}`),
+      [],
+      "Chromium's installability errors",
+    );
     const href = await page.locator('link[rel="manifest"]').getAttribute("href");
     const manifest = await (await page.request.get(href)).json();
     assert.equal(manifest.display, "standalone");
@@ -149,7 +221,9 @@ test("the app can be installed: the manifest and its icons are served", async ()
       assert.equal(response.status(), 200, icon.src);
       assert.equal(response.headers()["content-type"], "image/png");
     }
+    assert.deepEqual(problems, []);
   } finally {
     await context.close();
+    rmSync(profile, { recursive: true, force: true });
   }
 });

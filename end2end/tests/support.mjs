@@ -19,30 +19,36 @@ export const DEMO_ROLES = [
 ];
 mkdirSync(SCREENSHOTS, { recursive: true });
 
+const CHROMIUM = {
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  headless: true,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+  ],
+};
+const PHONE_CONTEXT = { viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
 export async function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-quic",
-      "--no-first-run",
-    ],
-  });
+  return chromium.launch(CHROMIUM);
+}
+
+/**
+ * A phone's browser with a profile on disk (`folder`), as a person's own
+ * browser is: Chromium offers to install an app only outside incognito, and
+ * every context of `launch()` is incognito.
+ */
+export async function ownProfilePhone(folder, baseURL = BASE_URL) {
+  return chromium.launchPersistentContext(folder, { ...CHROMIUM, ...PHONE_CONTEXT, baseURL });
 }
 
 export async function phonePage(browser, baseURL = BASE_URL) {
-  const context = await browser.newContext({
-    viewport: PHONE,
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    baseURL,
-  });
+  const context = await browser.newContext({ ...PHONE_CONTEXT, baseURL });
   // Anything the Content-Security-Policy blocks fails the spec: Chromium
   // logs "Refused to ..." (kept by the console filter below), and this
   // listener names the directive too, in every page and frame.
@@ -52,6 +58,14 @@ export async function phonePage(browser, baseURL = BASE_URL) {
     });
   });
   const page = await context.newPage();
+  return { context, page, problems: watchForProblems(page) };
+}
+
+/**
+ * What the spec fails on, collected as the page runs: page errors, console
+ * errors (CSP refusals included), and any 5xx from the server.
+ */
+export function watchForProblems(page) {
   const problems = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("console", (message) => {
@@ -70,7 +84,7 @@ export async function phonePage(browser, baseURL = BASE_URL) {
       problems.push(`server error ${response.status()}: ${response.request().method()} ${response.url()}`);
     }
   });
-  return { context, page, problems };
+  return problems;
 }
 
 /** Waits until the WebAssembly bundle has taken over the page. */
