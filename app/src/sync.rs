@@ -10,8 +10,8 @@
 
 use leptos::prelude::*;
 
-use crate::device;
-use crate::domain::sync_queue::{SyncQueue, retry_delay_ms};
+use crate::device::{self, Queued};
+use crate::domain::sync_queue::{ItemOutcome, SyncQueue, retry_delay_ms};
 use crate::error::AppError;
 use crate::model::{Colleague, SyncBatch};
 
@@ -20,6 +20,21 @@ use crate::model::{Colleague, SyncBatch};
 pub const BATCH: usize = 250;
 /// How often the loop looks again when nothing is wrong.
 const IDLE_MS: u64 = 30_000;
+
+thread_local! {
+    /// Ends the sync loop's current nap (`SyncState::wake_loop`).
+    static NAP: std::cell::RefCell<Option<futures::channel::oneshot::Sender<()>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Waits `ms`, or less if something asks for a sync meanwhile.
+async fn nap(ms: u32) {
+    let (wake, woken) = futures::channel::oneshot::channel();
+    NAP.with(|nap| *nap.borrow_mut() = Some(wake));
+    let pause = std::pin::pin!(device::pause(ms));
+    futures::future::select(pause, woken).await;
+    NAP.with(|nap| nap.borrow_mut().take());
+}
 
 /// What every worker page shows about syncing. Provided once at the root.
 #[derive(Clone, Copy)]
@@ -73,7 +88,16 @@ impl SyncState {
 
     /// Asks for a sync as soon as possible.
     pub fn sync_now(&self) {
+        self.wake_loop();
+    }
+
+    /// Flags a sync as wanted and cuts the loop's nap short, so it starts
+    /// at once rather than at its next turn.
+    fn wake_loop(&self) {
         self.wake.set(true);
+        if let Some(nap) = NAP.with(|nap| nap.borrow_mut().take()) {
+            let _ = nap.send(());
+        }
     }
 
     /// Notes one more entry saved on the phone: counted at once, and a sync
@@ -84,7 +108,7 @@ impl SyncState {
         let recount_in_flight =
             self.recount_tickets.get_untracked() > self.recount_shown.get_untracked();
         self.unsynced.update(|n| *n += 1);
-        self.wake.set(true);
+        self.wake_loop();
         if recount_in_flight {
             leptos::task::spawn_local(async move { self.recount().await });
         }
@@ -156,7 +180,7 @@ impl SyncState {
         self.online.set(device::is_online());
         let _ = window_event_listener(leptos::ev::online, move |_| {
             self.online.set(true);
-            self.wake.set(true);
+            self.wake_loop();
         });
         let _ = window_event_listener(leptos::ev::offline, move |_| self.online.set(false));
         leptos::task::spawn_local(async move {
@@ -205,8 +229,10 @@ impl SyncState {
                     }
                 }
             }
-            device::pause(250).await;
-            waited_ms = waited_ms.saturating_add(250);
+            let began = device::now_ms();
+            nap(250).await;
+            let napped = (device::now_ms() - began).clamp(0, 250) as u64;
+            waited_ms = waited_ms.saturating_add(napped);
         }
     }
 
@@ -239,6 +265,13 @@ impl SyncState {
         // batch, then read it again for anything saved meanwhile. A batch
         // the server finds too large is sent again in halves; a single item
         // too large for it stays on the phone, refused, with the reason.
+        //
+        // The server's answer to one batch is kept on the phone while the
+        // next batch is on its way: the line is never idle while IndexedDB
+        // works. Nothing can be lost or doubled by this: an entry leaves the
+        // queue only once its acknowledgement is kept, and an entry sent
+        // twice (the phone stopped before keeping the first answer) is
+        // answered "already stored".
         let mut size = BATCH;
         loop {
             let Some(me) = self.me.get_untracked() else {
@@ -250,19 +283,22 @@ impl SyncState {
             if batch.is_empty() {
                 return Ok(());
             }
+            // A batch answered whose answer is not yet kept on the phone.
+            let mut answered: Option<(Vec<ItemOutcome>, Vec<Queued>)> = None;
             while !batch.is_empty() && self.me.get_untracked() == Some(me) {
-                let items = batch
-                    .iter()
-                    .map(serde_json::to_value)
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| AppError::phone(e.to_string()))?;
-                let outcomes = match crate::api::worker::sync_entries(SyncBatch {
-                    sent_ms: device::now_ms(),
-                    items,
-                })
-                .await
-                {
-                    Ok(reply) => reply.outcomes,
+                let sending = send(&batch);
+                let reply = match answered.take() {
+                    Some((outcomes, sent)) => {
+                        let (kept, reply) =
+                            futures::join!(device::apply_outcomes(me, &outcomes, &sent), sending);
+                        kept.map_err(AppError::phone)?;
+                        self.show_counts(&queue, me);
+                        reply
+                    }
+                    None => sending.await,
+                };
+                let outcomes = match reply {
+                    Ok(outcomes) => outcomes,
                     Err(AppError::TooLarge { .. }) if batch.len() > 1 => {
                         size = (batch.len() / 2).max(1);
                         batch = queue.next_batch(me, size);
@@ -270,35 +306,56 @@ impl SyncState {
                     }
                     Err(AppError::TooLarge { message }) => batch
                         .iter()
-                        .map(|item| crate::domain::sync_queue::ItemOutcome::Rejected {
+                        .map(|item| ItemOutcome::Rejected {
                             id: item.id.clone(),
                             reason: message.clone(),
                         })
                         .collect(),
                     Err(other) => return Err(other),
                 };
-                if let Some(crate::domain::sync_queue::ItemOutcome::Held { reason, .. }) =
-                    outcomes.first().filter(|_| {
-                        outcomes.iter().all(|o| {
-                            matches!(o, crate::domain::sync_queue::ItemOutcome::Held { .. })
-                        })
-                    })
-                {
+                if let Some(ItemOutcome::Held { reason, .. }) = outcomes.first().filter(|_| {
+                    outcomes
+                        .iter()
+                        .all(|o| matches!(o, ItemOutcome::Held { .. }))
+                }) {
                     // The server took the request as someone else's: the
                     // phone changed hands mid-sync. Nothing was stored; wait.
                     return Err(AppError::conflict(reason.clone()));
                 }
-                device::apply_outcomes(me, &outcomes, &batch)
+                queue.apply(&outcomes);
+                let next = queue.next_batch(me, size);
+                answered = Some((outcomes, std::mem::replace(&mut batch, next)));
+            }
+            if let Some((outcomes, sent)) = answered {
+                device::apply_outcomes(me, &outcomes, &sent)
                     .await
                     .map_err(AppError::phone)?;
-                queue.apply(&outcomes);
-                self.refused
-                    .set(queue.rejected().filter(|item| item.author == me).count());
-                self.unsynced.set(queue.unsynced_of(me));
-                batch = queue.next_batch(me, size);
+                self.show_counts(&queue, me);
             }
         }
     }
+
+    /// Shows the counts of `queue` as it stands once its answers are kept.
+    fn show_counts(&self, queue: &SyncQueue<crate::domain::session_log::SessionEntry>, me: i64) {
+        self.refused
+            .set(queue.rejected().filter(|item| item.author == me).count());
+        self.unsynced.set(queue.unsynced_of(me));
+    }
+}
+
+/// Sends one batch; answers the server's outcome for each item.
+async fn send(batch: &[Queued]) -> Result<Vec<ItemOutcome>, AppError> {
+    let items = batch
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| AppError::phone(e.to_string()))?;
+    let reply = crate::api::worker::sync_entries(SyncBatch {
+        sent_ms: device::now_ms(),
+        items,
+    })
+    .await?;
+    Ok(reply.outcomes)
 }
 
 impl Default for SyncState {

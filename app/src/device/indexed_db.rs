@@ -403,10 +403,7 @@ pub async fn load_queue(me: i64) -> Result<PhoneQueue, String> {
     let mut others = std::collections::BTreeMap::<i64, usize>::new();
     let mut other = |author: i64| *others.entry(author).or_default() += 1;
     let mut mine = Vec::new();
-    // Without `me`'s key (gone after 14 days without contact, and no
-    // signal to fetch it again) their entries are counted, not opened.
-    let mut locked = 0;
-    let mut key_missing = false;
+    let mut sealed = Vec::new();
     for (key, value) in keys.into_iter().zip(values) {
         let id = key
             .as_string()
@@ -414,19 +411,28 @@ pub async fn load_queue(me: i64) -> Result<PhoneQueue, String> {
         match read_stored::<Queued>(&value)? {
             Stored::Clear(item) if item.author == me => mine.push(item),
             Stored::Clear(item) => other(item.author),
-            Stored::Sealed(envelope) if envelope.sealed_for == me => {
-                if key_missing || key_for(me).await.is_err() {
-                    key_missing = true;
-                    locked += 1;
-                    continue;
-                }
-                let mut item: Queued = open_envelope(me, QUEUE, &id, &envelope).await?;
-                item.rejected = envelope.rejected;
-                mine.push(item);
-            }
+            Stored::Sealed(envelope) if envelope.sealed_for == me => sealed.push((id, envelope)),
             Stored::Sealed(envelope) => other(envelope.sealed_for),
         }
     }
+    // Without `me`'s key (gone after 14 days without contact, and no
+    // signal to fetch it again) their entries are counted, not opened.
+    let mut locked = 0;
+    if !sealed.is_empty() && key_for(me).await.is_err() {
+        locked = sealed.len();
+    } else {
+        // Opened all at once: WebCrypto works on them side by side.
+        let opened =
+            futures::future::try_join_all(sealed.iter().map(|(id, envelope)| async move {
+                let mut item: Queued = open_envelope(me, QUEUE, id, envelope).await?;
+                item.rejected = envelope.rejected.clone();
+                Ok::<_, String>(item)
+            }))
+            .await?;
+        mine.extend(opened);
+    }
+    // In key order, as read.
+    mine.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(PhoneQueue {
         mine,
         locked,
@@ -473,13 +479,27 @@ pub async fn apply_outcomes(
         .transaction(&[QUEUE, LOGS], TransactionMode::ReadWrite)
         .map_err(trouble)?;
     let store = tx.store(QUEUE).map_err(trouble)?;
+    // Every deletion asked for at once (IndexedDB runs them in order, in
+    // this one transaction), not one round trip to the database each.
+    futures::future::try_join_all(
+        outcomes
+            .iter()
+            .filter(|outcome| {
+                matches!(
+                    outcome,
+                    ItemOutcome::Stored { .. } | ItemOutcome::AlreadyStored { .. }
+                )
+            })
+            .map(|outcome| store.delete(JsValue::from_str(outcome.id()))),
+    )
+    .await
+    .map_err(trouble)?;
     for outcome in outcomes {
         let key = JsValue::from_str(outcome.id());
         match outcome {
-            ItemOutcome::Stored { .. } | ItemOutcome::AlreadyStored { .. } => {
-                store.delete(key).await.map_err(trouble)?;
-            }
-            ItemOutcome::Held { .. } => {}
+            ItemOutcome::Stored { .. }
+            | ItemOutcome::AlreadyStored { .. }
+            | ItemOutcome::Held { .. } => {}
             ItemOutcome::Rejected { reason, .. } => {
                 // The reason sits outside the sealed part: no opening needed.
                 let Some(value) = store.get(key.clone()).await.map_err(trouble)? else {
