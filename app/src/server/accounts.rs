@@ -1,10 +1,10 @@
 //! Accounts and passwords. Hashing runs on a few threads of its own:
 //! argon2id is meant to be slow, and must not stall the async executor. One
 //! hash per core (at most `MAX_HASHES_AT_ONCE`) runs at a time in one
-//! process, each in its
-//! thread's own 19 MB of working memory, allocated once and reused: a flood
-//! of guesses waits its turn, or is told to come back, and the server's
-//! memory stays where it was.
+//! process, each in 19 MB of working memory that the next hash reuses: a
+//! flood of guesses waits its turn, or is told to come back, and the
+//! server's memory stays where it was. A minute without a hash, the working
+//! memory is let go, so an idle server holds none.
 //!
 //! A password set by someone else (a new account, a reset) is temporary:
 //! the account must choose its own at the next sign-in, and nothing it
@@ -15,8 +15,6 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
-
-use std::cell::RefCell;
 
 use argon2::password_hash::{Output, ParamsString, PasswordHash, Salt, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
@@ -72,13 +70,20 @@ static HASH_THREADS: std::sync::LazyLock<std::sync::Mutex<std::sync::mpsc::Sende
                 .name(format!("password-hash-{n}"))
                 .spawn(move || {
                     loop {
+                        // One thread at a time waits here; the others wait
+                        // for the lock. When the waiting one has heard of no
+                        // hash for a while, no thread has: the spare memory
+                        // goes.
                         let job = match receiver.lock() {
-                            Ok(receiver) => receiver.recv(),
+                            Ok(receiver) => receiver.recv_timeout(KEEP_MEMORY_FOR),
                             Err(_) => return,
                         };
                         match job {
                             Ok(job) => job(),
-                            Err(_) => return,
+                            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                                let_go_of_spare_memory()
+                            }
+                            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
                         }
                     }
                 })
@@ -110,15 +115,25 @@ async fn with_hash_turn<T: Send + 'static>(
         .map_err(|_| super::failure::internal("a password hash was dropped"))?
 }
 
-thread_local! {
-    /// A hashing thread's argon2 working memory, kept from one hash to the
-    /// next. Allocated afresh each time (as `Argon2::hash_password` does),
-    /// 19 MB blocks were left behind in the allocator's arenas: measured,
-    /// one burst of 30 wrong passwords took the server from 119 MB to 615 MB.
-    static HASH_MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+/// How long argon2's working memory is kept after the last hash.
+const KEEP_MEMORY_FOR: Duration = Duration::from_secs(60);
+
+/// Argon2's working memory between hashes (19 MB each, one per hash that ran
+/// at once), reused by the next. Allocated afresh for each hash (as
+/// `Argon2::hash_password` does), 19 MB blocks were left behind in the
+/// allocator's arenas: measured, one burst of 30 wrong passwords took the
+/// server from 119 MB to 615 MB.
+static SPARE_MEMORY: std::sync::Mutex<Vec<Vec<Block>>> = std::sync::Mutex::new(Vec::new());
+
+/// Frees the working memory no hash is using (after `KEEP_MEMORY_FOR`
+/// without a hash); the next hash allocates its own again.
+fn let_go_of_spare_memory() {
+    if let Ok(mut spare) = SPARE_MEMORY.lock() {
+        *spare = Vec::new();
+    }
 }
 
-/// Argon2id of `password` and `salt` under `params`, in this thread's
+/// Argon2id of `password` and `salt` under `params`, in spare
 /// working memory.
 fn argon2id(
     params: &Params,
@@ -132,16 +147,22 @@ fn argon2id(
         .map_err(super::failure::internal)?;
     let length = params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN);
     let argon2 = Argon2::new(Algorithm::Argon2id, version, params.clone());
-    HASH_MEMORY.with(|memory| {
-        let mut memory = memory.borrow_mut();
-        if memory.len() < params.block_count() {
-            memory.resize(params.block_count(), Block::default());
-        }
-        Output::init_with(length, |out| {
-            Ok(argon2.hash_password_into_with_memory(password, salt, out, &mut memory[..])?)
-        })
-        .map_err(super::failure::internal)
+    let mut memory = SPARE_MEMORY
+        .lock()
+        .ok()
+        .and_then(|mut spare| spare.pop())
+        .unwrap_or_default();
+    if memory.len() < params.block_count() {
+        memory.resize(params.block_count(), Block::default());
+    }
+    let output = Output::init_with(length, |out| {
+        Ok(argon2.hash_password_into_with_memory(password, salt, out, &mut memory[..])?)
     })
+    .map_err(super::failure::internal);
+    if let Ok(mut spare) = SPARE_MEMORY.lock() {
+        spare.push(memory);
+    }
+    output
 }
 
 pub async fn hash_password(password: String) -> Result<PasswordHashText, AppError> {
