@@ -23,12 +23,19 @@ fi
 # The bench first: `cargo bench` also builds the server binary (into the
 # same release folder, without cargo-leptos's settings); build_release then
 # relinks the real one.
-say "Server ingest"
+say "Server ingest over HTTP (1, 4 and 16 phones) beside a plain batched insert"
 (cd "$ROOT" && cargo bench -p server --bench ingest 2>/dev/null | grep -E '^ingest')
 build_release
 
-say "First visits on a slow 4G line with the CPU slowed 4x (a worker's, then each other role's page)"
-(cd "$ROOT/end2end" && E2E_SERVER_BIN="$CARGO_TARGET_DIR/release/contact-centre" E2E_SITE_ROOT="$ROOT/target/site" node bench/first_visit.mjs 2>/dev/null | grep -v WARN)
+# The Leptos floor beside the first visits: a minimal Leptos 0.8 app (a
+# router, two pages, one server function) built with the same settings.
+say "Building the Leptos floor (bench/floor)"
+(cd "$ROOT/bench/floor" && cargo leptos build --release --precompress)
+
+say "First visits on a slow 4G line with the CPU slowed 4x (a worker's, then each other role's page, beside the Leptos floor)"
+(cd "$ROOT/end2end" && E2E_SERVER_BIN="$CARGO_TARGET_DIR/release/contact-centre" E2E_SITE_ROOT="$ROOT/target/site" \
+  FLOOR_BIN="$CARGO_TARGET_DIR/release/leptos-floor" FLOOR_SITE="$ROOT/bench/floor/target/site" \
+  node bench/first_visit.mjs 2>/dev/null | grep -v WARN)
 
 say "Offline save and sync in Chromium"
 export E2E_SERVER_BIN="$CARGO_TARGET_DIR/release/contact-centre"

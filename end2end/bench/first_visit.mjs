@@ -28,23 +28,29 @@ const RUNS = 5;
 const ROLES = DEMO_ROLES.filter((who) => who.pages.length > 0).map((who) => ({ ...who, usable: [], bytes: [] }));
 const LINE = { latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
 
+// A TCP relay in front of a server on `port`, counting every byte it sends.
+async function countingRelay(port) {
+  const relay = { sent: 0 };
+  relay.listener = net.createServer((client) => {
+    const toServer = net.connect(port, "127.0.0.1");
+    client.pipe(toServer);
+    toServer.on("data", (chunk) => (relay.sent += chunk.length));
+    toServer.pipe(client);
+    const close = () => {
+      client.destroy();
+      toServer.destroy();
+    };
+    client.on("error", close);
+    toServer.on("error", close);
+  });
+  await new Promise((resolve) => relay.listener.listen(0, "127.0.0.1", resolve));
+  relay.base = `http://127.0.0.1:${relay.listener.address().port}`;
+  return relay;
+}
+
 const server = await ownServer();
-const upstream = new URL(server.url);
-let sent = 0;
-const relay = net.createServer((client) => {
-  const toServer = net.connect(Number(upstream.port), upstream.hostname);
-  client.pipe(toServer);
-  toServer.on("data", (chunk) => (sent += chunk.length));
-  toServer.pipe(client);
-  const close = () => {
-    client.destroy();
-    toServer.destroy();
-  };
-  client.on("error", close);
-  toServer.on("error", close);
-});
-await new Promise((resolve) => relay.listen(0, "127.0.0.1", resolve));
-const base = `http://127.0.0.1:${relay.address().port}`;
+const relay = await countingRelay(Number(new URL(server.url).port));
+const base = relay.base;
 
 // What the service worker precaches, read once beside the relay (not counted).
 const ASSETS = JSON.parse((await (await fetch(`${server.url}/sw.js`)).text()).match(/const ASSETS = (\[.*?\]);/)[1]);
@@ -55,6 +61,7 @@ const kb = (bytes) => `${(bytes / 1000).toFixed(0)} KB`;
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
 const browser = await launch();
+let floor = null;
 const usable = [];
 const bytesUsable = [];
 const bytesOffline = [];
@@ -62,13 +69,13 @@ const openOffline = [];
 
 // A fresh phone: its own context, the moment the bundle took over the page
 // recorded by the page's own clock (from its navigation start).
-async function freshPhone() {
+async function freshPhone(baseURL = base) {
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
-    baseURL: base,
+    baseURL,
   });
   await context.addInitScript(() => {
     new MutationObserver((_, observer) => {
@@ -98,13 +105,13 @@ try {
     const context = await freshPhone();
     const page = await throttledPage(context);
 
-    sent = 0;
+    relay.sent = 0;
     await page.goto("/sign-in");
     await hydrated(page);
     const field = page.getByLabel("Username");
     await field.fill("worker1");
     usable.push(await page.evaluate(() => window.__hydratedAt));
-    bytesUsable.push(sent);
+    bytesUsable.push(relay.sent);
 
     await page.getByLabel("Password").fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -131,7 +138,7 @@ try {
       [path, ASSETS],
       { timeout: 60_000, polling: 250 },
     );
-    bytesOffline.push(sent);
+    bytesOffline.push(relay.sent);
 
     // The phone loses its signal; the worker opens the session again in a
     // new tab. Usable: hydrated, and the observation box takes typing.
@@ -158,19 +165,60 @@ try {
       });
       if (!answer.ok()) throw new Error(`${role.username} could not sign in: ${answer.status()}`);
       const page = await throttledPage(context);
-      sent = 0;
+      relay.sent = 0;
       await page.goto(role.path);
       await hydrated(page);
       await page.getByRole("heading", { name: role.heading }).first().waitFor();
       role.usable.push(await page.evaluate(() => window.__hydratedAt));
-      role.bytes.push(sent);
+      role.bytes.push(relay.sent);
       await context.close();
     }
   }
+  // The Leptos floor (bench/floor: a router, two pages, one server
+  // function, built as this app is), served the same way behind its own
+  // relay: its first page usable and its bytes, on the same line and CPU.
+  if (process.env.FLOOR_BIN) floor = await measureFloor();
 } finally {
   await browser.close();
-  relay.close();
+  relay.listener.close();
   await server.stop();
+}
+
+async function measureFloor() {
+  const { spawn } = await import("node:child_process");
+  const port = await new Promise((resolve) => {
+    const probe = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+  const child = spawn(process.env.FLOOR_BIN, [], {
+    env: { ...process.env, LEPTOS_ENV: "PROD", LEPTOS_SITE_ROOT: process.env.FLOOR_SITE, LEPTOS_OUTPUT_NAME: "floor", FLOOR_ADDR: `127.0.0.1:${port}` },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  try {
+    for (let i = 0; i < 100; i++) {
+      if (await fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok, () => false)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const floorRelay = await countingRelay(port);
+    const result = { usable: [], bytes: [] };
+    for (let run = 1; run <= RUNS; run++) {
+      const context = await freshPhone(floorRelay.base);
+      const page = await throttledPage(context);
+      floorRelay.sent = 0;
+      await page.goto("/");
+      await hydrated(page);
+      await page.getByLabel("Username").fill("worker1");
+      result.usable.push(await page.evaluate(() => window.__hydratedAt));
+      result.bytes.push(floorRelay.sent);
+      await context.close();
+    }
+    floorRelay.listener.close();
+    return result;
+  } finally {
+    child.kill("SIGKILL");
+  }
 }
 
 const lineSeconds = (bytes) => (bytes * 8) / 1_600_000 + (3 * LINE.latency) / 1000;
@@ -179,6 +227,13 @@ console.log(
   `  sign-in page usable: ${spread(usable, s)} (target at most 3 s; the line alone needs ${s(lineSeconds(median(bytesUsable)) * 1000)} for its bytes and three round trips)`,
 );
 console.log(`  bytes on the wire until usable: ${spread(bytesUsable, kb)}`);
+if (floor) {
+  console.log(
+    `  peer: the Leptos floor (a router, two pages, one server function) usable ${spread(floor.usable, s)} after ${spread(floor.bytes, kb)}; the sign-in page takes ${(median(usable) / median(floor.usable)).toFixed(2)}x its time and ${(median(bytesUsable) / median(floor.bytes)).toFixed(2)}x its bytes`,
+  );
+} else {
+  console.log("  peer: the Leptos floor not measured (FLOOR_BIN not set; scripts/bench.sh builds it)");
+}
 console.log(`  bytes on the wire until the session page works offline: ${spread(bytesOffline, kb)} (target at most 300 KB)`);
 console.log(
   `  session page opened offline (service worker, 4x CPU): ${spread(openOffline, s)} to usable (target at most 1 s)`,
