@@ -115,6 +115,10 @@ async fn with_hash_turn<T: Send + 'static>(
         .map_err(|_| super::failure::internal("a password hash was dropped"))?
 }
 
+/// Blocks (1 KiB each) reserved for argon2's working memory: more than
+/// glibc's largest mmap threshold.
+const MAPPED_BLOCKS: usize = 33 * 1024;
+
 /// How long argon2's working memory is kept after the last hash.
 const KEEP_MEMORY_FOR: Duration = Duration::from_secs(60);
 
@@ -153,7 +157,15 @@ fn argon2id(
         .and_then(|mut spare| spare.pop())
         .unwrap_or_default();
     if memory.len() < params.block_count() {
-        memory.resize(params.block_count(), Block::default());
+        // Reserved above glibc's largest mmap threshold (32 MiB), so the
+        // allocation is always mapped on its own and its pages go back to
+        // the system when let go; reserved pages beyond those used are
+        // never touched, so they cost no resident memory. (A 19 MB block
+        // freed once raises the threshold, and the next ones landed in the
+        // allocator's heap, which kept them after they were let go.)
+        let mut fresh = Vec::with_capacity(params.block_count().max(MAPPED_BLOCKS));
+        fresh.resize(params.block_count(), Block::default());
+        memory = fresh;
     }
     let output = Output::init_with(length, |out| {
         Ok(argon2.hash_password_into_with_memory(password, salt, out, &mut memory[..])?)
