@@ -29,12 +29,12 @@ build_release
 
 # The Leptos floor beside the first visits: a minimal Leptos 0.8 app (a
 # router, two pages, one server function) built with the same settings.
-say "Building the Leptos floor (bench/floor)"
-(cd "$ROOT/bench/floor" && cargo leptos build --release --precompress)
+say "Building the Leptos floor (end2end/bench/floor)"
+(cd "$ROOT/end2end/bench/floor" && cargo leptos build --release --precompress)
 
 say "First visits on a slow 4G line with the CPU slowed 4x (a worker's, then each other role's page, beside the Leptos floor)"
 (cd "$ROOT/end2end" && E2E_SERVER_BIN="$CARGO_TARGET_DIR/release/contact-centre" E2E_SITE_ROOT="$ROOT/target/site" \
-  FLOOR_BIN="$CARGO_TARGET_DIR/release/leptos-floor" FLOOR_SITE="$ROOT/bench/floor/target/site" \
+  FLOOR_BIN="$CARGO_TARGET_DIR/release/leptos-floor" FLOOR_SITE="$ROOT/end2end/bench/floor/target/site" \
   node bench/first_visit.mjs 2>/dev/null | grep -v WARN)
 
 say "Offline save and sync in Chromium"
