@@ -10,6 +10,7 @@
 //! to them.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use leptos::prelude::document;
 use wasm_bindgen::JsCast;
@@ -22,11 +23,6 @@ const LOOK_EVERY_MS: u32 = 50;
 
 /// A field and the text a person typed into it.
 pub struct Typed(Element, String);
-
-thread_local! {
-    /// Fields typed into (by a person) since hydration began.
-    static TOUCHED: RefCell<Vec<Element>> = const { RefCell::new(Vec::new()) };
-}
 
 /// Fields whose text differs from what the server rendered into them.
 pub fn before_hydration() -> Vec<Typed> {
@@ -51,13 +47,14 @@ pub async fn settle(typed: &[Typed]) {
     for _ in 0..2 {
         gloo_timers::future::TimeoutFuture::new(0).await;
     }
-    restore(typed);
+    restore(typed, &[]);
 }
 
-fn restore(typed: &[Typed]) {
+/// Gives typed text back to the fields hydration reset, except those in
+/// `touched` (typed into again since).
+fn restore(typed: &[Typed], touched: &[Element]) {
     for Typed(field, text) in typed {
-        let touched = TOUCHED.with(|touched| touched.borrow().contains(field));
-        if !touched
+        if !touched.contains(field)
             && field.is_connected()
             && text_of(field).is_some_and(|(now, rendered)| now != *text && now == rendered)
         {
@@ -73,11 +70,15 @@ pub async fn watch(typed: Vec<Typed>) {
         return;
     }
     // A person's own typing (a trusted event) takes a field over.
-    let listener = Closure::<dyn FnMut(Event)>::new(|event: Event| {
-        if event.is_trusted()
-            && let Some(field) = event.target().and_then(|t| t.dyn_into::<Element>().ok())
-        {
-            TOUCHED.with(|touched| touched.borrow_mut().push(field));
+    let touched = Rc::new(RefCell::new(Vec::<Element>::new()));
+    let listener = Closure::<dyn FnMut(Event)>::new({
+        let touched = touched.clone();
+        move |event: Event| {
+            if event.is_trusted()
+                && let Some(field) = event.target().and_then(|t| t.dyn_into::<Element>().ok())
+            {
+                touched.borrow_mut().push(field);
+            }
         }
     });
     let document = document();
@@ -88,7 +89,7 @@ pub async fn watch(typed: Vec<Typed>) {
     );
     let mut waited = 0;
     while waited <= WATCH_MS {
-        restore(&typed);
+        restore(&typed, &touched.borrow());
         gloo_timers::future::TimeoutFuture::new(LOOK_EVERY_MS).await;
         waited += LOOK_EVERY_MS;
     }
@@ -97,7 +98,6 @@ pub async fn watch(typed: Vec<Typed>) {
         listener.as_ref().unchecked_ref(),
         true,
     );
-    TOUCHED.with(|touched| touched.borrow_mut().clear());
 }
 
 fn put_back(field: &Element, text: &str) {

@@ -452,12 +452,7 @@ pub async fn apply_outcomes(
 ) -> Result<(), String> {
     let synced: Vec<&Queued> = outcomes
         .iter()
-        .filter(|outcome| {
-            matches!(
-                outcome,
-                ItemOutcome::Stored { .. } | ItemOutcome::AlreadyStored { .. }
-            )
-        })
+        .filter(|outcome| outcome.is_kept_by_server())
         .flat_map(|outcome| sent.iter().filter(|item| item.id == outcome.id()))
         .collect();
     let mut bookings: Vec<i64> = synced.iter().map(|item| item.payload.booking_id).collect();
@@ -484,12 +479,7 @@ pub async fn apply_outcomes(
     futures::future::try_join_all(
         outcomes
             .iter()
-            .filter(|outcome| {
-                matches!(
-                    outcome,
-                    ItemOutcome::Stored { .. } | ItemOutcome::AlreadyStored { .. }
-                )
-            })
+            .filter(|outcome| outcome.is_kept_by_server())
             .map(|outcome| store.delete(JsValue::from_str(outcome.id()))),
     )
     .await

@@ -50,6 +50,15 @@ pub enum ItemOutcome {
 }
 
 impl ItemOutcome {
+    /// The server has the item (now or from an earlier send): it may leave
+    /// the phone's queue.
+    pub fn is_kept_by_server(&self) -> bool {
+        matches!(
+            self,
+            ItemOutcome::Stored { .. } | ItemOutcome::AlreadyStored { .. }
+        )
+    }
+
     pub fn id(&self) -> &str {
         match self {
             ItemOutcome::Stored { id }
