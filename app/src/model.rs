@@ -191,6 +191,12 @@ pub struct FamilyAccount {
     pub rules: Option<AgreedRules>,
     pub bookings: Vec<ParentBooking>,
     pub statement: Statement,
+    /// What this parent still has to pay, soonest due first.
+    pub to_pay: Vec<AmountDue>,
+    /// How to pay, as the centre words it (its payment terms).
+    pub how_to_pay: String,
+    /// The reference to give with a payment, so the centre can match it.
+    pub pay_reference: String,
     /// Messages from the centre to this parent, newest first.
     pub notices: Vec<Notice>,
     /// Letters, cards and gifts this parent sent through the centre.
@@ -245,6 +251,34 @@ pub struct StaffBooking {
     pub workers: Vec<String>,
     pub cancelled: bool,
     pub attendance: Option<crate::domain::attendance::Attendance>,
+    /// The one status everyone sees (`domain::ledger::booking_status`).
+    pub status: crate::domain::ledger::BookingStatus,
+    /// Who cancelled it and why, for staff: "Cancelled by the resident
+    /// parent: …".
+    pub cancelled_note: Option<String>,
+    /// It had started when this was read: attendance can be recorded.
+    pub started: bool,
+}
+
+/// A parent who owes the centre money, on the coordinator's arrears list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Arrear {
+    pub case_id: i64,
+    pub reference: String,
+    pub parent: crate::domain::money::Parent,
+    pub owed: crate::domain::money::Pence,
+    /// When the oldest charge not yet paid in full was raised.
+    pub since_ms: i64,
+}
+
+/// Something a parent still has to pay, and by when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AmountDue {
+    pub description: String,
+    pub amount: crate::domain::money::Pence,
+    pub due_ms: i64,
+    /// Due already when it was read.
+    pub due_now: bool,
 }
 
 /// Everything the coordinator sees of one case.
@@ -264,6 +298,10 @@ pub struct CaseDetail {
     pub resident: ParentDetails,
     pub visiting: ParentDetails,
     pub plan: Option<PlanSummary>,
+    /// Plans made before the current one, newest first: kept as history.
+    pub earlier_plans: Vec<PlanSummary>,
+    /// Contact is suspended after three unexplained misses in a row.
+    pub suspended: bool,
     pub bookings: Vec<StaffBooking>,
     pub resident_statement: Statement,
     pub visiting_statement: Statement,
@@ -330,6 +368,13 @@ pub struct WorkerSession {
     /// The reasons for referral, as the risk guide words them.
     pub risk_flags: Vec<String>,
     pub cancelled: bool,
+    /// Not confirmed: a charge for it is not yet paid. (Absent in a copy a
+    /// phone kept from before it was sent: read as paid.)
+    #[serde(default)]
+    pub awaiting_payment: bool,
+    /// Held while contact is suspended after missed sessions.
+    #[serde(default)]
+    pub on_hold: bool,
 }
 
 /// The key a worker's phone seals what it keeps with (AES-GCM, 256 bits,
@@ -661,6 +706,7 @@ pub struct CentreSettings {
     pub stagger: crate::domain::schedule::StaggerSettings,
     pub hours: crate::domain::schedule::CentreHours,
     pub closures: crate::domain::closures::Closures,
+    pub payment_terms: crate::domain::money::PaymentTerms,
     pub rooms: Vec<String>,
 }
 

@@ -147,7 +147,7 @@ test("a referral becomes a booked series of six, paid for, and one late cancella
     // The parent sees "awaiting payment".
     let bookings = await visitingParentBookings(page);
     assert.equal(await bookings.count(), 6);
-    assert.equal(await bookings.nth(0).locator(".badge").textContent(), "Awaiting payment");
+    assert.equal(await bookings.nth(0).locator(".badge").textContent(), "Awaiting your payment");
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL("**/sign-in");
 
@@ -174,11 +174,28 @@ test("a referral becomes a booked series of six, paid for, and one late cancella
     const dialog = first.getByRole("alertdialog");
     await dialog.waitFor();
     assert.match(await dialog.textContent(), /lose the session fee of £99\.00/);
+    await dialog.getByLabel(/Why\?/).fill("My shift was changed at short notice");
     await dialog.getByRole("button", { name: "Yes, cancel it" }).click();
     await first.locator(".badge", { hasText: "Cancelled" }).waitFor();
     await page.locator(".statement").getByText("kept after a late cancellation").waitFor();
     await page.locator(".statement").getByText("You owe £495.00").waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}parent-statement-forfeit.png`, fullPage: true });
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL("**/sign-in");
+
+    // The coordinator sees who cancelled and why, and the case in arrears.
+    await signIn(page, "coordinator");
+    await page.waitForURL("**/coordinator");
+    await hydrated(page);
+    const arrears = page.getByTestId("arrears");
+    await arrears.getByRole("link", { name: "FAM-0200 · visiting parent" }).waitFor();
+    assert.match(await arrears.textContent(), /FAM-0200 · visiting parent£495\.00 · owed since/);
+    await page.screenshot({ path: `${SCREENSHOTS}coordinator-arrears.png`, fullPage: true });
+    await arrears.getByRole("link", { name: "FAM-0200 · visiting parent" }).click();
+    await page.waitForURL("**/coordinator/cases/*");
+    const cancelled = page.locator("li.booking").first();
+    await cancelled.getByText("Cancelled by the visiting parent: My shift was changed at short notice").waitFor();
+    assert.equal(await page.locator("li.booking").nth(1).locator(".badge").textContent(), "Awaiting payment from the visiting parent");
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

@@ -22,7 +22,12 @@ test("the visiting parent sees their bookings, pays attention to the cost, and c
     await bookings.first().waitFor();
     assert.equal(await bookings.count(), 6);
     assert.equal(await bookings.nth(0).locator(".badge").textContent(), "Confirmed");
-    assert.equal(await bookings.nth(1).locator(".badge").textContent(), "Awaiting payment");
+    assert.equal(await bookings.nth(1).locator(".badge").textContent(), "Awaiting your payment");
+    // What is owed, by when, and how to pay, with a reference to quote.
+    const toPay = page.locator(".to-pay");
+    assert.equal(await toPay.locator("li").count(), 5, "the five unpaid sessions");
+    assert.match(await toPay.locator("li").first().textContent(), /Contact session on .*£99\.00 · (due now|by )/);
+    await toPay.getByText("FAM-0001-VISITING").waitFor();
     assert.match(await bookings.nth(0).locator(".booking-times").textContent(), /Arrive 09:45 · leave 11:10/);
     await page.locator(".statement").getByText("You owe £495.00").waitFor();
     await assertPhoneFriendly(page);
@@ -58,6 +63,11 @@ test("the resident parent sees the start and end times, never the other parent's
     assert.ok(!text.includes("09:45") && !text.includes("11:10"), "no visiting-parent times on the page");
     assert.ok(!text.includes("Ryan"), "no word of the other parent");
     await page.locator(".statement").getByText("You owe £220.00").waitFor();
+    // A session the visiting parent has not paid for is not confirmed for
+    // the resident parent either.
+    const bookings = page.locator("li.booking");
+    assert.equal(await bookings.nth(0).locator(".badge").textContent(), "Confirmed");
+    assert.equal(await bookings.nth(1).locator(".badge").textContent(), "Not confirmed yet: awaiting payment");
     await page.locator(".rules").getByText("No talk of the court case", { exact: false }).waitFor();
     await assertPhoneFriendly(page);
     await page.screenshot({ path: `${SCREENSHOTS}parent-statement-resident.png`, fullPage: true });

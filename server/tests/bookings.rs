@@ -169,7 +169,7 @@ both_databases! {
         assert_eq!(visiting.len(), 6);
         assert_eq!(visiting[0].arrive_ms, first - 15 * 60_000, "the visiting parent comes 15 minutes early");
         assert_eq!(visiting[0].leave_ms, first + HOUR + 10 * 60_000, "and leaves 10 minutes after the end");
-        assert!(visiting.iter().all(|b| b.status == BookingStatus::AwaitingPayment));
+        assert!(visiting.iter().all(|b| b.status == BookingStatus::AwaitingPayment { from: Parent::Visiting }));
         for booking in &visiting {
             assert_eq!(london_from_ms(booking.starts_ms).format("%a %H:%M").to_string(), "Sat 10:00");
         }
@@ -184,7 +184,7 @@ both_databases! {
             .unwrap();
         let visiting = ledger::parent_bookings(&app.db, case, Parent::Visiting).await.unwrap();
         assert_eq!(visiting[0].status, BookingStatus::Confirmed);
-        assert_eq!(visiting[1].status, BookingStatus::AwaitingPayment);
+        assert_eq!(visiting[1].status, BookingStatus::AwaitingPayment { from: Parent::Visiting });
         let statement = ledger::statement(&app.db, case, Parent::Visiting).await.unwrap();
         assert_eq!(statement.balance, Pence(5 * 9_900));
         assert_eq!(statement.deposit_held, Pence(11_000));
@@ -348,14 +348,24 @@ both_databases! {
     }
 
     async fn three_unexplained_misses_block_new_bookings(app: TestApp) {
+        use app::domain::attendance::AttendanceEffect;
         let case = signed_case(&app, "FAM-0108", Funding::Cafcass).await;
         let room = settings::add_room(&app.db, "Test room 1", BY, now_ms()).await.unwrap();
         let workers = worker_ids(&app).await;
         let first = saturday_ten_next_week();
-        let ids = bookings::book_series(&app.db, &series(case, room, first, 3, workers.clone()), BY, now_ms()).await.unwrap();
-        for id in &ids {
-            bookings::record_attendance(&app.db, *id, Attendance::MissedWithoutReason, 1, now_ms()).await.unwrap();
+        let week = 7 * 24 * HOUR;
+        let ids = bookings::book_series(&app.db, &series(case, room, first, 5, workers.clone()), BY, now_ms()).await.unwrap();
+        // Nothing is recorded of a session before it starts.
+        let early = bookings::record_attendance(&app.db, ids[0], Attendance::Attended, 1, first - HOUR).await.unwrap_err();
+        assert_eq!(early.status(), 409, "{early}");
+        // The third session is over; the fourth and fifth are ahead.
+        let after_third = first + 2 * week + 2 * HOUR;
+        let mut effects = Vec::new();
+        for id in &ids[..3] {
+            effects.push(bookings::record_attendance(&app.db, *id, Attendance::MissedWithoutReason, 1, after_third).await.unwrap());
         }
+        assert_eq!(effects, [AttendanceEffect::None, AttendanceEffect::None, AttendanceEffect::Suspended { held: 2 }]);
+        assert!(effects[2].message().contains("contact is suspended"), "the coordinator is told at once");
         // Each is in the audit trail, with the plan, the agreements and the
         // decision that came before, on the case's chain.
         let actions: Vec<String> = app::server::audit::audit_trail(&app.db)
@@ -366,13 +376,64 @@ both_databases! {
             .map(|e| e.action)
             .collect();
         assert_eq!(actions.iter().filter(|a| *a == "attendance").count(), 3, "{actions:?}");
+        assert!(actions.contains(&"suspend".to_owned()), "{actions:?}");
         assert!(actions.contains(&"plan".to_owned()) && actions.contains(&"agreement".to_owned()), "{actions:?}");
         assert!(server::startup::verify_audit(&app.db).await.unwrap().contains("holds"));
-        let later = first + 21 * 24 * HOUR;
+        // The sessions already booked are held, not silently kept, for
+        // everyone; both parents are told.
+        for parent in [Parent::Resident, Parent::Visiting] {
+            let statuses: Vec<BookingStatus> = ledger::parent_bookings(&app.db, case, parent).await.unwrap().iter().map(|b| b.status).collect();
+            assert_eq!(statuses, [BookingStatus::Missed, BookingStatus::Missed, BookingStatus::Missed, BookingStatus::OnHold, BookingStatus::OnHold]);
+            let told = app::server::portal::notices(&app.db, case, parent).await.unwrap();
+            assert!(told[0].body.contains("Contact is suspended") && told[0].body.contains("2 sessions"), "{}", told[0].body);
+        }
+        let detail = app::server::casebook::detail(&app.db, case, now_ms()).await.unwrap();
+        assert!(detail.suspended);
+        assert_eq!(detail.bookings[4].status, BookingStatus::OnHold);
+        let later = first + 42 * 24 * HOUR;
         let refused = bookings::book_series(&app.db, &series(case, room, later, 1, workers), BY, now_ms()).await.unwrap_err();
         assert!(refused.to_string().contains("suspended"), "{refused}");
+
+        // The coordinator corrects the third: the parent had rung with a
+        // reason. The suspension ends and the held sessions go ahead.
+        let corrected = bookings::record_attendance(&app.db, ids[2], Attendance::MissedWithReason, 1, after_third + HOUR).await.unwrap();
+        assert_eq!(corrected, AttendanceEffect::Lifted { released: 2 });
         let statuses = ledger::parent_bookings(&app.db, case, Parent::Visiting).await.unwrap();
-        assert!(statuses.iter().all(|b| b.status == BookingStatus::Missed));
+        assert_eq!(statuses[3].status, BookingStatus::Confirmed);
+        assert!(!app::server::casebook::detail(&app.db, case, now_ms()).await.unwrap().suspended);
+        let trail = app::server::audit::audit_trail(&app.db).await.unwrap();
+        assert!(trail.iter().any(|e| e.action == "attendance" && e.detail.contains("corrected from missed_without_reason to missed_with_reason")));
+    }
+
+    async fn a_new_plan_and_both_agreements_lift_a_suspension(app: TestApp) {
+        let case = signed_case(&app, "FAM-0124", Funding::Cafcass).await;
+        let room = settings::add_room(&app.db, "Test room 1", BY, now_ms()).await.unwrap();
+        let workers = worker_ids(&app).await;
+        let first = saturday_ten_next_week();
+        let week = 7 * 24 * HOUR;
+        let ids = bookings::book_series(&app.db, &series(case, room, first, 4, workers.clone()), BY, now_ms()).await.unwrap();
+        let after_third = first + 2 * week + 2 * HOUR;
+        for id in &ids[..3] {
+            bookings::record_attendance(&app.db, *id, Attendance::MissedWithoutReason, 1, after_third).await.unwrap();
+        }
+        // A review decides on supported contact: a second plan, the first
+        // kept as history.
+        let mut supported = supervised_weekly();
+        supported.service = Service::Supported;
+        let plan = plans::create(&app.db, case, &supported, 1, after_third).await.unwrap();
+        let detail = app::server::casebook::detail(&app.db, case, now_ms()).await.unwrap();
+        assert_eq!(detail.plan.as_ref().unwrap().id, plan);
+        assert_eq!(detail.earlier_plans.len(), 1, "the first plan is kept");
+        assert_eq!(detail.earlier_plans[0].plan.service, Service::Supervised);
+        plans::record_agreement(&app.db, plan, Parent::Resident, "2026-12-20", 1, after_third).await.unwrap();
+        assert_eq!(ledger::parent_bookings(&app.db, case, Parent::Resident).await.unwrap()[3].status, BookingStatus::OnHold, "one agreement is not enough");
+        plans::record_agreement(&app.db, plan, Parent::Visiting, "2026-12-20", 1, after_third).await.unwrap();
+        let bookings_now = ledger::parent_bookings(&app.db, case, Parent::Resident).await.unwrap();
+        assert_eq!(bookings_now[3].status, BookingStatus::Confirmed, "the held session goes ahead");
+        let told = app::server::portal::notices(&app.db, case, Parent::Visiting).await.unwrap();
+        assert!(told[0].body.contains("Contact can start again"), "{}", told[0].body);
+        assert!(!app::server::casebook::detail(&app.db, case, now_ms()).await.unwrap().suspended);
+        bookings::book_series(&app.db, &series(case, room, first + 5 * week, 1, workers), BY, after_third).await.unwrap();
     }
 
     async fn a_self_referral_needs_both_consents_and_a_decline_needs_a_reason(app: TestApp) {
@@ -436,5 +497,112 @@ both_databases! {
             .unwrap_err();
         assert_eq!(field_of(refused.clone()), "start");
         assert!(refused.to_string().contains("Staff training"), "{refused}");
+    }
+
+    async fn every_one_sees_a_session_as_awaiting_payment_until_the_parent_who_pays_has_paid(app: TestApp) {
+        use app::server::casebook;
+        let case = signed_case(&app, "FAM-0120", Funding::Private).await;
+        let room = settings::add_room(&app.db, "Test room 1", BY, now_ms()).await.unwrap();
+        bookings::book_series(&app.db, &series(case, room, saturday_ten_next_week(), 2, worker_ids(&app).await), BY, now_ms())
+            .await
+            .unwrap();
+        let owed_by_visiting = BookingStatus::AwaitingPayment { from: Parent::Visiting };
+        // The resident parent pays nothing for a session, but it is not
+        // confirmed for them either until the visiting parent has paid.
+        let resident = ledger::parent_bookings(&app.db, case, Parent::Resident).await.unwrap();
+        assert_eq!(resident[0].status, owed_by_visiting);
+        assert_eq!(resident[0].status.label_for(Some(Parent::Resident)), "Not confirmed yet: awaiting payment");
+        assert_eq!(resident[0].status.label_for(Some(Parent::Visiting)), "Awaiting your payment");
+        let staff = casebook::detail(&app.db, case, now_ms()).await.unwrap().bookings;
+        assert_eq!(staff[0].status, owed_by_visiting, "staff see the same status");
+        assert_eq!(staff[0].status.label_for(None), "Awaiting payment from the visiting parent");
+
+        // Registration, deposit and the first session are paid.
+        ledger::record_payment(&app.db, case, Parent::Visiting, false, Pence(31_900), "card", "2026-11-26", 1, now_ms())
+            .await
+            .unwrap();
+        let resident = ledger::parent_bookings(&app.db, case, Parent::Resident).await.unwrap();
+        assert_eq!(resident[0].status, BookingStatus::Confirmed);
+        assert_eq!(resident[1].status, owed_by_visiting);
+        let staff = casebook::detail(&app.db, case, now_ms()).await.unwrap().bookings;
+        assert_eq!(staff[0].status, BookingStatus::Confirmed);
+        assert_eq!(staff[1].status, owed_by_visiting);
+    }
+
+    async fn a_late_cancelled_pre_visit_keeps_its_own_fee_and_never_the_deposit(app: TestApp) {
+        let case = signed_case(&app, "FAM-0121", Funding::Private).await;
+        let room = settings::add_room(&app.db, "Test room 1", BY, now_ms()).await.unwrap();
+        let start = saturday_ten_next_week();
+        let mut pre_visit = series(case, room, start, 1, worker_ids(&app).await);
+        pre_visit.kind = BookingKind::PreVisit;
+        pre_visit.parent_side = Some(Parent::Resident);
+        let ids = bookings::book_series(&app.db, &pre_visit, BY, now_ms()).await.unwrap();
+        ledger::record_payment(&app.db, case, Parent::Resident, false, Pence(11_000 + 11_000 + 7_500), "card", "2026-11-26", 1, now_ms())
+            .await
+            .unwrap();
+        let cost = bookings::cancellation_cost(&app.db, ids[0], Canceller::Parent(Parent::Resident), start - HOUR).await.unwrap();
+        assert_eq!(cost.forfeit, Forfeit::PreVisitFee);
+        assert!(cost.explanation.contains("pre-visit fee of £75.00"), "{}", cost.explanation);
+        let forfeit = bookings::cancel(&app.db, ids[0], Canceller::Parent(Parent::Resident), "My car broke down", 1, start - HOUR)
+            .await
+            .unwrap();
+        assert_eq!(forfeit, Forfeit::PreVisitFee);
+        assert_eq!(ledger::deposit_held(&app.db, case, Parent::Resident).await.unwrap(), Pence(11_000), "the deposit is still held");
+        let statement = ledger::statement(&app.db, case, Parent::Resident).await.unwrap();
+        assert_eq!(statement.balance, Pence(0), "the pre-visit fee stays paid, not refunded");
+        // Staff see who cancelled and the parent's own reason.
+        let staff = app::server::casebook::detail(&app.db, case, now_ms()).await.unwrap().bookings;
+        assert_eq!(staff[0].status, BookingStatus::Cancelled);
+        assert_eq!(staff[0].cancelled_note.as_deref(), Some("Cancelled by the resident parent: My car broke down"));
+    }
+
+    async fn the_coordinator_sees_who_owes_what_and_since_when(app: TestApp) {
+        let case = signed_case(&app, "FAM-0122", Funding::Private).await;
+        let room = settings::add_room(&app.db, "Test room 1", BY, now_ms()).await.unwrap();
+        let booked_at = now_ms();
+        bookings::book_series(&app.db, &series(case, room, saturday_ten_next_week(), 2, worker_ids(&app).await), BY, booked_at)
+            .await
+            .unwrap();
+        ledger::record_payment(&app.db, case, Parent::Resident, false, Pence(22_000), "card", "2026-11-26", 1, now_ms())
+            .await
+            .unwrap();
+        // A part payment leaves the rest owed.
+        ledger::record_payment(&app.db, case, Parent::Visiting, false, Pence(20_000), "card", "2026-11-26", 1, now_ms())
+            .await
+            .unwrap();
+        let arrears: Vec<_> = ledger::arrears(&app.db).await.unwrap().into_iter().filter(|a| a.case_id == case).collect();
+        assert_eq!(arrears.len(), 1, "the resident parent has paid in full: {arrears:?}");
+        assert_eq!(arrears[0].reference, "FAM-0122");
+        assert_eq!(arrears[0].parent, Parent::Visiting);
+        assert_eq!(arrears[0].owed, Pence(11_000 + 11_000 + 2 * 9_900 - 20_000));
+        let plan_started = arrears[0].since_ms;
+        assert!(plan_started <= booked_at, "owed since the deposit was raised, when the plan was made");
+    }
+
+    async fn a_parent_is_told_what_to_pay_and_by_when(app: TestApp) {
+        use app::domain::money::PaymentTerms;
+        let case = signed_case(&app, "FAM-0123", Funding::Private).await;
+        let room = settings::add_room(&app.db, "Test room 1", BY, now_ms()).await.unwrap();
+        let first = saturday_ten_next_week();
+        bookings::book_series(&app.db, &series(case, room, first, 2, worker_ids(&app).await), BY, now_ms())
+            .await
+            .unwrap();
+        let terms = PaymentTerms { days_before: 3, how_to_pay: "Bank transfer to Example Centre, 00-00-00 12345678.".into() };
+        settings::save(&app.db, settings::PAYMENT_TERMS, &terms).await.unwrap();
+        ledger::record_payment(&app.db, case, Parent::Visiting, false, Pence(25_000), "card", "2026-11-26", 1, now_ms())
+            .await
+            .unwrap();
+        let due = ledger::to_pay(&app.db, case, Parent::Visiting, now_ms()).await.unwrap();
+        // £220 of registration and deposit are paid, and £30 of the first session.
+        assert_eq!(due.len(), 2, "{due:?}");
+        assert_eq!(due[0].amount, Pence(9_900 - 3_000), "what is left of the first session's fee");
+        assert_eq!(due[0].due_ms, first - 3 * 24 * HOUR, "three days before the session");
+        assert_eq!(due[1].amount, Pence(9_900));
+        assert_eq!(due[1].due_ms, first + 7 * 24 * HOUR - 3 * 24 * HOUR);
+        assert!(due[0].description.contains("Contact session"), "{}", due[0].description);
+        let resident = ledger::to_pay(&app.db, case, Parent::Resident, now_ms()).await.unwrap();
+        assert_eq!(resident.len(), 2, "registration and deposit");
+        assert!(resident.iter().all(|d| d.due_now), "are due now");
+        assert!(!due[0].due_now);
     }
 }

@@ -33,7 +33,7 @@ both_databases! {
         let bookings = account["bookings"].as_array().unwrap();
         assert_eq!(bookings.len(), 6);
         assert_eq!(bookings[0]["status"], "confirmed", "the first session is paid for");
-        assert!(bookings[1..].iter().all(|b| b["status"] == "awaiting_payment"));
+        assert!(bookings[1..].iter().all(|b| b["status"]["awaiting_payment"]["from"] == "visiting"));
         let first = &bookings[0];
         assert_eq!(first["starts_ms"].as_i64().unwrap() - first["arrive_ms"].as_i64().unwrap(), 15 * 60_000);
         assert_eq!(account["statement"]["balance"], 5 * 9_900);

@@ -108,16 +108,25 @@ pub async fn cancel_booking(booking_id: i64, reason: String) -> Result<(), AppEr
     .map(|_| ())
 }
 
-/// Records whether a session was attended.
+/// Records, or corrects, whether a session that has started was attended;
+/// answers with what the coordinator must know at once (a suspension).
 #[server(endpoint = "record_attendance")]
-pub async fn record_attendance(booking_id: i64, attendance: String) -> Result<(), AppError> {
+pub async fn record_attendance(booking_id: i64, attendance: String) -> Result<String, AppError> {
     use crate::domain::attendance::Attendance;
 
     use crate::server::{bookings, now_ms, require, state};
     let user = require("record_attendance").await?;
     let attendance = Attendance::parse(&attendance)
-        .ok_or_else(|| AppError::invalid("attendance", "Choose attended or missed."))?;
-    bookings::record_attendance(&state()?.db, booking_id, attendance, user.id, now_ms()).await
+        .filter(|a| *a != Attendance::CancelledByCentre)
+        .ok_or_else(|| {
+            AppError::invalid(
+                "attendance",
+                "Choose attended, missed with a reason, or missed without explanation.",
+            )
+        })?;
+    bookings::record_attendance(&state()?.db, booking_id, attendance, user.id, now_ms())
+        .await
+        .map(|effect| effect.message())
 }
 
 /// One parent's statement, for the coordinator.
@@ -248,6 +257,33 @@ pub async fn save_prices(
         crate::server::now_ms(),
     )
     .await
+}
+
+/// Sets when a booking's fee is due and how parents pay (shown to each
+/// parent beside what they owe).
+#[server(endpoint = "save_payment_terms")]
+pub async fn save_payment_terms(days_before: String, how_to_pay: String) -> Result<(), AppError> {
+    use crate::domain::money::PaymentTerms;
+
+    use crate::server::{require, settings, state};
+    let user = require("save_payment_terms").await?;
+    let terms = PaymentTerms::from_form(&days_before, &how_to_pay)?;
+    settings::change(
+        &state()?.db,
+        settings::PAYMENT_TERMS,
+        &terms,
+        user.id,
+        crate::server::now_ms(),
+    )
+    .await
+}
+
+/// Every parent who owes the centre money, the longest owed first.
+#[server(endpoint = "arrears_list")]
+pub async fn arrears_list() -> Result<Vec<crate::model::Arrear>, AppError> {
+    use crate::server::{ledger, require, state};
+    require("arrears_list").await?;
+    ledger::arrears(&state()?.db).await
 }
 
 /// Sets how the parents' arrivals and departures are staggered, in minutes.

@@ -10,20 +10,24 @@ use crate::model::{CancellationPreview, FamilyAccount};
 /// The signed-in parent's families: bookings, statuses and statement.
 #[server(endpoint = "my_family_accounts")]
 pub async fn my_family_accounts() -> Result<Vec<FamilyAccount>, AppError> {
-    use crate::server::{cases, ledger, plans, require, state};
+    use crate::server::{cases, ledger, now_ms, plans, require, settings, state};
     let user = require("my_family_accounts").await?;
     let db = state()?.db;
+    let terms = settings::payment_terms(&db).await?;
     let mut accounts = Vec::new();
     for (case_id, reference, relation) in cases::memberships(&db, user.id).await? {
         let Some(side) = crate::server::portal::side_of(relation) else {
             continue;
         };
         accounts.push(FamilyAccount {
+            pay_reference: format!("{reference}-{}", side.as_str().to_uppercase()),
             reference,
             side,
             rules: plans::agreed_rules(&db, case_id, side).await?,
             bookings: ledger::parent_bookings(&db, case_id, side).await?,
             statement: ledger::statement(&db, case_id, side).await?,
+            to_pay: ledger::to_pay(&db, case_id, side, now_ms()).await?,
+            how_to_pay: terms.how_to_pay.clone(),
             notices: crate::server::portal::notices(&db, case_id, side).await?,
             sent_items: crate::server::indirect::sent_by(&db, case_id, side).await?,
         });
@@ -39,9 +43,13 @@ pub async fn preview_cancellation(booking_id: i64) -> Result<CancellationPreview
     portal::preview(&state()?.db, user.id, booking_id, now_ms()).await
 }
 
-/// Cancels one of the signed-in parent's bookings; returns what it cost.
+/// Cancels one of the signed-in parent's bookings, with their reason if
+/// they give one (for the centre's staff only); returns what it cost.
 #[server(endpoint = "cancel_my_booking")]
-pub async fn cancel_my_booking(booking_id: i64) -> Result<CancellationPreview, AppError> {
+pub async fn cancel_my_booking(
+    booking_id: i64,
+    #[server(default)] reason: String,
+) -> Result<CancellationPreview, AppError> {
     use crate::domain::money::Canceller;
 
     use crate::server::{bookings, now_ms, portal, require, state};
@@ -54,7 +62,7 @@ pub async fn cancel_my_booking(booking_id: i64) -> Result<CancellationPreview, A
         &db,
         booking_id,
         Canceller::Parent(side),
-        "Cancelled by the parent",
+        &reason,
         user.id,
         now,
     )

@@ -1,3 +1,5 @@
+/// A booking's one status as a badge, in its reader's words.
+pub mod booking_badge;
 /// Shows an `AppError` as a sentence, in an alert box.
 pub mod error_note;
 /// Labelled form fields bound to signals.

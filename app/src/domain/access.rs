@@ -182,6 +182,16 @@ pub const RULES: &[Rule] = &[
         Scope::Centre,
     ),
     rule(
+        "save_payment_terms",
+        Who::Roles(&[Role::Coordinator]),
+        Scope::Centre,
+    ),
+    rule(
+        "arrears_list",
+        Who::Roles(&[Role::Coordinator]),
+        Scope::Centre,
+    ),
+    rule(
         "save_stagger",
         Who::Roles(&[Role::Coordinator]),
         Scope::Centre,

@@ -61,6 +61,36 @@ pub fn is_suspended(history_since_agreement: &[Attendance]) -> bool {
     false
 }
 
+/// What recording attendance changed beyond the booking itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttendanceEffect {
+    None,
+    /// This made the third unexplained miss in a row: contact is suspended,
+    /// this many booked sessions are held, and both parents are told.
+    Suspended {
+        held: usize,
+    },
+    /// A correction ended a suspension: the held sessions go ahead again.
+    Lifted {
+        released: usize,
+    },
+}
+
+impl AttendanceEffect {
+    /// What the coordinator is told at once.
+    pub fn message(self) -> String {
+        match self {
+            AttendanceEffect::None => "Attendance recorded.".to_owned(),
+            AttendanceEffect::Suspended { held } => format!(
+                "That is the third missed session in a row without explanation: contact is suspended. {held} booked session(s) are on hold and both parents have been told. A new contact plan with both agreements lifts it."
+            ),
+            AttendanceEffect::Lifted { released } => format!(
+                "Attendance corrected: contact is no longer suspended. {released} session(s) on hold go ahead and both parents have been told."
+            ),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Attendance::*;

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::attendance::Attendance;
-use super::money::Pence;
+use super::money::{Parent, Pence};
 
 /// A charge on the parent's account, in the order it was raised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,21 +15,26 @@ pub struct AccountCharge {
     pub amount: Pence,
 }
 
-/// Which charges the payments cover in full, oldest first: `(charge id, paid)`.
-pub fn settle(charges: &[AccountCharge], paid_in: Pence) -> Vec<(i64, bool)> {
+/// What is still owed of each charge once the payments are applied, oldest
+/// charge first: `(charge id, still owed)`. A payment that does not cover a
+/// charge in full goes towards it, and nothing is left for later charges.
+pub fn outstanding(charges: &[AccountCharge], paid_in: Pence) -> Vec<(i64, Pence)> {
     let mut left = paid_in.0.max(0);
     charges
         .iter()
         .map(|charge| {
-            let covered = left >= charge.amount.0;
-            if covered {
-                left -= charge.amount.0;
-            } else {
-                // Later, smaller charges are not paid ahead of an older one.
-                left = 0;
-            }
-            (charge.id, covered)
+            let covered = left.min(charge.amount.0.max(0));
+            left -= covered;
+            (charge.id, Pence(charge.amount.0 - covered))
         })
+        .collect()
+}
+
+/// Which charges the payments cover in full, oldest first: `(charge id, paid)`.
+pub fn settle(charges: &[AccountCharge], paid_in: Pence) -> Vec<(i64, bool)> {
+    outstanding(charges, paid_in)
+        .into_iter()
+        .map(|(id, owed)| (id, owed.0 <= 0))
         .collect()
 }
 
@@ -39,39 +44,103 @@ pub fn balance(charged: Pence, paid_in: Pence, refunded: Pence) -> Pence {
     Pence(charged.0 - paid_in.0 + refunded.0)
 }
 
-/// A booking's status as the parent and the coordinator see it.
+/// When a charge is due: a booking's by `days_before` days before it
+/// starts (at once if it was booked later than that); any other charge
+/// (registration, deposit, a report) as soon as it is raised.
+pub fn due_by(raised_ms: i64, booking_starts_ms: Option<i64>, days_before: u32) -> i64 {
+    const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+    match booking_starts_ms {
+        Some(starts) => (starts - i64::from(days_before) * DAY_MS).max(raised_ms),
+        None => raised_ms,
+    }
+}
+
+/// Whether a booking's charges are paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Payment {
+    /// It raises no charge (a Cafcass-funded case, a review meeting).
+    NotCharged,
+    Paid,
+    /// This parent has not yet paid their charge for it.
+    Owed(Parent),
+}
+
+/// A booking's payment from its charges (those not waived), each with the
+/// parent who owes it and whether their payments cover it in full.
+pub fn booking_payment(charges: impl IntoIterator<Item = (Parent, bool)>) -> Payment {
+    let mut payment = Payment::NotCharged;
+    for (parent, paid) in charges {
+        if !paid {
+            return Payment::Owed(parent);
+        }
+        payment = Payment::Paid;
+    }
+    payment
+}
+
+/// A booking's one status, the same for staff and both parents (each is
+/// told it in their own words, `label_for`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BookingStatus {
-    /// Its charge is not yet paid: a booking is not confirmed until it is.
-    AwaitingPayment,
+    /// A charge for it is not yet paid: a booking is not confirmed until it
+    /// is, for either parent.
+    AwaitingPayment {
+        from: Parent,
+    },
     Confirmed,
+    /// Contact is suspended after missed sessions: it neither goes ahead
+    /// nor is cancelled until a new agreement, or the centre cancels it.
+    OnHold,
     Cancelled,
     Attended,
     Missed,
 }
 
 impl BookingStatus {
-    pub fn label(self) -> &'static str {
-        match self {
-            BookingStatus::AwaitingPayment => "Awaiting payment",
-            BookingStatus::Confirmed => "Confirmed",
-            BookingStatus::Cancelled => "Cancelled",
-            BookingStatus::Attended => "Attended",
-            BookingStatus::Missed => "Missed",
+    /// The status in the words of whoever reads it: a parent (`Some`), or
+    /// staff (`None`).
+    pub fn label_for(self, reader: Option<Parent>) -> String {
+        match (self, reader) {
+            (BookingStatus::AwaitingPayment { from }, Some(reader)) if from == reader => {
+                "Awaiting your payment".to_owned()
+            }
+            (BookingStatus::AwaitingPayment { .. }, Some(_)) => {
+                "Not confirmed yet: awaiting payment".to_owned()
+            }
+            (BookingStatus::AwaitingPayment { from }, None) => {
+                format!("Awaiting payment from the {} parent", from.as_str())
+            }
+            (BookingStatus::Confirmed, _) => "Confirmed".to_owned(),
+            (BookingStatus::OnHold, Some(_)) => "On hold: the centre will be in touch".to_owned(),
+            (BookingStatus::OnHold, None) => "On hold: contact suspended".to_owned(),
+            (BookingStatus::Cancelled, _) => "Cancelled".to_owned(),
+            (BookingStatus::Attended, _) => "Attended".to_owned(),
+            (BookingStatus::Missed, _) => "Missed".to_owned(),
         }
+    }
+
+    /// Still ahead of the family: it can be cancelled, and paid for.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            BookingStatus::AwaitingPayment { .. } | BookingStatus::Confirmed
+        )
     }
 }
 
-/// The status from what is recorded. `charge_paid` is `None` when the
-/// booking raises no charge (a Cafcass-funded case).
+/// The status from what is recorded.
 pub fn booking_status(
     cancelled: bool,
+    held: bool,
     attendance: Option<Attendance>,
-    charge_paid: Option<bool>,
+    payment: Payment,
 ) -> BookingStatus {
     if cancelled {
         return BookingStatus::Cancelled;
+    }
+    if held && attendance.is_none() {
+        return BookingStatus::OnHold;
     }
     match attendance {
         Some(Attendance::Attended) => BookingStatus::Attended,
@@ -79,8 +148,10 @@ pub fn booking_status(
             BookingStatus::Missed
         }
         Some(Attendance::CancelledByCentre) => BookingStatus::Cancelled,
-        None if charge_paid == Some(false) => BookingStatus::AwaitingPayment,
-        None => BookingStatus::Confirmed,
+        None => match payment {
+            Payment::Owed(from) => BookingStatus::AwaitingPayment { from },
+            Payment::Paid | Payment::NotCharged => BookingStatus::Confirmed,
+        },
     }
 }
 
@@ -124,30 +195,95 @@ mod tests {
     }
 
     #[test]
-    fn a_booking_is_awaiting_payment_until_its_charge_is_paid() {
+    fn a_part_payment_goes_towards_the_oldest_charge() {
+        let left = outstanding(&charges(&[11_000, 9_900, 9_900]), Pence(15_000));
+        assert_eq!(left, [(1, Pence(0)), (2, Pence(5_900)), (3, Pence(9_900))]);
+    }
+
+    #[test]
+    fn a_booking_charge_is_due_days_before_it_and_others_at_once() {
+        const DAY: i64 = 24 * 60 * 60 * 1000;
+        assert_eq!(due_by(0, Some(10 * DAY), 7), 3 * DAY);
         assert_eq!(
-            booking_status(false, None, Some(false)),
-            BookingStatus::AwaitingPayment
+            due_by(5 * DAY, Some(10 * DAY), 7),
+            5 * DAY,
+            "booked late: due at once"
         );
+        assert_eq!(due_by(2 * DAY, None, 7), 2 * DAY);
+    }
+
+    #[test]
+    fn a_booking_is_awaiting_payment_until_every_charge_on_it_is_paid() {
+        let unpaid = booking_payment([(Parent::Visiting, false)]);
         assert_eq!(
-            booking_status(false, None, Some(true)),
+            booking_status(false, false, None, unpaid),
+            BookingStatus::AwaitingPayment {
+                from: Parent::Visiting
+            }
+        );
+        let paid = booking_payment([(Parent::Visiting, true)]);
+        assert_eq!(
+            booking_status(false, false, None, paid),
             BookingStatus::Confirmed
         );
-        assert_eq!(booking_status(false, None, None), BookingStatus::Confirmed);
+        assert_eq!(booking_payment([]), Payment::NotCharged);
+        assert_eq!(
+            booking_status(false, false, None, Payment::NotCharged),
+            BookingStatus::Confirmed
+        );
+        assert_eq!(
+            booking_payment([(Parent::Visiting, true), (Parent::Resident, false)]),
+            Payment::Owed(Parent::Resident)
+        );
+    }
+
+    #[test]
+    fn a_held_booking_is_on_hold_whatever_its_payment() {
+        assert_eq!(
+            booking_status(false, true, None, Payment::Owed(Parent::Visiting)),
+            BookingStatus::OnHold
+        );
+        assert_eq!(
+            booking_status(true, true, None, Payment::Paid),
+            BookingStatus::Cancelled
+        );
+    }
+
+    #[test]
+    fn each_reader_is_told_the_status_in_their_own_words() {
+        let owed = BookingStatus::AwaitingPayment {
+            from: Parent::Visiting,
+        };
+        assert_eq!(
+            owed.label_for(Some(Parent::Visiting)),
+            "Awaiting your payment"
+        );
+        assert_eq!(
+            owed.label_for(Some(Parent::Resident)),
+            "Not confirmed yet: awaiting payment"
+        );
+        assert!(owed.label_for(None).contains("visiting parent"));
+        assert_eq!(BookingStatus::Confirmed.label_for(None), "Confirmed");
     }
 
     #[test]
     fn cancellation_and_attendance_outrank_payment() {
+        let unpaid = Payment::Owed(Parent::Visiting);
         assert_eq!(
-            booking_status(true, None, Some(false)),
+            booking_status(true, false, None, unpaid),
             BookingStatus::Cancelled
         );
         assert_eq!(
-            booking_status(false, Some(Attendance::Attended), Some(false)),
+            booking_status(false, false, Some(Attendance::Attended), unpaid),
             BookingStatus::Attended
         );
         assert_eq!(
-            booking_status(false, Some(Attendance::MissedWithoutReason), Some(true)),
+            booking_status(
+                false,
+                false,
+                Some(Attendance::MissedWithoutReason),
+                Payment::Paid
+            ),
             BookingStatus::Missed
         );
     }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::schedule::BookingKind;
 use crate::error::AppError;
 
 /// An amount of money in pence. Negative only for refunds and credits.
@@ -244,6 +245,8 @@ pub enum Forfeit {
     Nothing,
     /// The visiting parent loses the session fee.
     SessionFee,
+    /// The parent loses the fee of their own pre-visit.
+    PreVisitFee,
     /// The resident parent loses their deposit.
     Deposit,
 }
@@ -251,15 +254,33 @@ pub enum Forfeit {
 /// The notice below which a parent's cancellation forfeits money.
 pub const SHORT_NOTICE_MS: i64 = 48 * 60 * 60 * 1000;
 
-/// What cancelling costs, `notice_ms` before the session starts: with less
-/// than 48 hours' notice the visiting parent forfeits the session fee and
-/// the resident parent the deposit; with 48 hours or more, nothing.
-pub fn cancellation_forfeit(by: Canceller, notice_ms: i64) -> Forfeit {
-    match by {
-        Canceller::Centre => Forfeit::Nothing,
-        Canceller::Parent(_) if notice_ms >= SHORT_NOTICE_MS => Forfeit::Nothing,
-        Canceller::Parent(Parent::Visiting) => Forfeit::SessionFee,
-        Canceller::Parent(Parent::Resident) => Forfeit::Deposit,
+impl Forfeit {
+    /// The booking's own charge is kept (not waived) when it is cancelled.
+    pub fn keeps_booking_charge(self) -> bool {
+        matches!(self, Forfeit::SessionFee | Forfeit::PreVisitFee)
+    }
+}
+
+/// What cancelling a booking of this kind costs, `notice_ms` before it
+/// starts. With 48 hours' notice or more, or when the centre cancels,
+/// nothing. Later than that a parent keeps no fee they paid for it: the
+/// pre-visit fee for their own pre-visit; for a session the visiting parent
+/// the session fee and the resident parent their deposit (they pay no
+/// session fee); for a handover, which has no fee, the resident parent
+/// their deposit. A review meeting costs nothing.
+pub fn cancellation_forfeit(by: Canceller, kind: BookingKind, notice_ms: i64) -> Forfeit {
+    let Canceller::Parent(parent) = by else {
+        return Forfeit::Nothing;
+    };
+    if notice_ms >= SHORT_NOTICE_MS {
+        return Forfeit::Nothing;
+    }
+    match (kind, parent) {
+        (BookingKind::PreVisit, _) => Forfeit::PreVisitFee,
+        (BookingKind::Review, _) => Forfeit::Nothing,
+        (BookingKind::Session, Parent::Visiting) => Forfeit::SessionFee,
+        (BookingKind::Handover, Parent::Visiting) => Forfeit::Nothing,
+        (BookingKind::Session | BookingKind::Handover, Parent::Resident) => Forfeit::Deposit,
     }
 }
 
@@ -292,23 +313,88 @@ pub fn parse_pounds(field: &str, text: &str) -> Result<Pence, AppError> {
         .ok_or_else(invalid)
 }
 
-/// What a parent is told before they cancel, in plain words.
-pub fn forfeit_explanation(forfeit: Forfeit, prices: &Prices, funding: Funding) -> String {
+/// What a parent is told before they cancel, in plain words: `amount` is
+/// what they would lose (the booking's own fee, or the deposit).
+pub fn forfeit_explanation(forfeit: Forfeit, amount: Pence, funding: Funding) -> String {
+    const LATE: &str = "This booking starts in less than 48 hours.";
     match (forfeit, funding) {
         (Forfeit::Nothing, _) => {
             "You are giving 48 hours' notice or more, so cancelling costs you nothing.".to_owned()
         }
-        (_, Funding::Cafcass) => {
-            "This session starts in less than 48 hours. Your contact is funded through Cafcass, so cancelling costs you nothing, but please tell the centre why.".to_owned()
+        (_, Funding::Cafcass) => format!(
+            "{LATE} Your contact is funded through Cafcass, so cancelling costs you nothing, but please tell the centre why."
+        ),
+        (_, Funding::Private) if amount.0 <= 0 => {
+            format!("{LATE} Cancelling now costs you nothing, but please tell the centre why.")
         }
-        (Forfeit::SessionFee, Funding::Private) => format!(
-            "This session starts in less than 48 hours. If you cancel now you lose the session fee of {}.",
-            prices.supervised_session
-        ),
-        (Forfeit::Deposit, Funding::Private) => format!(
-            "This session starts in less than 48 hours. If you cancel now you lose your deposit of {}.",
-            prices.deposit_per_parent
-        ),
+        (Forfeit::SessionFee, Funding::Private) => {
+            format!("{LATE} If you cancel now you lose the session fee of {amount}.")
+        }
+        (Forfeit::PreVisitFee, Funding::Private) => {
+            format!("{LATE} If you cancel now you lose the pre-visit fee of {amount}.")
+        }
+        (Forfeit::Deposit, Funding::Private) => {
+            format!("{LATE} If you cancel now you lose your deposit of {amount}.")
+        }
+    }
+}
+
+/// How and when parents pay, a setting: shown to each parent beside what
+/// they owe.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentTerms {
+    /// A booking's fee is due this many days before it.
+    pub days_before: u32,
+    /// How to pay: bank details, card at the centre, who to ask.
+    pub how_to_pay: String,
+}
+
+impl Default for PaymentTerms {
+    fn default() -> Self {
+        PaymentTerms {
+            days_before: 7,
+            how_to_pay: "Pay by card at the centre, or ask the centre for its bank details."
+                .to_owned(),
+        }
+    }
+}
+
+/// The most days before a session its fee may be due.
+pub const MOST_DAYS_BEFORE: u32 = 28;
+/// The longest payment instructions.
+pub const MOST_HOW_TO_PAY_CHARS: usize = 600;
+
+impl PaymentTerms {
+    /// Reads the terms as typed on the settings page.
+    pub fn from_form(days_before: &str, how_to_pay: &str) -> Result<PaymentTerms, AppError> {
+        let days_before = days_before
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|d| *d <= MOST_DAYS_BEFORE)
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "days_before",
+                    format!("Enter a whole number of days from 0 to {MOST_DAYS_BEFORE}."),
+                )
+            })?;
+        let how_to_pay = how_to_pay.trim();
+        if how_to_pay.is_empty() {
+            return Err(AppError::invalid(
+                "how_to_pay",
+                "Say how parents pay: bank details, or card at the centre.",
+            ));
+        }
+        if how_to_pay.chars().count() > MOST_HOW_TO_PAY_CHARS {
+            return Err(AppError::invalid(
+                "how_to_pay",
+                format!("Keep it to {MOST_HOW_TO_PAY_CHARS} characters."),
+            ));
+        }
+        Ok(PaymentTerms {
+            days_before,
+            how_to_pay: how_to_pay.to_owned(),
+        })
     }
 }
 
@@ -329,21 +415,61 @@ mod tests {
 
     #[test]
     fn the_parent_is_told_what_they_will_lose() {
-        let prices = Prices::default();
+        let explain =
+            |forfeit, amount, funding| forfeit_explanation(forfeit, Pence(amount), funding);
         assert!(
-            forfeit_explanation(Forfeit::SessionFee, &prices, Funding::Private).contains("£99.00")
+            explain(Forfeit::SessionFee, 9_900, Funding::Private).contains("session fee of £99.00")
         );
         assert!(
-            forfeit_explanation(Forfeit::Deposit, &prices, Funding::Private)
-                .contains("deposit of £110.00")
+            explain(Forfeit::PreVisitFee, 7_500, Funding::Private)
+                .contains("pre-visit fee of £75.00")
         );
+        assert!(explain(Forfeit::Deposit, 11_000, Funding::Private).contains("deposit of £110.00"));
+        assert!(explain(Forfeit::Nothing, 0, Funding::Private).contains("costs you nothing"));
         assert!(
-            forfeit_explanation(Forfeit::Nothing, &prices, Funding::Private)
-                .contains("costs you nothing")
+            explain(Forfeit::SessionFee, 9_900, Funding::Cafcass).contains("costs you nothing")
         );
-        assert!(
-            forfeit_explanation(Forfeit::SessionFee, &prices, Funding::Cafcass)
-                .contains("costs you nothing")
+        assert!(explain(Forfeit::Deposit, 0, Funding::Private).contains("costs you nothing"));
+    }
+
+    #[test]
+    fn a_late_cancellation_forfeits_the_fee_of_what_was_booked() {
+        let late = HOUR;
+        let by = Canceller::Parent;
+        assert_eq!(
+            cancellation_forfeit(by(Parent::Resident), BookingKind::PreVisit, late),
+            Forfeit::PreVisitFee,
+            "a pre-visit keeps its own fee, not the deposit"
+        );
+        assert_eq!(
+            cancellation_forfeit(by(Parent::Visiting), BookingKind::PreVisit, late),
+            Forfeit::PreVisitFee
+        );
+        assert_eq!(
+            cancellation_forfeit(by(Parent::Visiting), BookingKind::Handover, late),
+            Forfeit::Nothing,
+            "a handover has no fee"
+        );
+        assert_eq!(
+            cancellation_forfeit(by(Parent::Resident), BookingKind::Review, late),
+            Forfeit::Nothing
+        );
+    }
+
+    #[test]
+    fn payment_terms_are_checked_as_typed() {
+        let terms = PaymentTerms::from_form(" 3 ", "Bank transfer, sort code 00-00-00").unwrap();
+        assert_eq!(terms.days_before, 3);
+        for days in ["", "-1", "29", "two"] {
+            assert_eq!(
+                PaymentTerms::from_form(days, "Card").unwrap_err().field(),
+                Some("days_before"),
+                "{days:?}"
+            );
+        }
+        assert_eq!(
+            PaymentTerms::from_form("7", "  ").unwrap_err().field(),
+            Some("how_to_pay")
         );
     }
 
@@ -427,11 +553,19 @@ mod tests {
     fn forty_seven_hours_fifty_nine_minutes_is_short_notice_for_each_parent() {
         let notice = 47 * HOUR + 59 * MINUTE;
         assert_eq!(
-            cancellation_forfeit(Canceller::Parent(Parent::Visiting), notice),
+            cancellation_forfeit(
+                Canceller::Parent(Parent::Visiting),
+                BookingKind::Session,
+                notice
+            ),
             Forfeit::SessionFee
         );
         assert_eq!(
-            cancellation_forfeit(Canceller::Parent(Parent::Resident), notice),
+            cancellation_forfeit(
+                Canceller::Parent(Parent::Resident),
+                BookingKind::Session,
+                notice
+            ),
             Forfeit::Deposit
         );
     }
@@ -440,11 +574,19 @@ mod tests {
     fn forty_eight_hours_is_enough_notice_for_each_parent() {
         let notice = 48 * HOUR;
         assert_eq!(
-            cancellation_forfeit(Canceller::Parent(Parent::Visiting), notice),
+            cancellation_forfeit(
+                Canceller::Parent(Parent::Visiting),
+                BookingKind::Session,
+                notice
+            ),
             Forfeit::Nothing
         );
         assert_eq!(
-            cancellation_forfeit(Canceller::Parent(Parent::Resident), notice),
+            cancellation_forfeit(
+                Canceller::Parent(Parent::Resident),
+                BookingKind::Session,
+                notice
+            ),
             Forfeit::Nothing
         );
     }
@@ -452,7 +594,7 @@ mod tests {
     #[test]
     fn the_centre_cancelling_costs_nothing_even_at_the_last_minute() {
         assert_eq!(
-            cancellation_forfeit(Canceller::Centre, MINUTE),
+            cancellation_forfeit(Canceller::Centre, BookingKind::Session, MINUTE),
             Forfeit::Nothing
         );
     }

@@ -1,6 +1,7 @@
 //! What a parent is told when a booking of theirs is cancelled by someone
 //! else: the centre (with its reason, and that it costs them nothing) or
-//! the other parent (without the reason or anything about that parent).
+//! the other parent (without the reason or anything about that parent);
+//! and when contact is suspended after missed sessions, or starts again.
 
 use super::london_time::{format_london_day, format_london_time};
 use super::money::{Canceller, Parent};
@@ -41,9 +42,43 @@ pub fn cancellation_notice(
     }
 }
 
+/// What both parents are told when contact is suspended after missed
+/// sessions: nothing of who missed them or why.
+pub fn suspension_notice(held: usize) -> String {
+    let sessions = match held {
+        0 => "No sessions are booked.".to_owned(),
+        1 => "The session already booked is on hold.".to_owned(),
+        n => format!("The {n} sessions already booked are on hold."),
+    };
+    format!(
+        "Contact is suspended after three missed sessions in a row. {sessions} The centre will be in touch about a new agreement before contact can start again."
+    )
+}
+
+/// What both parents are told when the suspension is lifted.
+pub fn suspension_lifted_notice(released: usize) -> String {
+    match released {
+        0 => "Contact can start again. The centre will be in touch about new bookings.".to_owned(),
+        1 => "Contact can start again: the session that was on hold goes ahead.".to_owned(),
+        n => format!("Contact can start again: the {n} sessions that were on hold go ahead."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_suspension_says_what_is_on_hold_and_nothing_of_who_missed() {
+        let told = suspension_notice(2);
+        assert!(
+            told.contains("The 2 sessions already booked are on hold"),
+            "{told}"
+        );
+        assert!(!told.to_lowercase().contains("visiting"), "{told}");
+        assert!(suspension_notice(1).contains("The session already booked"));
+        assert!(suspension_lifted_notice(2).contains("the 2 sessions"));
+    }
 
     #[test]
     fn both_parents_hear_of_a_centre_cancellation_and_only_the_other_of_a_parents() {

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::components::booking_badge::booking_badge;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::centre::week_bookings;
@@ -40,10 +42,10 @@ fn WeekView() -> AnyView {
                                                 {format!("{}–{} {}", format_london_time(b.starts_ms), format_london_time(b.ends_ms), b.case_reference)}
                                             </span>
                                             <span class="booking-kind">{format!(
-                                                "{} · {} · {}{}",
+                                                "{} · {} · {}",
                                                 b.kind.label(), b.room, b.workers.join(" and "),
-                                                if b.cancelled { " · cancelled" } else { "" },
                                             )}</span>
+                                            {booking_badge(b.status, None)}
                                             <span class="booking-times">{format!(
                                                 "Visiting parent {}–{}",
                                                 format_london_time(b.visiting_arrives_ms), format_london_time(b.visiting_leaves_ms),

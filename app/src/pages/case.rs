@@ -9,9 +9,11 @@ use crate::api::centre::{
     BookSeries, CancelBooking, CreatePlan, DecideReferral, RecordAgreement, RecordAttendance,
     RecordPayment, booking_choices, case_detail, case_reads,
 };
+use crate::components::booking_badge::booking_badge;
 use crate::components::error_note::{ErrorNote, action_error};
 use crate::components::fields::{SelectField, TextField};
 use crate::components::role_gate::RoleGate;
+use crate::domain::attendance::Attendance;
 use crate::domain::london_time::{
     format_london_day, format_london_time, ms_from_london, parse_date, parse_time,
 };
@@ -124,13 +126,35 @@ fn CaseSections(case: CaseDetail, actions: Actions) -> AnyView {
         </section>
         <RiskAssessments case_id=case.id />
         {(case.status == "received").then(|| view! { <Decision case_id=case.id actions /> })}
-        {(case.status == "accepted" && case.plan.is_none()).then(|| view! { <PlanForm case_id=case.id actions /> })}
-        {case.plan.clone().map(|plan| view! { <PlanView plan actions /> })}
+        {case.suspended.then(|| view! {
+            <section class="card concerns" role="alert" data-testid="suspended">
+                <h2>"Contact suspended"</h2>
+                <p>"Three sessions in a row were missed without explanation. Sessions already booked are on hold and no new ones can be booked. A new contact plan, with both parents' agreements recorded, lifts the suspension; the sessions on hold then go ahead, or cancel them below."</p>
+            </section>
+        })}
+        {(case.status == "accepted" && case.plan.is_none()).then(|| view! { <PlanForm case_id=case.id actions replaces=false /> })}
+        {case.plan.clone().map(|plan| view! { <PlanView plan actions case_id=case.id can_replace=case.status == "accepted" /> })}
+        {(!case.earlier_plans.is_empty()).then(|| view! {
+            <section class="card">
+                <details>
+                    <summary>{format!("Earlier plans ({})", case.earlier_plans.len())}</summary>
+                    <ul class="list">
+                        {case.earlier_plans.iter().map(|p| view! {
+                            <li class="list-item">{plan_line(p)}</li>
+                        }).collect_view()}
+                    </ul>
+                </details>
+            </section>
+        })}
         {(case.status == "accepted").then(|| view! { <BookingForm case_id=case.id actions plan_signed /> })}
         <section class="card">
             <h2>"Bookings"</h2>
             {action_error(actions.cancel.value())}
             {action_error(actions.attend.value())}
+            {move || match actions.attend.value().get() {
+                Some(Ok(message)) => Some(view! { <p class="saved" role="status">{message}</p> }),
+                _ => None,
+            }}
             <ul class="list">
                 {case.bookings.into_iter().map(|b| view! { <StaffBookingRow booking=b actions /> }).collect_view()}
             </ul>
@@ -215,7 +239,7 @@ fn number(text: &str) -> i64 {
 }
 
 #[component]
-fn PlanForm(case_id: i64, actions: Actions) -> AnyView {
+fn PlanForm(case_id: i64, actions: Actions, replaces: bool) -> AnyView {
     let service = RwSignal::new("supervised".to_owned());
     let every = RwSignal::new("7".to_owned());
     let duration = RwSignal::new("60".to_owned());
@@ -245,7 +269,10 @@ fn PlanForm(case_id: i64, actions: Actions) -> AnyView {
     };
     view! {
         <section class="card">
-            <h2>"Contact plan"</h2>
+            <h2>{if replaces { "New contact plan" } else { "Contact plan" }}</h2>
+            {replaces.then(|| view! {
+                <p class="hint">"The current plan is kept as history. Sessions are booked under the new plan once both parents have signed it."</p>
+            })}
             <form class="stack" on:submit=submit>
                 <SelectField id="plan-service" label="Service" value=service options />
                 <TextField id="plan-every" label="Every (days)" value=every kind="number" />
@@ -262,8 +289,14 @@ fn PlanForm(case_id: i64, actions: Actions) -> AnyView {
 }
 
 #[component]
-fn PlanView(plan: crate::model::PlanSummary, actions: Actions) -> AnyView {
+fn PlanView(
+    plan: crate::model::PlanSummary,
+    actions: Actions,
+    case_id: i64,
+    can_replace: bool,
+) -> AnyView {
     let plan_id = plan.id;
+    let replacing = RwSignal::new(false);
     let signed_on = RwSignal::new(String::new());
     let sign = move |parent: &'static str| {
         actions.agree.dispatch(RecordAgreement {
@@ -280,8 +313,7 @@ fn PlanView(plan: crate::model::PlanSummary, actions: Actions) -> AnyView {
     view! {
         <section class="card">
             <h2>"Contact plan"</h2>
-            <p>{format!("{} · every {} days · {} minutes · {} sessions",
-                plan.plan.service.as_str(), plan.plan.every_days, plan.plan.duration_min, plan.plan.sessions_planned)}</p>
+            <p>{plan_line(&plan)}</p>
             <p class="hint">{format!("Ground rules: {}", plan.plan.ground_rules)}</p>
             <p>{format!("Resident parent's agreement: {}", agreed(plan.resident_agreed_on))}</p>
             <p>{format!("Visiting parent's agreement: {}", agreed(plan.visiting_agreed_on))}</p>
@@ -293,9 +325,28 @@ fn PlanView(plan: crate::model::PlanSummary, actions: Actions) -> AnyView {
                     <button type="button" class="button secondary" on:click=move |_| sign("visiting")>"Visiting parent signed"</button>
                 </div>
             })}
+            {(all_signed && can_replace).then(|| view! {
+                <button type="button" class="button secondary" on:click=move |_| replacing.update(|r| *r = !*r)>
+                    "Make a new plan…"
+                </button>
+            })}
         </section>
+        <Show when=move || replacing.get()>
+            <PlanForm case_id actions replaces=true />
+        </Show>
     }
     .into_any()
+}
+
+/// A plan in one line: service, how often, how long, how many.
+fn plan_line(plan: &crate::model::PlanSummary) -> String {
+    format!(
+        "{} · every {} days · {} minutes · {} sessions",
+        plan.plan.service.label(),
+        plan.plan.every_days,
+        plan.plan.duration_min,
+        plan.plan.sessions_planned
+    )
 }
 
 /// What the booking form offers: a value naming the kind (and, for a
@@ -420,37 +471,48 @@ fn BookingForm(case_id: i64, actions: Actions, plan_signed: bool) -> AnyView {
 #[component]
 fn StaffBookingRow(booking: StaffBooking, actions: Actions) -> AnyView {
     let id = booking.id;
-    let status = if booking.cancelled {
-        "Cancelled".to_owned()
-    } else {
-        booking
-            .attendance
-            .map(|a| a.as_str().replace('_', " "))
-            .unwrap_or_else(|| "Booked".to_owned())
-    };
-    let open = !booking.cancelled && booking.attendance.is_none();
+    let attendance_note = booking.attendance.and_then(|a| match a {
+        Attendance::MissedWithReason => Some("Missed, with a reason"),
+        Attendance::MissedWithoutReason => Some("Missed, without explanation"),
+        Attendance::Attended | Attendance::CancelledByCentre => None,
+    });
+    let ahead = !booking.cancelled && booking.attendance.is_none() && !booking.started;
+    let to_record = !booking.cancelled && booking.attendance.is_none() && booking.started;
+    let recorded = booking.attendance.filter(|_| !booking.cancelled);
+    let correcting = RwSignal::new(false);
     let cancelling = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     view! {
         <li class="list-item booking" data-booking=id.to_string()>
             <div class="booking-head">
                 <span class="booking-day">{format!("{} · {}", booking.kind.label(), format_london_day(booking.starts_ms))}</span>
-                <span class="badge badge-muted">{status}</span>
+                {booking_badge(booking.status, None)}
             </div>
+            {booking.cancelled_note.map(|note| view! { <span class="hint">{note}</span> })}
+            {attendance_note.map(|note| view! { <span class="hint">{note}</span> })}
             <span class="booking-times">{format!(
                 "Visiting {}–{} · child {}–{}",
                 format_london_time(booking.visiting_arrives_ms), format_london_time(booking.visiting_leaves_ms),
                 format_london_time(booking.starts_ms), format_london_time(booking.ends_ms),
             )}</span>
             <span class="booking-kind">{format!("{} · {}", booking.room, booking.workers.join(" and "))}</span>
-            {open.then(|| view! {
+            {to_record.then(|| view! {
+                <div class="row-actions" role="group" aria-label="Attendance">
+                    {attendance_buttons(id, None, actions)}
+                </div>
+            })}
+            {recorded.map(|recorded| view! {
+                <button type="button" class="button secondary small" on:click=move |_| correcting.update(|c| *c = !*c)>
+                    "Correct attendance…"
+                </button>
+                <Show when=move || correcting.get()>
+                    <div class="row-actions" role="group" aria-label="Correct attendance">
+                        {attendance_buttons(id, Some(recorded), actions)}
+                    </div>
+                </Show>
+            })}
+            {ahead.then(|| view! {
                 <div class="row-actions">
-                    <button type="button" class="button secondary" on:click=move |_| {
-                        actions.attend.dispatch(RecordAttendance { booking_id: id, attendance: "attended".into() });
-                    }>"Attended"</button>
-                    <button type="button" class="button secondary" on:click=move |_| {
-                        actions.attend.dispatch(RecordAttendance { booking_id: id, attendance: "missed_without_reason".into() });
-                    }>"Missed"</button>
                     <button type="button" class="button secondary" on:click=move |_| cancelling.update(|c| *c = !*c)>
                         "Centre cancels…"
                     </button>
@@ -473,6 +535,27 @@ fn StaffBookingRow(booking: StaffBooking, actions: Actions) -> AnyView {
             })}
         </li>
     }
+    .into_any()
+}
+
+/// Buttons for what happened at a session that has started: each kind of
+/// attendance but the one already recorded (`recorded`, when correcting).
+fn attendance_buttons(booking_id: i64, recorded: Option<Attendance>, actions: Actions) -> AnyView {
+    [
+        (Attendance::Attended, "Attended"),
+        (Attendance::MissedWithReason, "Missed, with a reason"),
+        (Attendance::MissedWithoutReason, "Missed, no explanation"),
+    ]
+    .into_iter()
+    .filter(|(kind, _)| Some(*kind) != recorded)
+    .map(|(kind, label)| {
+        view! {
+            <button type="button" class="button secondary" on:click=move |_| {
+                actions.attend.dispatch(RecordAttendance { booking_id, attendance: kind.as_str().to_owned() });
+            }>{label}</button>
+        }
+    })
+    .collect_view()
     .into_any()
 }
 

@@ -1,6 +1,7 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
+use crate::api::centre::arrears_list;
 use crate::api::records::cosign_queue;
 use crate::api::worker::recent_concerns;
 use crate::api::{CreateAccount, ResetPassword, SetAccountDisabled, list_accounts};
@@ -10,7 +11,7 @@ use crate::domain::london_time::{format_london_day, format_london_time};
 use crate::domain::role::Role;
 use crate::domain::validate::MIN_PASSWORD_CHARS;
 use crate::error::AppError;
-use crate::model::{AccountSummary, ConcernAlert};
+use crate::model::{AccountSummary, Arrear, ConcernAlert};
 
 #[component]
 pub fn CoordinatorHome() -> impl IntoView {
@@ -28,6 +29,7 @@ pub fn CoordinatorHome() -> impl IntoView {
                     </div>
                 </section>
                 <Concerns />
+                <Arrears />
                 <Accounts />
             }
         } />
@@ -99,6 +101,44 @@ fn Concerns() -> AnyView {
                     </ul>
                 </section>
             })
+        }}
+    }
+    .into_any()
+}
+
+/// Who owes the centre money, how much and since when, the longest owed
+/// first; fetched in the browser after the page loads, like the count.
+#[component]
+fn Arrears() -> AnyView {
+    let arrears = RwSignal::new(None::<Result<Vec<Arrear>, AppError>>);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            arrears.set(Some(arrears_list().await));
+        });
+    });
+    view! {
+        {move || match arrears.get() {
+            None => None,
+            Some(Err(error)) => Some(view! { <ErrorNote error /> }.into_any()),
+            Some(Ok(list)) => Some(view! {
+                <section class="card arrears" data-testid="arrears">
+                    <h2>{format!("Arrears ({})", list.len())}</h2>
+                    {list.is_empty().then(|| view! { <p class="empty">"No parent owes the centre money."</p> })}
+                    <ul class="list">
+                        {list.into_iter().map(|a| view! {
+                            <li class="list-item">
+                                <a class="case-link" href=format!("/coordinator/cases/{}", a.case_id)>
+                                    {format!("{} · {} parent", a.reference, a.parent.as_str())}
+                                </a>
+                                <span class="line-meta">
+                                    <span class="line-amount">{a.owed.to_string()}</span>
+                                    {format!(" · owed since {}", format_london_day(a.since_ms))}
+                                </span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }.into_any()),
         }}
     }
     .into_any()

@@ -1,15 +1,15 @@
 use leptos::prelude::*;
 
 use crate::api::portal::{CancelMyBooking, PreviewCancellation, my_family_accounts};
+use crate::components::booking_badge::booking_badge;
 use crate::components::error_note::{ErrorNote, action_error};
 use crate::components::role_gate::RoleGate;
-use crate::domain::ledger::BookingStatus;
 use crate::domain::london_time::{
     format_london, format_london_day, format_london_time, format_stored_day,
 };
 use crate::domain::money::Parent;
 use crate::domain::role::Role;
-use crate::model::{FamilyAccount, ParentBooking, Statement};
+use crate::model::{AmountDue, FamilyAccount, ParentBooking, Statement};
 use crate::pages::case_list::CaseList;
 
 #[component]
@@ -90,10 +90,11 @@ fn FamilyAccountView(account: FamilyAccount, cancel: ServerAction<CancelMyBookin
                 {account
                     .bookings
                     .into_iter()
-                    .map(|booking| view! { <BookingRow booking cancel /> })
+                    .map(|booking| view! { <BookingRow booking side=account.side cancel /> })
                     .collect_view()}
             </ul>
         </section>
+        <ToPay to_pay=account.to_pay how_to_pay=account.how_to_pay pay_reference=account.pay_reference />
         <StatementView statement=account.statement />
         {(!account.sent_items.is_empty()).then(|| view! {
             <section class="card sent-items">
@@ -123,28 +124,22 @@ fn FamilyAccountView(account: FamilyAccount, cancel: ServerAction<CancelMyBookin
     .into_any()
 }
 
-fn status_class(status: BookingStatus) -> &'static str {
-    match status {
-        BookingStatus::AwaitingPayment => "badge badge-warn",
-        BookingStatus::Confirmed | BookingStatus::Attended => "badge badge-ok",
-        BookingStatus::Cancelled | BookingStatus::Missed => "badge badge-muted",
-    }
-}
-
 #[component]
-fn BookingRow(booking: ParentBooking, cancel: ServerAction<CancelMyBooking>) -> AnyView {
+fn BookingRow(
+    booking: ParentBooking,
+    side: Parent,
+    cancel: ServerAction<CancelMyBooking>,
+) -> AnyView {
     let preview = ServerAction::<PreviewCancellation>::new();
-    let can_cancel = matches!(
-        booking.status,
-        BookingStatus::AwaitingPayment | BookingStatus::Confirmed
-    );
+    let can_cancel = booking.status.is_open();
     let id = booking.id;
+    let reason = RwSignal::new(String::new());
     let asking = move || matches!(preview.value().get(), Some(Ok(ref p)) if p.booking_id == id);
     view! {
         <li class="list-item booking" data-booking=id.to_string()>
             <div class="booking-head">
                 <span class="booking-day">{format_london_day(booking.starts_ms)}</span>
-                <span class=status_class(booking.status)>{booking.status.label()}</span>
+                {booking_badge(booking.status, Some(side))}
             </div>
             <span class="booking-times">
                 "Arrive " {format_london_time(booking.arrive_ms)} " · leave "
@@ -175,11 +170,20 @@ fn BookingRow(booking: ParentBooking, cancel: ServerAction<CancelMyBooking>) -> 
                                 .unwrap_or_default()
                         }}
                     </p>
+                    <label for=format!("cancel-reason-{id}")>
+                        "Why? (optional: only the centre's staff see it)"
+                    </label>
+                    <textarea
+                        id=format!("cancel-reason-{id}")
+                        maxlength="300"
+                        prop:value=move || reason.get()
+                        on:input=move |ev| reason.set(event_target_value(&ev))
+                    ></textarea>
                     <button
                         type="button"
                         class="button danger"
                         on:click=move |_| {
-                            cancel.dispatch(CancelMyBooking { booking_id: id });
+                            cancel.dispatch(CancelMyBooking { booking_id: id, reason: reason.get_untracked() });
                             preview.value().set(None);
                         }
                     >
@@ -195,6 +199,44 @@ fn BookingRow(booking: ParentBooking, cancel: ServerAction<CancelMyBooking>) -> 
                 </div>
             </Show>
         </li>
+    }
+    .into_any()
+}
+
+/// What the parent still has to pay, by when, and how.
+#[component]
+fn ToPay(to_pay: Vec<AmountDue>, how_to_pay: String, pay_reference: String) -> AnyView {
+    if to_pay.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <section class="card to-pay">
+            <h2>"To pay"</h2>
+            <p class="hint">"A booking is confirmed once it is paid."</p>
+            <ul class="list">
+                {to_pay
+                    .into_iter()
+                    .map(|due| {
+                        let when = if due.due_now {
+                            "due now".to_owned()
+                        } else {
+                            format!("by {}", format_london_day(due.due_ms))
+                        };
+                        view! {
+                            <li class="list-item statement-line">
+                                <span class="line-text">{due.description}</span>
+                                <span class="line-meta">
+                                    <span class="line-amount">{due.amount.to_string()}</span>
+                                    " · " {when}
+                                </span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <p>{how_to_pay}</p>
+            <p>"Your payment reference: " <strong>{pay_reference}</strong></p>
+        </section>
     }
     .into_any()
 }

@@ -7,7 +7,8 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use crate::api::centre::{
-    AddClosedDay, AddRoom, RemoveClosedDay, SaveHours, SavePrices, SaveStagger, centre_settings,
+    AddClosedDay, AddRoom, RemoveClosedDay, SaveHours, SavePaymentTerms, SavePrices, SaveStagger,
+    centre_settings,
 };
 use crate::components::error_note::{ErrorNote, action_error};
 use crate::components::role_gate::RoleGate;
@@ -26,6 +27,7 @@ pub fn SettingsPage() -> impl IntoView {
 #[derive(Clone, Copy)]
 struct Forms {
     prices: ServerAction<SavePrices>,
+    payment: ServerAction<SavePaymentTerms>,
     stagger: ServerAction<SaveStagger>,
     hours: ServerAction<SaveHours>,
     add_day: ServerAction<AddClosedDay>,
@@ -36,6 +38,7 @@ struct Forms {
 impl Forms {
     fn version(&self) -> usize {
         self.prices.version().get()
+            + self.payment.version().get()
             + self.stagger.version().get()
             + self.hours.version().get()
             + self.add_day.version().get()
@@ -48,6 +51,7 @@ impl Forms {
 fn SettingsView() -> impl IntoView {
     let forms = Forms {
         prices: ServerAction::new(),
+        payment: ServerAction::new(),
         stagger: ServerAction::new(),
         hours: ServerAction::new(),
         add_day: ServerAction::new(),
@@ -90,6 +94,7 @@ fn SettingsCards(settings: CentreSettings, forms: Forms) -> AnyView {
         stagger,
         hours,
         closures,
+        payment_terms,
         rooms,
     } = settings;
     let price_fields = [
@@ -157,6 +162,21 @@ fn SettingsCards(settings: CentreSettings, forms: Forms) -> AnyView {
             </ActionForm>
             {action_error(forms.prices.value())}
             {saved_note(forms.prices)}
+        </section>
+        <section class="card">
+            <h2>"Payments"</h2>
+            <p class="hint">"Each parent sees what they owe, by when, and these words on how to pay. A booking is confirmed once it is paid."</p>
+            <ActionForm action=forms.payment>
+                <label class="field"><span>"A session's fee is due, days before it"</span>
+                    <input name="days_before" type="number" inputmode="numeric" min="0" max="28" value=payment_terms.days_before.to_string() required />
+                </label>
+                <label class="field"><span>"How to pay (bank details, card at the centre)"</span>
+                    <textarea name="how_to_pay" maxlength="600" required>{payment_terms.how_to_pay}</textarea>
+                </label>
+                <button type="submit" class="button">"Save payment terms"</button>
+            </ActionForm>
+            {action_error(forms.payment.value())}
+            {saved_note(forms.payment)}
         </section>
         <section class="card">
             <h2>"Staggered arrivals"</h2>

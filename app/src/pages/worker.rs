@@ -200,6 +200,8 @@ fn session_item(session: WorkerSession, me: i64) -> AnyView {
                     <span class="booking-day">{format_london_day(session.starts_ms)}</span>
                     <span class="badge badge-muted">{session.case_reference.clone()}</span>
                     {session.cancelled.then(|| view! { <span class="badge badge-danger">"Cancelled"</span> })}
+                    {(!session.cancelled && session.on_hold).then(|| view! { <span class="badge badge-warn">"On hold"</span> })}
+                    {(!session.cancelled && !session.on_hold && session.awaiting_payment).then(|| view! { <span class="badge badge-warn">"Not confirmed: unpaid"</span> })}
                 </span>
                 <span class="booking-times">{format!(
                     "Child {}–{} · visiting parent {}–{}",

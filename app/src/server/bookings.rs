@@ -6,18 +6,21 @@ use sqlx::Row;
 
 use super::audit::Step;
 use super::{Db, plans, settings};
-use crate::domain::attendance::{Attendance, is_suspended};
+use crate::domain::attendance::{Attendance, AttendanceEffect, is_suspended};
 use crate::domain::london_time::{format_london_day, format_london_time};
 use crate::domain::money::{
-    Canceller, ChargeKind, Chargeable, Forfeit, Parent, cancellation_forfeit, charges_for,
+    Canceller, ChargeKind, Chargeable, Forfeit, Parent, Pence, cancellation_forfeit, charges_for,
+    forfeit_explanation,
 };
-use crate::domain::notice::{cancellation_notice, told_of_cancellation};
+use crate::domain::notice::{
+    cancellation_notice, suspension_lifted_notice, suspension_notice, told_of_cancellation,
+};
 use crate::domain::role::Role;
 use crate::domain::schedule::{
     BookingKind, Slot, StaggeredTimes, check_centre_hours, find_clash, open_series_starts, stagger,
 };
 use crate::error::AppError;
-use crate::model::SeriesRequest;
+use crate::model::{CancellationPreview, SeriesRequest};
 
 const MINUTE_MS: i64 = 60_000;
 
@@ -276,13 +279,25 @@ async fn attendance_since(
     case_id: i64,
     since_ms: i64,
 ) -> Result<Vec<Attendance>, AppError> {
+    attendance_in(&db.pool, case_id, since_ms).await
+}
+
+/// `attendance_since`, read with any executor (inside a transaction too).
+async fn attendance_in<'e, E>(
+    executor: E,
+    case_id: i64,
+    since_ms: i64,
+) -> Result<Vec<Attendance>, AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let rows = sqlx::query(
         "SELECT attendance FROM bookings WHERE case_id = $1 AND kind IN ('session', 'handover') \
          AND starts_at >= $2 AND attendance IS NOT NULL ORDER BY starts_at",
     )
     .bind(case_id)
     .bind(since_ms)
-    .fetch_all(&db.pool)
+    .fetch_all(executor)
     .await?;
     rows.iter()
         .map(|row| {
@@ -292,10 +307,75 @@ async fn attendance_since(
         .collect()
 }
 
-/// Cancels a booking and settles what it costs: with 48 hours' notice or
-/// more, or when the centre cancels, its charge is waived; later than that,
-/// the visiting parent forfeits the session fee and the resident parent
-/// their deposit. Returns what was forfeited.
+/// The longest reason for a cancellation.
+pub const MOST_REASON_CHARS: usize = 300;
+
+/// What cancelling a booking now would cost the parent `by`, in pence and
+/// in words: the fee actually charged for it, or the deposit actually held
+/// against the case, not today's prices.
+pub async fn cancellation_cost(
+    db: &Db,
+    booking_id: i64,
+    by: Canceller,
+    now_ms: i64,
+) -> Result<CancellationPreview, AppError> {
+    let row = sqlx::query("SELECT case_id, kind, starts_at FROM bookings WHERE id = $1")
+        .bind(booking_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| AppError::not_found("Booking"))?;
+    let case_id: i64 = row.try_get("case_id")?;
+    let starts_at: i64 = row.try_get("starts_at")?;
+    let kind: String = row.try_get("kind")?;
+    let kind = BookingKind::parse(&kind)
+        .ok_or_else(|| super::failure::internal("unknown booking kind"))?;
+    let forfeit = cancellation_forfeit(by, kind, starts_at - now_ms);
+    // Summed here: PostgreSQL's SUM of a BIGINT is a NUMERIC.
+    let amounts = match (forfeit, by) {
+        (Forfeit::Nothing, _) | (_, Canceller::Centre) => Vec::new(),
+        (Forfeit::SessionFee | Forfeit::PreVisitFee, Canceller::Parent(parent)) => {
+            sqlx::query(
+                "SELECT amount_pence FROM charges \
+                 WHERE booking_id = $1 AND parent_side = $2 AND waived_at IS NULL",
+            )
+            .bind(booking_id)
+            .bind(parent.as_str())
+            .fetch_all(&db.pool)
+            .await?
+        }
+        (Forfeit::Deposit, Canceller::Parent(parent)) => {
+            sqlx::query(
+                "SELECT amount_pence FROM charges WHERE case_id = $1 AND parent_side = $2 \
+                 AND kind = $3 AND waived_at IS NULL AND forfeited_at IS NULL",
+            )
+            .bind(case_id)
+            .bind(parent.as_str())
+            .bind(ChargeKind::Deposit.as_str())
+            .fetch_all(&db.pool)
+            .await?
+        }
+    };
+    let amount = amounts
+        .iter()
+        .map(|row| row.try_get::<i64, _>("amount_pence"))
+        .sum::<Result<i64, _>>()?;
+    Ok(CancellationPreview {
+        booking_id,
+        forfeit,
+        explanation: forfeit_explanation(
+            forfeit,
+            Pence(amount),
+            super::plans::funding(db, case_id).await?,
+        ),
+    })
+}
+
+/// Cancels a booking and settles what it costs (`cancellation_forfeit`):
+/// with 48 hours' notice or more, or when the centre cancels, its charge is
+/// waived; later than that, the parent keeps no fee for it and, for a
+/// session the resident parent cancels, forfeits the deposit. A parent's
+/// own reason is for staff: the other parent is told only that it is off.
+/// Returns what was forfeited.
 pub async fn cancel(
     db: &Db,
     booking_id: i64,
@@ -333,7 +413,13 @@ pub async fn cancel(
             "Say why the centre is cancelling; both parents are told.",
         ));
     }
-    let forfeit = cancellation_forfeit(by, starts_at - now_ms);
+    if reason.chars().count() > MOST_REASON_CHARS {
+        return Err(AppError::invalid(
+            "reason",
+            format!("Keep the reason to {MOST_REASON_CHARS} characters."),
+        ));
+    }
+    let forfeit = cancellation_forfeit(by, kind, starts_at - now_ms);
     let who = match by {
         Canceller::Parent(parent) => parent.as_str(),
         Canceller::Centre => "centre",
@@ -346,7 +432,7 @@ pub async fn cancel(
         .bind(booking_id)
         .execute(&mut *tx)
         .await?;
-    if forfeit != Forfeit::SessionFee {
+    if !forfeit.keeps_booking_charge() {
         sqlx::query(
             "UPDATE charges SET waived_at = $1 WHERE booking_id = $2 AND waived_at IS NULL",
         )
@@ -397,32 +483,162 @@ pub async fn cancel(
     Ok(forfeit)
 }
 
-/// Records whether the visiting parent came to a booked session.
+/// Records (or, for the coordinator, corrects) whether the visiting parent
+/// came to a session that has started. If that makes the third unexplained
+/// miss in a row since the current plan, contact is suspended in the same
+/// transaction: the contact sessions still ahead are held and both parents
+/// are told; a correction that ends a suspension releases them again.
 pub async fn record_attendance(
     db: &Db,
     booking_id: i64,
     attendance: Attendance,
     by: i64,
     now_ms: i64,
-) -> Result<(), AppError> {
+) -> Result<AttendanceEffect, AppError> {
     let mut tx = db.begin_write().await?;
-    let updated = sqlx::query(
-        "UPDATE bookings SET attendance = $1 WHERE id = $2 AND cancelled_at IS NULL RETURNING case_id",
+    let row = sqlx::query(
+        "SELECT case_id, starts_at, cancelled_at, attendance FROM bookings WHERE id = $1",
     )
-    .bind(attendance.as_str())
     .bind(booking_id)
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| AppError::not_found("Booking"))?;
-    let case_id: i64 = updated.try_get("case_id")?;
-    Step::on_case(db, by, case_id, now_ms)
-        .audit(
-            &mut tx,
-            "attendance",
-            &format!("booking {booking_id}: {}", attendance.as_str()),
-        )
+    let case_id: i64 = row.try_get("case_id")?;
+    if row.try_get::<Option<i64>, _>("cancelled_at")?.is_some() {
+        return Err(AppError::conflict(
+            "That booking was cancelled: there is no attendance to record.",
+        ));
+    }
+    if row.try_get::<i64, _>("starts_at")? > now_ms {
+        return Err(AppError::conflict(
+            "That session has not started yet: record attendance once it has.",
+        ));
+    }
+    let before: Option<String> = row.try_get("attendance")?;
+    if before.as_deref() == Some(attendance.as_str()) {
+        return Ok(AttendanceEffect::None);
+    }
+    // Misses count from the current plan (a new plan and agreements lift a
+    // suspension); without a signed plan there is nothing to suspend.
+    let since = plans::current_signed_plan(db, case_id)
+        .await?
+        .map(|plan| plan.created_at);
+    let was_suspended = match since {
+        Some(since) => is_suspended(&attendance_in(&mut *tx, case_id, since).await?),
+        None => false,
+    };
+    sqlx::query("UPDATE bookings SET attendance = $1 WHERE id = $2")
+        .bind(attendance.as_str())
+        .bind(booking_id)
+        .execute(&mut *tx)
         .await?;
-    super::audit::commit(db, tx).await
+    let suspended = match since {
+        Some(since) => is_suspended(&attendance_in(&mut *tx, case_id, since).await?),
+        None => false,
+    };
+    let step = Step::on_case(db, by, case_id, now_ms);
+    step.audit(
+        &mut tx,
+        "attendance",
+        &match before {
+            Some(before) => format!(
+                "booking {booking_id}: corrected from {before} to {}",
+                attendance.as_str()
+            ),
+            None => format!("booking {booking_id}: {}", attendance.as_str()),
+        },
+    )
+    .await?;
+    let effect = match (was_suspended, suspended) {
+        (false, true) => {
+            let held = sqlx::query(
+                "UPDATE bookings SET held_at = $1 WHERE case_id = $2 AND starts_at > $1 \
+                 AND kind IN ('session', 'handover') AND cancelled_at IS NULL \
+                 AND attendance IS NULL AND held_at IS NULL",
+            )
+            .bind(now_ms)
+            .bind(case_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected() as usize;
+            tell_both(&mut tx, case_id, &suspension_notice(held), now_ms).await?;
+            step.audit(
+                &mut tx,
+                "suspend",
+                &format!("three unexplained misses in a row; {held} booked session(s) held"),
+            )
+            .await?;
+            AttendanceEffect::Suspended { held }
+        }
+        (true, false) => {
+            let released = release_held(&mut tx, case_id, now_ms).await?;
+            tell_both(
+                &mut tx,
+                case_id,
+                &suspension_lifted_notice(released),
+                now_ms,
+            )
+            .await?;
+            step.audit(
+                &mut tx,
+                "lift",
+                &format!("attendance corrected; {released} held session(s) released"),
+            )
+            .await?;
+            AttendanceEffect::Lifted { released }
+        }
+        _ => AttendanceEffect::None,
+    };
+    super::audit::commit(db, tx).await?;
+    Ok(effect)
+}
+
+/// Releases the case's held sessions still ahead; returns how many.
+pub(super) async fn release_held(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    case_id: i64,
+    now_ms: i64,
+) -> Result<usize, AppError> {
+    Ok(sqlx::query(
+        "UPDATE bookings SET held_at = NULL WHERE case_id = $1 AND held_at IS NOT NULL \
+         AND starts_at > $2 AND cancelled_at IS NULL",
+    )
+    .bind(case_id)
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected() as usize)
+}
+
+/// A message to both parents of a case, in their portal.
+pub(super) async fn tell_both(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    case_id: i64,
+    body: &str,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    for parent in [Parent::Resident, Parent::Visiting] {
+        sqlx::query(
+            "INSERT INTO notices (case_id, parent_side, body, created_ms) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(case_id)
+        .bind(parent.as_str())
+        .bind(body)
+        .bind(now_ms)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Whether contact on the case is suspended now (`domain::attendance`).
+pub async fn is_case_suspended(db: &Db, case_id: i64) -> Result<bool, AppError> {
+    let Some(plan) = plans::current_signed_plan(db, case_id).await? else {
+        return Ok(false);
+    };
+    Ok(is_suspended(
+        &attendance_since(db, case_id, plan.created_at).await?,
+    ))
 }
 
 /// The case a booking belongs to and when it starts.

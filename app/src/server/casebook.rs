@@ -6,6 +6,7 @@ use sqlx::Row;
 use super::audit::Step;
 use super::{Db, ledger};
 use crate::domain::attendance::Attendance;
+use crate::domain::ledger::{Payment, booking_status};
 use crate::domain::london_time::{age_on, london_date, parse_date};
 use crate::domain::money::{Funding, Parent};
 use crate::domain::risk::RiskReason;
@@ -74,10 +75,11 @@ pub async fn bookings_between(
     from_ms: i64,
     to_ms: i64,
     case_id: Option<i64>,
+    now_ms: i64,
 ) -> Result<Vec<StaffBooking>, AppError> {
     let rows = sqlx::query(
         "SELECT b.id, c.reference, b.kind, b.starts_at, b.ends_at, b.visiting_arrives_at, b.visiting_leaves_at, \
-         r.name AS room, b.cancelled_at, b.attendance \
+         r.name AS room, b.case_id, b.cancelled_at, b.cancelled_by, b.cancel_reason, b.held_at, b.attendance \
          FROM bookings b JOIN cases c ON c.id = b.case_id JOIN rooms r ON r.id = b.room_id \
          WHERE b.starts_at >= $1 AND b.starts_at < $2 AND ($3 = 0 OR b.case_id = $3) \
          ORDER BY b.starts_at, b.id",
@@ -88,8 +90,17 @@ pub async fn bookings_between(
     .fetch_all(&db.pool)
     .await?;
     let mut bookings = Vec::new();
+    let mut payments: Vec<(i64, ledger::BookingPayments)> = Vec::new();
     for row in rows {
         let id: i64 = row.try_get("id")?;
+        let case: i64 = row.try_get("case_id")?;
+        if !payments.iter().any(|(c, _)| *c == case) {
+            payments.push((case, ledger::booking_payments(db, case).await?));
+        }
+        let payment = payments
+            .iter()
+            .find(|(c, _)| *c == case)
+            .map_or(Payment::NotCharged, |(_, p)| p.of(id));
         let workers = sqlx::query(
             "SELECT u.display_name FROM booking_workers w JOIN users u ON u.id = w.user_id \
              WHERE w.booking_id = $1 ORDER BY u.display_name",
@@ -102,6 +113,11 @@ pub async fn bookings_between(
         .collect::<Result<Vec<_>, _>>()?;
         let kind: String = row.try_get("kind")?;
         let attendance: Option<String> = row.try_get("attendance")?;
+        let attendance = attendance.as_deref().and_then(Attendance::parse);
+        let cancelled = row.try_get::<Option<i64>, _>("cancelled_at")?.is_some();
+        let held = row.try_get::<Option<i64>, _>("held_at")?.is_some();
+        let cancelled_by: Option<String> = row.try_get("cancelled_by")?;
+        let reason: Option<String> = row.try_get("cancel_reason")?;
         bookings.push(StaffBooking {
             id,
             case_reference: row.try_get("reference")?,
@@ -113,11 +129,26 @@ pub async fn bookings_between(
             visiting_leaves_ms: row.try_get("visiting_leaves_at")?,
             room: row.try_get("room")?,
             workers,
-            cancelled: row.try_get::<Option<i64>, _>("cancelled_at")?.is_some(),
-            attendance: attendance.as_deref().and_then(Attendance::parse),
+            cancelled,
+            attendance,
+            status: booking_status(cancelled, held, attendance, payment),
+            cancelled_note: cancelled_by.map(|by| cancelled_note(&by, reason.as_deref())),
+            started: row.try_get::<i64, _>("starts_at")? <= now_ms,
         });
     }
     Ok(bookings)
+}
+
+/// Who cancelled a booking and why, as staff read it.
+fn cancelled_note(by: &str, reason: Option<&str>) -> String {
+    let who = match by {
+        "centre" => "the centre".to_owned(),
+        side => format!("the {side} parent"),
+    };
+    match reason.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(reason) => format!("Cancelled by {who}: {reason}"),
+        None => format!("Cancelled by {who}"),
+    }
 }
 
 /// Monday to Saturday of the week holding `week_of` (or today), London time.
@@ -142,7 +173,7 @@ pub async fn week(
         );
         days.push((
             date.format("%a %-d %b %Y").to_string(),
-            bookings_between(db, from, to, None).await?,
+            bookings_between(db, from, to, None, now_ms).await?,
         ));
     }
     let iso = crate::domain::london_time::format_iso_date;
@@ -229,14 +260,15 @@ pub async fn detail(db: &Db, case_id: i64, now_ms: i64) -> Result<CaseDetail, Ap
             None => {}
         }
     }
-    let plan = sqlx::query(
+    let mut plans = sqlx::query(
         "SELECT id, service, every_days, duration_min, sessions_planned, ground_rules, who_may_attend, \
          resident_agreed_on, visiting_agreed_on FROM contact_plans WHERE case_id = $1 \
-         ORDER BY created_at DESC, id DESC LIMIT 1",
+         ORDER BY created_at DESC, id DESC",
     )
     .bind(case_id)
-    .fetch_optional(&db.pool)
+    .fetch_all(&db.pool)
     .await?
+    .iter()
     .map(|p| -> Result<PlanSummary, AppError> {
         let service: String = p.try_get("service")?;
         Ok(PlanSummary {
@@ -253,7 +285,10 @@ pub async fn detail(db: &Db, case_id: i64, now_ms: i64) -> Result<CaseDetail, Ap
             visiting_agreed_on: p.try_get("visiting_agreed_on")?,
         })
     })
-    .transpose()?;
+    .collect::<Result<Vec<_>, _>>()?
+    .into_iter();
+    let plan = plans.next();
+    let earlier_plans: Vec<PlanSummary> = plans.collect();
     let funding: String = row.try_get("funding")?;
     let missing = || super::failure::internal("case without both parents");
     Ok(CaseDetail {
@@ -272,7 +307,9 @@ pub async fn detail(db: &Db, case_id: i64, now_ms: i64) -> Result<CaseDetail, Ap
         resident: resident.ok_or_else(missing)?,
         visiting: visiting.ok_or_else(missing)?,
         plan,
-        bookings: bookings_between(db, i64::MIN, i64::MAX, Some(case_id)).await?,
+        suspended: super::bookings::is_case_suspended(db, case_id).await?,
+        earlier_plans,
+        bookings: bookings_between(db, i64::MIN, i64::MAX, Some(case_id), now_ms).await?,
         resident_statement: ledger::statement(db, case_id, Parent::Resident).await?,
         visiting_statement: ledger::statement(db, case_id, Parent::Visiting).await?,
     })

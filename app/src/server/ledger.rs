@@ -5,12 +5,14 @@ use sqlx::Row;
 use super::Db;
 use super::audit::Step;
 use crate::domain::attendance::Attendance;
-use crate::domain::ledger::{AccountCharge, balance, booking_status, settle};
-use crate::domain::london_time::parse_date;
+use crate::domain::ledger::{
+    AccountCharge, Payment, balance, booking_payment, booking_status, due_by, outstanding,
+};
+use crate::domain::london_time::{format_london_day, parse_date};
 use crate::domain::money::{Charge, ChargeKind, Parent, Pence};
 use crate::domain::schedule::BookingKind;
 use crate::error::AppError;
-use crate::model::{ParentBooking, Statement, StatementLine};
+use crate::model::{AmountDue, Arrear, ParentBooking, Statement, StatementLine};
 
 pub const METHODS: [&str; 4] = ["card", "bank_transfer", "cash", "cheque"];
 
@@ -189,12 +191,30 @@ async fn owed_and_settled(
     case_id: i64,
     parent: Parent,
 ) -> Result<Vec<(ChargeRow, bool)>, AppError> {
+    Ok(owed_and_outstanding(db, case_id, parent)
+        .await?
+        .into_iter()
+        .map(|(charge, left)| (charge, left.0 <= 0))
+        .collect())
+}
+
+/// The charges still owed (not waived), oldest first, each with what the
+/// parent's payments leave of it.
+async fn owed_and_outstanding(
+    db: &Db,
+    case_id: i64,
+    parent: Parent,
+) -> Result<Vec<(ChargeRow, Pence)>, AppError> {
     let owed: Vec<ChargeRow> = charges(db, case_id, parent)
         .await?
         .into_iter()
         .filter(|c| !c.waived)
         .collect();
     let (paid, _, _) = money_in(db, case_id, parent).await?;
+    Ok(apply_payments(owed, paid))
+}
+
+fn apply_payments(owed: Vec<ChargeRow>, paid: Pence) -> Vec<(ChargeRow, Pence)> {
     let accounts: Vec<AccountCharge> = owed
         .iter()
         .map(|c| AccountCharge {
@@ -202,12 +222,114 @@ async fn owed_and_settled(
             amount: c.amount,
         })
         .collect();
-    let settled = settle(&accounts, paid);
-    Ok(owed
+    let left = outstanding(&accounts, paid);
+    owed.into_iter()
+        .zip(left)
+        .map(|(charge, (_, left))| (charge, left))
+        .collect()
+}
+
+/// Every booking of the case with a charge still owed on it (not waived),
+/// and whether each of those charges is paid: a booking is confirmed only
+/// once every charge on it is, whichever parent owes it.
+pub async fn booking_payments(db: &Db, case_id: i64) -> Result<BookingPayments, AppError> {
+    let mut by_booking: Vec<(i64, Parent, bool)> = Vec::new();
+    for parent in [Parent::Resident, Parent::Visiting] {
+        for (charge, paid) in owed_and_settled(db, case_id, parent).await? {
+            if let Some(booking) = charge.booking_id {
+                by_booking.push((booking, parent, paid));
+            }
+        }
+    }
+    Ok(BookingPayments(by_booking))
+}
+
+/// Which of a case's bookings' charges are paid (`booking_payments`).
+pub struct BookingPayments(Vec<(i64, Parent, bool)>);
+
+impl BookingPayments {
+    pub fn of(&self, booking_id: i64) -> Payment {
+        booking_payment(
+            self.0
+                .iter()
+                .filter(|(id, _, _)| *id == booking_id)
+                .map(|(_, parent, paid)| (*parent, *paid)),
+        )
+    }
+}
+
+/// Every parent who owes the centre money: how much, and since when (the
+/// oldest charge not yet paid in full was raised), the longest owed first.
+pub async fn arrears(db: &Db) -> Result<Vec<Arrear>, AppError> {
+    let sides = sqlx::query(
+        "SELECT DISTINCT ch.case_id, ch.parent_side, c.reference FROM charges ch \
+         JOIN cases c ON c.id = ch.case_id WHERE ch.waived_at IS NULL ORDER BY ch.case_id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut arrears = Vec::new();
+    for row in sides {
+        let case_id: i64 = row.try_get("case_id")?;
+        let side: String = row.try_get("parent_side")?;
+        let parent =
+            Parent::parse(&side).ok_or_else(|| super::failure::internal("unknown parent side"))?;
+        let left = owed_and_outstanding(db, case_id, parent).await?;
+        let owed: i64 = left.iter().map(|(_, left)| left.0).sum();
+        if let Some((oldest, _)) = left.iter().find(|(_, left)| left.0 > 0) {
+            arrears.push(Arrear {
+                case_id,
+                reference: row.try_get("reference")?,
+                parent,
+                owed: Pence(owed),
+                since_ms: oldest.raised_at,
+            });
+        }
+    }
+    arrears.sort_by_key(|a| (a.since_ms, a.case_id));
+    Ok(arrears)
+}
+
+/// What one parent still has to pay, each with when it is due
+/// (`domain::ledger::due_by` under the centre's payment terms), soonest
+/// first.
+pub async fn to_pay(
+    db: &Db,
+    case_id: i64,
+    parent: Parent,
+    now_ms: i64,
+) -> Result<Vec<AmountDue>, AppError> {
+    let terms = super::settings::payment_terms(db).await?;
+    let starts: Vec<(i64, i64)> =
+        sqlx::query("SELECT id, starts_at FROM bookings WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|row| Ok((row.try_get("id")?, row.try_get("starts_at")?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+    let mut due: Vec<AmountDue> = owed_and_outstanding(db, case_id, parent)
+        .await?
         .into_iter()
-        .zip(settled)
-        .map(|(charge, (_, paid))| (charge, paid))
-        .collect())
+        .filter(|(_, left)| left.0 > 0)
+        .map(|(charge, left)| {
+            let booking_starts = charge
+                .booking_id
+                .and_then(|id| starts.iter().find(|(b, _)| *b == id).map(|(_, at)| *at));
+            let description = match booking_starts {
+                Some(at) => format!("{} on {}", charge.kind.label(), format_london_day(at)),
+                None => charge.kind.label().to_owned(),
+            };
+            let due_ms = due_by(charge.raised_at, booking_starts, terms.days_before);
+            AmountDue {
+                description,
+                amount: left,
+                due_ms,
+                due_now: due_ms <= now_ms,
+            }
+        })
+        .collect();
+    due.sort_by_key(|d| d.due_ms);
+    Ok(due)
 }
 
 /// The deposit still held for a parent: paid, not forfeited, not refunded.
@@ -274,16 +396,10 @@ pub async fn parent_bookings(
     case_id: i64,
     parent: Parent,
 ) -> Result<Vec<ParentBooking>, AppError> {
-    let settled = owed_and_settled(db, case_id, parent).await?;
-    let paid_booking = |booking_id: i64| -> Option<bool> {
-        settled
-            .iter()
-            .find(|(c, _)| c.booking_id == Some(booking_id))
-            .map(|(_, paid)| *paid)
-    };
+    let payments = booking_payments(db, case_id).await?;
     let rows = sqlx::query(
         "SELECT id, kind, parent_side, starts_at, ends_at, visiting_arrives_at, visiting_leaves_at, \
-         cancelled_at, attendance FROM bookings WHERE case_id = $1 ORDER BY starts_at",
+         cancelled_at, held_at, attendance FROM bookings WHERE case_id = $1 ORDER BY starts_at",
     )
     .bind(case_id)
     .fetch_all(&db.pool)
@@ -309,8 +425,6 @@ pub async fn parent_bookings(
         };
         let attendance: Option<String> = row.try_get("attendance")?;
         let cancelled = row.try_get::<Option<i64>, _>("cancelled_at")?.is_some();
-        // Only the parent who pays a booking's charge waits on it.
-        let charge_paid = paid_booking(id);
         bookings.push(ParentBooking {
             id,
             kind,
@@ -319,8 +433,9 @@ pub async fn parent_bookings(
             leave_ms,
             status: booking_status(
                 cancelled,
+                row.try_get::<Option<i64>, _>("held_at")?.is_some(),
                 attendance.as_deref().and_then(Attendance::parse),
-                charge_paid,
+                payments.of(id),
             ),
         });
     }

@@ -138,16 +138,57 @@ pub async fn record_agreement(
     .await?
     .ok_or_else(|| AppError::not_found("Contact plan"))?;
     let case_id: i64 = updated.try_get("case_id")?;
-    Step::on_case(db, by, case_id, now_ms)
-        .audit(
-            &mut tx,
-            "agreement",
-            &format!(
-                "plan {plan_id}: the {} parent signed on {date}",
-                parent.as_str()
-            ),
+    let step = Step::on_case(db, by, case_id, now_ms);
+    step.audit(
+        &mut tx,
+        "agreement",
+        &format!(
+            "plan {plan_id}: the {} parent signed on {date}",
+            parent.as_str()
+        ),
+    )
+    .await?;
+    // Both parents have now signed this plan: a suspension under an earlier
+    // plan is lifted, and the sessions it held go ahead under this one.
+    let agreed = sqlx::query(
+        "SELECT resident_agreed_on, visiting_agreed_on FROM contact_plans WHERE id = $1",
+    )
+    .bind(plan_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let both = agreed
+        .try_get::<Option<String>, _>("resident_agreed_on")?
+        .is_some()
+        && agreed
+            .try_get::<Option<String>, _>("visiting_agreed_on")?
+            .is_some();
+    if both {
+        sqlx::query(
+            "UPDATE bookings SET plan_id = $1 WHERE case_id = $2 AND held_at IS NOT NULL \
+             AND starts_at > $3 AND cancelled_at IS NULL",
         )
+        .bind(plan_id)
+        .bind(case_id)
+        .bind(now_ms)
+        .execute(&mut *tx)
         .await?;
+        let released = super::bookings::release_held(&mut tx, case_id, now_ms).await?;
+        if released > 0 {
+            super::bookings::tell_both(
+                &mut tx,
+                case_id,
+                &crate::domain::notice::suspension_lifted_notice(released),
+                now_ms,
+            )
+            .await?;
+            step.audit(
+                &mut tx,
+                "lift",
+                &format!("new agreement on plan {plan_id}; {released} held session(s) released"),
+            )
+            .await?;
+        }
+    }
     super::audit::commit(db, tx).await
 }
 

@@ -3,8 +3,8 @@
 
 use sqlx::Row;
 
-use super::{Db, bookings, cases, plans, settings};
-use crate::domain::money::{Canceller, Parent, cancellation_forfeit, forfeit_explanation};
+use super::{Db, bookings, cases};
+use crate::domain::money::{Canceller, Parent};
 use crate::domain::role::CaseRelation;
 use crate::error::AppError;
 use crate::model::{CancellationPreview, Notice};
@@ -62,6 +62,7 @@ pub async fn notices(db: &Db, case_id: i64, side: Parent) -> Result<Vec<Notice>,
     .collect()
 }
 
+/// What cancelling one of the parent's own bookings would cost them now.
 pub async fn preview(
     db: &Db,
     user_id: i64,
@@ -69,18 +70,5 @@ pub async fn preview(
     now_ms: i64,
 ) -> Result<CancellationPreview, AppError> {
     let side = parent_side_for_booking(db, user_id, booking_id).await?;
-    let (case_id, starts_at) = bookings::case_and_start(db, booking_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("Booking"))?;
-    let forfeit = cancellation_forfeit(Canceller::Parent(side), starts_at - now_ms);
-    let explanation = forfeit_explanation(
-        forfeit,
-        &settings::prices(db).await?,
-        plans::funding(db, case_id).await?,
-    );
-    Ok(CancellationPreview {
-        booking_id,
-        forfeit,
-        explanation,
-    })
+    bookings::cancellation_cost(db, booking_id, Canceller::Parent(side), now_ms).await
 }

@@ -12,6 +12,7 @@ use sqlx::Row;
 
 use super::signatures::PhoneSignature;
 use super::{Db, failure, faults};
+use crate::domain::ledger::Payment;
 use crate::domain::london_time::{age_on, london_date, ms_from_london, parse_date};
 use crate::domain::risk::RiskReason;
 use crate::domain::schedule::{BookingKind, Service};
@@ -49,7 +50,7 @@ pub async fn for_worker(
     let from_ms = ms_from_london(today.and_hms_opt(0, 0, 0).unwrap_or_default());
     let rows = sqlx::query(
         "SELECT b.id, b.case_id, c.reference, b.kind, b.starts_at, b.ends_at, b.visiting_arrives_at, \
-         b.visiting_leaves_at, r.name AS room, b.cancelled_at, \
+         b.visiting_leaves_at, r.name AS room, b.cancelled_at, b.held_at, \
          p.service, p.ground_rules, p.who_may_attend \
          FROM bookings b JOIN booking_workers w ON w.booking_id = b.id \
          JOIN cases c ON c.id = b.case_id JOIN rooms r ON r.id = b.room_id \
@@ -92,6 +93,13 @@ pub async fn for_worker(
                 .unwrap_or_default(),
             risk_flags: risk_flags(db, case_id).await?,
             cancelled: row.try_get::<Option<i64>, _>("cancelled_at")?.is_some(),
+            on_hold: row.try_get::<Option<i64>, _>("held_at")?.is_some(),
+            awaiting_payment: matches!(
+                super::ledger::booking_payments(db, case_id)
+                    .await?
+                    .of(booking_id),
+                Payment::Owed(_)
+            ),
         });
     }
     Ok(WorkerSessions {

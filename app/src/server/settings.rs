@@ -7,7 +7,7 @@ use sqlx::Row;
 
 use super::Db;
 use crate::domain::closures::Closures;
-use crate::domain::money::Prices;
+use crate::domain::money::{PaymentTerms, Prices};
 use crate::domain::schedule::{CentreHours, StaggerSettings};
 use crate::error::AppError;
 use crate::model::CentreSettings;
@@ -16,6 +16,7 @@ pub const PRICES: &str = "prices";
 pub const STAGGER: &str = "stagger";
 pub const HOURS: &str = "hours";
 pub const CLOSURES: &str = "closures";
+pub const PAYMENT_TERMS: &str = "payment_terms";
 
 async fn read<T: DeserializeOwned + Default>(db: &Db, key: &str) -> Result<T, AppError> {
     let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
@@ -136,6 +137,10 @@ pub async fn closures(db: &Db) -> Result<Closures, AppError> {
     read(db, CLOSURES).await
 }
 
+pub async fn payment_terms(db: &Db) -> Result<PaymentTerms, AppError> {
+    read(db, PAYMENT_TERMS).await
+}
+
 /// Every setting and the rooms, for the settings page.
 pub async fn all(db: &Db) -> Result<CentreSettings, AppError> {
     Ok(CentreSettings {
@@ -143,6 +148,7 @@ pub async fn all(db: &Db) -> Result<CentreSettings, AppError> {
         stagger: stagger(db).await?,
         hours: hours(db).await?,
         closures: closures(db).await?,
+        payment_terms: payment_terms(db).await?,
         rooms: rooms(db).await?,
     })
 }
