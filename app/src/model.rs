@@ -150,6 +150,10 @@ pub struct SeriesRequest {
     pub count: u32,
     pub every_days: i64,
     pub worker_ids: Vec<i64>,
+    /// Instead of a repeating series: more dates (YYYY-MM-DD), each at the
+    /// first booking's time of day (`count` is then 1).
+    #[serde(default)]
+    pub more_dates: Vec<String>,
 }
 
 /// One booking as one parent sees it: their own times only.
@@ -226,6 +230,12 @@ pub struct CaseRow {
     /// received, accepted or declined.
     pub status: String,
     pub children: String,
+    /// The children's first names, for the search.
+    #[serde(default)]
+    pub child_names: Vec<String>,
+    /// What waits for the coordinator on this case.
+    #[serde(default)]
+    pub needs: Vec<crate::domain::casework::Need>,
 }
 
 /// A contact plan as recorded.

@@ -191,6 +191,22 @@ test("a referral becomes a booked series of six, paid for, and one late cancella
     await arrears.getByRole("link", { name: "FAM-0200 · visiting parent" }).waitFor();
     assert.match(await arrears.textContent(), /FAM-0200 · visiting parent£495\.00 · owed since/);
     await page.screenshot({ path: `${SCREENSHOTS}coordinator-arrears.png`, fullPage: true });
+    // The counts lead to the case list, filtered; the search finds a case by
+    // a child's first name.
+    await page.getByTestId("needs-action").getByRole("link", { name: /^In arrears \(\d+\)$/ }).click();
+    await page.waitForURL("**/coordinator/cases?needs=arrears");
+    await hydrated(page);
+    await page.getByRole("link", { name: "FAM-0200" }).waitFor();
+    await page.getByLabel("Find a case (by reference or a child's name)").fill("ell");
+    await page.locator("li.list-item", { hasText: "FAM-0200" }).getByText("In arrears").waitFor();
+    await page.getByLabel("Find a case (by reference or a child's name)").fill("nobody-by-this-name");
+    await page.getByText("No case matches.").waitFor();
+    await assertPhoneFriendly(page);
+    await page.getByLabel("Find a case (by reference or a child's name)").fill("FAM-0200");
+    await page.getByRole("link", { name: "FAM-0200" }).click();
+    await page.waitForURL("**/coordinator/cases/*");
+    await page.goto("/coordinator");
+    await hydrated(page);
     await arrears.getByRole("link", { name: "FAM-0200 · visiting parent" }).click();
     await page.waitForURL("**/coordinator/cases/*");
     const cancelled = page.locator("li.booking").first();

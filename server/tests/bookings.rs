@@ -9,7 +9,7 @@ use app::domain::ledger::BookingStatus;
 use app::domain::london_time::{london_from_ms, ms_from_london};
 use app::domain::money::{Canceller, Forfeit, Funding, Parent, Pence};
 use app::domain::referral::{Law, ReferralSource};
-use app::domain::risk::RiskReason;
+use app::domain::risk::{AssessmentStage, RiskReason, SuggestedService};
 use app::domain::schedule::{BookingKind, Service};
 use app::error::AppError;
 use app::model::{ChildDetails, NewPlan, NewReferral, ParentDetails, SeriesRequest};
@@ -71,6 +71,7 @@ async fn signed_case(app: &TestApp, reference: &str, funding: Funding) -> i64 {
     referrals::decide(&app.db, case, true, "", 1, now_ms())
         .await
         .unwrap();
+    assess(app, case, SuggestedService::Supervised).await;
     let plan = plans::create(&app.db, case, &supervised_weekly(), 1, now_ms())
         .await
         .unwrap();
@@ -81,6 +82,25 @@ async fn signed_case(app: &TestApp, reference: &str, funding: Funding) -> i64 {
         .await
         .unwrap();
     case
+}
+
+/// Records a risk assessment with this decision, as contact needs one.
+async fn assess(app: &TestApp, case: i64, decision: SuggestedService) {
+    let review_on = (london_from_ms(now_ms()).date() + Duration::days(90))
+        .format("%Y-%m-%d")
+        .to_string();
+    referrals::record_assessment(
+        &app.db,
+        case,
+        AssessmentStage::AtReferral,
+        decision,
+        "Tested.",
+        &review_on,
+        BY,
+        now_ms(),
+    )
+    .await
+    .unwrap();
 }
 
 fn supervised_weekly() -> NewPlan {
@@ -140,6 +160,7 @@ fn series(case_id: i64, room_id: i64, first: i64, count: u32, workers: Vec<i64>)
         count,
         every_days: 7,
         worker_ids: workers,
+        more_dates: Vec::new(),
     }
 }
 
@@ -420,6 +441,7 @@ both_databases! {
         // kept as history.
         let mut supported = supervised_weekly();
         supported.service = Service::Supported;
+        assess(&app, case, SuggestedService::Supported).await;
         let plan = plans::create(&app.db, case, &supported, 1, after_third).await.unwrap();
         let detail = app::server::casebook::detail(&app.db, case, now_ms()).await.unwrap();
         assert_eq!(detail.plan.as_ref().unwrap().id, plan);
@@ -604,5 +626,94 @@ both_databases! {
         assert_eq!(resident.len(), 2, "registration and deposit");
         assert!(resident.iter().all(|d| d.due_now), "are due now");
         assert!(!due[0].due_now);
+    }
+
+    async fn contact_is_booked_only_after_a_risk_assessment_that_allows_the_plan(app: TestApp) {
+        let case = referrals::record(&app.db, &referral("FAM-0125", Funding::Private), &referrals::Recorder::Coordinator(BY), now_ms()).await.unwrap();
+        referrals::decide(&app.db, case, true, "", 1, now_ms()).await.unwrap();
+        let mut supported = supervised_weekly();
+        supported.service = Service::Supported;
+        let plan = plans::create(&app.db, case, &supported, 1, now_ms()).await.unwrap();
+        plans::record_agreement(&app.db, plan, Parent::Resident, "2026-11-20", 1, now_ms()).await.unwrap();
+        plans::record_agreement(&app.db, plan, Parent::Visiting, "2026-11-20", 1, now_ms()).await.unwrap();
+        let room = settings::add_room(&app.db, "Test room 1", BY, now_ms()).await.unwrap();
+        let workers = worker_ids(&app).await;
+        let request = series(case, room, saturday_ten_next_week(), 1, workers.clone());
+        let unassessed = bookings::book_series(&app.db, &request, BY, now_ms()).await.unwrap_err();
+        assert!(unassessed.to_string().contains("Record a risk assessment"), "{unassessed}");
+        // A pre-visit needs none: it is part of assessing.
+        let mut pre_visit = series(case, room, saturday_ten_next_week() + 2 * HOUR, 1, workers);
+        pre_visit.kind = BookingKind::PreVisit;
+        pre_visit.parent_side = Some(Parent::Visiting);
+        bookings::book_series(&app.db, &pre_visit, BY, now_ms()).await.unwrap();
+        assess(&app, case, SuggestedService::Supervised).await;
+        let looser = bookings::book_series(&app.db, &request, BY, now_ms()).await.unwrap_err();
+        assert!(looser.to_string().contains("decided on supervised contact"), "{looser}");
+        assess(&app, case, SuggestedService::Supported).await;
+        bookings::book_series(&app.db, &request, BY, now_ms()).await.unwrap();
+    }
+
+    async fn sessions_are_booked_fortnightly_or_on_chosen_dates(app: TestApp) {
+        let case = signed_case(&app, "FAM-0126", Funding::Private).await;
+        let room = settings::add_room(&app.db, "Test room 1", BY, now_ms()).await.unwrap();
+        let workers = worker_ids(&app).await;
+        // Six Saturdays in a row with no bank holiday among them (a chosen
+        // closed date is refused, rightly), whatever the date today.
+        let closures = app::domain::closures::Closures::default();
+        let mut first = saturday_ten_next_week();
+        while (0..6).any(|w| closures.closed_on(london_from_ms(first + w * 7 * 24 * HOUR).date()).is_some()) {
+            first = ms_from_london(london_from_ms(first) + Duration::days(7));
+        }
+        let mut fortnightly = series(case, room, first, 3, workers.clone());
+        fortnightly.every_days = 14;
+        bookings::book_series(&app.db, &fortnightly, BY, now_ms()).await.unwrap();
+        let day = |ms: i64| london_from_ms(ms).date();
+        let on_dates = |offsets: &[i64]| -> Vec<String> {
+            offsets.iter().map(|d| (day(first) + Duration::days(*d)).format("%Y-%m-%d").to_string()).collect()
+        };
+        // Chosen dates, in the weeks between, at the first one's time.
+        let mut chosen = series(case, room, first + 7 * 24 * HOUR, 1, workers.clone());
+        chosen.more_dates = on_dates(&[35, 21]);
+        let ids = bookings::book_series(&app.db, &chosen, BY, now_ms()).await.unwrap();
+        assert_eq!(ids.len(), 3);
+        let visiting = ledger::parent_bookings(&app.db, case, Parent::Visiting).await.unwrap();
+        let days: Vec<i64> = visiting.iter().map(|b| (day(b.starts_ms) - day(first)).num_days()).collect();
+        assert_eq!(days, [0, 7, 14, 21, 28, 35]);
+        assert!(visiting.iter().all(|b| london_from_ms(b.starts_ms).format("%H:%M").to_string() == "10:00"));
+        let mut both = series(case, room, first + 42 * 24 * HOUR, 2, workers);
+        both.more_dates = on_dates(&[49]);
+        assert_eq!(field_of(bookings::book_series(&app.db, &both, BY, now_ms()).await.unwrap_err()), "more_dates");
+    }
+
+    async fn the_case_list_says_what_waits_on_each_case(app: TestApp) {
+        use app::domain::casework::Need;
+        use app::server::casebook;
+        let needs_of = |list: &[app::model::CaseRow], reference: &str| -> Vec<Need> {
+            list.iter().find(|c| c.reference == reference).map(|c| c.needs.clone()).unwrap_or_default()
+        };
+        let received = referrals::record(&app.db, &referral("FAM-0130", Funding::Cafcass), &referrals::Recorder::Coordinator(BY), now_ms()).await.unwrap();
+        let unsigned = referrals::record(&app.db, &referral("FAM-0131", Funding::Cafcass), &referrals::Recorder::Coordinator(BY), now_ms()).await.unwrap();
+        referrals::decide(&app.db, unsigned, true, "", 1, now_ms()).await.unwrap();
+        plans::create(&app.db, unsigned, &supervised_weekly(), 1, now_ms()).await.unwrap();
+        let owing = signed_case(&app, "FAM-0132", Funding::Private).await;
+        let room = settings::add_room(&app.db, "Test room 1", BY, now_ms()).await.unwrap();
+        let ids = bookings::book_series(&app.db, &series(owing, room, saturday_ten_next_week(), 1, worker_ids(&app).await), BY, now_ms())
+            .await
+            .unwrap();
+        let list = casebook::list(&app.db, now_ms()).await.unwrap();
+        assert_eq!(needs_of(&list, "FAM-0130"), [Need::Decide]);
+        assert_eq!(needs_of(&list, "FAM-0131"), [Need::PlanUnsigned]);
+        assert_eq!(needs_of(&list, "FAM-0132"), [Need::Arrears]);
+        assert_eq!(list.iter().find(|c| c.id == received).unwrap().child_names, ["Mia"]);
+
+        // Its session ended three hours ago and nobody has signed the record.
+        let week_and_a_bit = saturday_ten_next_week() - now_ms() + 4 * HOUR;
+        app.move_earlier(ids[0], week_and_a_bit).await;
+        let list = casebook::list(&app.db, now_ms()).await.unwrap();
+        assert_eq!(needs_of(&list, "FAM-0132"), [Need::Arrears, Need::RecordsDue]);
+        // Three months on, the risk assessment's review date has come.
+        let later = casebook::list(&app.db, now_ms() + 95 * 24 * HOUR).await.unwrap();
+        assert!(needs_of(&later, "FAM-0132").contains(&Need::ReviewDue));
+        assert!(!needs_of(&list, "FAM-0132").contains(&Need::ReviewDue));
     }
 }

@@ -141,12 +141,12 @@ pub async fn parent_statement(case_id: i64, parent: String) -> Result<Statement,
     ledger::statement(&state()?.db, case_id, parent).await
 }
 
-/// Every case, newest referral first.
+/// Every case, newest referral first, with what waits on each.
 #[server(endpoint = "list_cases")]
 pub async fn list_cases() -> Result<Vec<crate::model::CaseRow>, AppError> {
-    use crate::server::{casebook, require, state};
+    use crate::server::{casebook, now_ms, require, state};
     require("list_cases").await?;
-    casebook::list(&state()?.db).await
+    casebook::list(&state()?.db, now_ms()).await
 }
 
 /// One case in full, for the coordinator.

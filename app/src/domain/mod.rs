@@ -7,6 +7,8 @@ pub mod access;
 pub mod attendance;
 /// The audit trail's keyed hash chain, its head, and what checking it finds.
 pub mod audit;
+/// What waits for the coordinator on a case; finding a case by what is typed.
+pub mod casework;
 /// Days the centre is closed: bank holidays by rule, and days the coordinator adds.
 pub mod closures;
 /// Indirect contact: items for a child, checked, then forwarded or withheld.

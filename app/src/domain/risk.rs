@@ -3,6 +3,7 @@
 //! Encoded as data; `suggest` reads it. The coordinator decides; the app only
 //! suggests, with the table's conditions spelled out.
 
+use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
 /// The eleven reasons for referral in the guide, in its order.
@@ -291,6 +292,32 @@ fn dedup(mut texts: Vec<&'static str>) -> Vec<&'static str> {
     texts
 }
 
+/// Whether contact of this service may be booked under the latest risk
+/// decision: nothing without a decision, nothing when contact is not
+/// suitable, only supervised contact after a supervised decision; after a
+/// supported one, supported contact, handovers, or the closer supervision.
+/// The error names what to do.
+pub fn check_service_against_risk(
+    decision: Option<SuggestedService>,
+    service: super::schedule::Service,
+) -> Result<(), AppError> {
+    use super::schedule::Service;
+    let refuse = |text: &str| Err(AppError::conflict(text));
+    match (decision, service) {
+        (None, _) => refuse(
+            "Record a risk assessment before booking contact: the decision it records must allow the plan's service.",
+        ),
+        (Some(SuggestedService::NotSuitable), _) => refuse(
+            "The latest risk assessment found the case not suitable for contact now. Record a new assessment before booking contact.",
+        ),
+        (Some(SuggestedService::Supervised), Service::Supervised) => Ok(()),
+        (Some(SuggestedService::Supervised), _) => refuse(
+            "The latest risk assessment decided on supervised contact, but the plan is for another service. Make a supervised plan, or record a new assessment.",
+        ),
+        (Some(SuggestedService::Supported), _) => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::RiskReason::*;
@@ -359,5 +386,30 @@ mod tests {
         let suggestion = suggest(&[ActualAbduction, FearOfAbduction], false);
         assert_eq!(suggestion.service, SuggestedService::Supervised);
         assert_eq!(suggestion.conditions, ["only with an agreed safety plan"]);
+    }
+
+    #[test]
+    fn contact_is_booked_only_as_the_latest_risk_decision_allows() {
+        use crate::domain::schedule::Service;
+        assert!(check_service_against_risk(None, Service::Supervised).is_err());
+        assert!(
+            check_service_against_risk(Some(SuggestedService::NotSuitable), Service::Supervised)
+                .is_err()
+        );
+        assert!(
+            check_service_against_risk(Some(SuggestedService::Supervised), Service::Supervised)
+                .is_ok()
+        );
+        let looser =
+            check_service_against_risk(Some(SuggestedService::Supervised), Service::Supported)
+                .unwrap_err();
+        assert_eq!(looser.status(), 409);
+        assert!(
+            looser.to_string().contains("supervised contact"),
+            "{looser}"
+        );
+        for service in [Service::Supported, Service::Handover, Service::Supervised] {
+            assert!(check_service_against_risk(Some(SuggestedService::Supported), service).is_ok());
+        }
     }
 }

@@ -325,6 +325,65 @@ pub fn open_series_starts(
     Ok(open)
 }
 
+/// The most dates one booking action may choose.
+pub const MOST_CHOSEN_DATES: usize = 26;
+
+/// Start times on chosen dates, each at the first booking's London
+/// wall-clock time, in date order. A closed day, a date before the first
+/// or a date given twice is refused by name: the coordinator chose them.
+pub fn chosen_starts(
+    first_start_ms: i64,
+    more_dates: &[chrono::NaiveDate],
+    closures: &super::closures::Closures,
+) -> Result<Vec<i64>, AppError> {
+    if more_dates.len() > MOST_CHOSEN_DATES {
+        return Err(AppError::invalid(
+            "more_dates",
+            format!("Choose at most {MOST_CHOSEN_DATES} more dates at a time."),
+        ));
+    }
+    let first = london_from_ms(first_start_ms);
+    let mut days: Vec<chrono::NaiveDate> = vec![first.date()];
+    for date in more_dates {
+        if *date <= first.date() {
+            return Err(AppError::invalid(
+                "more_dates",
+                format!(
+                    "{} is not after the first date. List only later dates.",
+                    super::london_time::format_day(*date)
+                ),
+            ));
+        }
+        if days.contains(date) {
+            return Err(AppError::invalid(
+                "more_dates",
+                format!("{} is listed twice.", super::london_time::format_day(*date)),
+            ));
+        }
+        days.push(*date);
+    }
+    days.sort_unstable();
+    for day in &days {
+        if let Some(reason) = closures.closed_on(*day) {
+            return Err(AppError::invalid(
+                if *day == first.date() {
+                    "start"
+                } else {
+                    "more_dates"
+                },
+                format!(
+                    "The centre is closed on {} ({reason}). Choose another date.",
+                    super::london_time::format_day(*day)
+                ),
+            ));
+        }
+    }
+    Ok(days
+        .into_iter()
+        .map(|day| ms_from_london(day.and_time(first.time())))
+        .collect())
+}
+
 /// What a booking takes: its span and the room, workers and parents in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Slot {
@@ -611,5 +670,33 @@ mod tests {
             find_clash(&slot(1, 150, 250, "Blue room", &[7], &[20]), &existing),
             None
         );
+    }
+
+    #[test]
+    fn chosen_dates_keep_the_first_time_of_day_across_the_clock_change() {
+        use chrono::NaiveDate;
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        // Saturday 24 October 2026, 10:00 BST; the clocks go back on the 25th.
+        let first = ms_from_london(day("2026-10-24").and_hms_opt(10, 0, 0).unwrap());
+        let closures = super::super::closures::Closures::default();
+        let starts =
+            chosen_starts(first, &[day("2026-11-07"), day("2026-10-31")], &closures).unwrap();
+        assert_eq!(starts.len(), 3);
+        let shown: Vec<String> = starts
+            .iter()
+            .map(|s| london_from_ms(*s).format("%d %H:%M").to_string())
+            .collect();
+        assert_eq!(
+            shown,
+            ["24 10:00", "31 10:00", "07 10:00"],
+            "in date order, 10:00 each"
+        );
+        let before = chosen_starts(first, &[day("2026-10-20")], &closures).unwrap_err();
+        assert_eq!(before.field(), Some("more_dates"));
+        let twice =
+            chosen_starts(first, &[day("2026-10-31"), day("2026-10-31")], &closures).unwrap_err();
+        assert!(twice.to_string().contains("twice"), "{twice}");
+        let christmas = chosen_starts(first, &[day("2026-12-25")], &closures).unwrap_err();
+        assert!(christmas.to_string().contains("closed"), "{christmas}");
     }
 }

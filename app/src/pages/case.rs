@@ -15,7 +15,7 @@ use crate::components::fields::{SelectField, TextField};
 use crate::components::role_gate::RoleGate;
 use crate::domain::attendance::Attendance;
 use crate::domain::london_time::{
-    format_london_day, format_london_time, ms_from_london, parse_date, parse_time,
+    format_day, format_london_day, format_london_time, ms_from_london, parse_date, parse_time,
 };
 use crate::domain::money::{Parent, parse_pounds};
 use crate::domain::risk::suggest;
@@ -118,6 +118,12 @@ fn CaseSections(case: CaseDetail, actions: Actions) -> AnyView {
                 <strong>{suggestion.service.headline()}</strong>
                 <ul>{suggestion.conditions.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
             </div>
+            {(!case.court_orders.trim().is_empty()).then(|| view! {
+                <p><strong>"Court orders: "</strong>{case.court_orders.clone()}</p>
+            })}
+            {(!case.pending_proceedings.trim().is_empty()).then(|| view! {
+                <p><strong>"Pending proceedings: "</strong>{case.pending_proceedings.clone()}</p>
+            })}
             <details>
                 <summary>"Parents' details (staff only)"</summary>
                 <p>{format!("Resident: {} · {}", case.resident.full_name, case.resident.phone)}</p>
@@ -359,6 +365,13 @@ const BOOKABLE: [(&str, &str); 5] = [
     ("review", "Review meeting"),
 ];
 
+/// How sessions repeat: every so many days, or on chosen dates.
+const REPEATS: [(&str, &str); 3] = [
+    ("7", "Weekly"),
+    ("14", "Fortnightly"),
+    ("dates", "On chosen dates"),
+];
+
 fn booking_kind(value: &str) -> (BookingKind, Option<Parent>) {
     match value.split_once(':') {
         Some((kind, side)) => (
@@ -387,6 +400,9 @@ fn BookingForm(case_id: i64, actions: Actions, plan_signed: bool) -> AnyView {
     let day = RwSignal::new(String::new());
     let time = RwSignal::new("10:00".to_owned());
     let count = RwSignal::new("6".to_owned());
+    let repeat = RwSignal::new("7".to_owned());
+    let chosen = RwSignal::new(Vec::<String>::new());
+    let next_date = RwSignal::new(String::new());
     let room = RwSignal::new(String::new());
     let first_worker = RwSignal::new(String::new());
     let second_worker = RwSignal::new(String::new());
@@ -409,6 +425,7 @@ fn BookingForm(case_id: i64, actions: Actions, plan_signed: bool) -> AnyView {
             .collect();
         let (kind, parent_side) = booking_kind(&what.get());
         let repeats = matches!(kind, BookingKind::Session | BookingKind::Handover);
+        let on_dates = repeats && repeat.get() == "dates";
         actions.book.dispatch(BookSeries {
             request: SeriesRequest {
                 case_id,
@@ -417,13 +434,14 @@ fn BookingForm(case_id: i64, actions: Actions, plan_signed: bool) -> AnyView {
                 room_id: room.get().parse().unwrap_or(0),
                 first_start_ms: ms_from_london(start),
                 duration_min: minutes.get().trim().parse().unwrap_or(0),
-                count: if repeats {
+                count: if repeats && !on_dates {
                     count.get().trim().parse().unwrap_or(0)
                 } else {
                     1
                 },
-                every_days: 7,
+                every_days: repeat.get().parse().unwrap_or(7),
                 worker_ids: workers,
+                more_dates: if on_dates { chosen.get() } else { Vec::new() },
             },
         });
     };
@@ -449,7 +467,30 @@ fn BookingForm(case_id: i64, actions: Actions, plan_signed: bool) -> AnyView {
                                 <TextField id="book-time" label="Starting at" value=time kind="time" />
                                 <TextField id="book-minutes" label="How long (minutes)" value=minutes kind="number" />
                                 <Show when=move || matches!(booking_kind(&what.get()).0, BookingKind::Session | BookingKind::Handover)>
-                                    <TextField id="book-count" label="How many, weekly" value=count kind="number" />
+                                    <SelectField id="book-repeat" label="Repeat" value=repeat options=REPEATS.iter().map(|(v, t)| (v.to_string(), t.to_string())).collect() />
+                                    <Show when=move || repeat.get() != "dates">
+                                        <TextField id="book-count" label="How many" value=count kind="number" />
+                                    </Show>
+                                    <Show when=move || repeat.get() == "dates">
+                                        <TextField id="book-more-date" label="Another date" value=next_date kind="date" />
+                                        <button type="button" class="button secondary" on:click=move |_| {
+                                            let date = next_date.get_untracked();
+                                            if !date.is_empty() && !chosen.get_untracked().contains(&date) {
+                                                chosen.update(|list| { list.push(date); list.sort(); });
+                                            }
+                                            next_date.set(String::new());
+                                        }>"Add this date"</button>
+                                        <ul class="chips" aria-label="Chosen dates">
+                                            {move || chosen.get().into_iter().map(|date| {
+                                                let shown = parse_date("date", &date).map(format_day).unwrap_or_else(|_| date.clone());
+                                                view! {
+                                                    <li><button type="button" class="chip" aria-label=format!("Remove {shown}") on:click=move |_| chosen.update(|list| list.retain(|d| *d != date))>
+                                                        {format!("{shown} ✕")}
+                                                    </button></li>
+                                                }
+                                            }).collect_view()}
+                                        </ul>
+                                    </Show>
                                 </Show>
                                 <SelectField id="book-room" label="Room" value=room options=to_options(rooms) />
                                 <SelectField id="book-worker-1" label="Contact worker" value=first_worker options=to_options(workers.clone()) />

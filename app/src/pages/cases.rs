@@ -1,9 +1,11 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::centre::{RecordReferral, list_cases};
 use crate::components::error_note::ErrorNote;
 use crate::components::fields::{SelectField, TextField};
 use crate::components::role_gate::RoleGate;
+use crate::domain::casework::{Need, matches_search};
 use crate::domain::money::Funding;
 use crate::domain::referral::{Law, ReferralSource};
 use crate::domain::risk::{GUIDE, RiskReason, suggest};
@@ -23,21 +25,53 @@ pub fn CasesPage() -> impl IntoView {
 fn CaseList() -> impl IntoView {
     let record = ServerAction::<RecordReferral>::new();
     let cases = Resource::new(move || record.version().get(), |_| list_cases());
+    let query = use_query_map();
+    let typed = RwSignal::new(String::new());
+    // `?needs=records_due` (from the home page's counts) picks a filter.
+    let need = RwSignal::new(query.read_untracked().get("needs").unwrap_or_default());
+    let filters = std::iter::once((String::new(), "Every case".to_owned()))
+        .chain(
+            Need::ALL
+                .iter()
+                .map(|n| (n.as_str().to_owned(), n.label().to_owned())),
+        )
+        .collect::<Vec<_>>();
     view! {
         <section class="card">
             <h1>"Cases"</h1>
             <a class="button secondary" href="/coordinator/cases#new-referral">"New referral"</a>
+            <div class="stack" role="search">
+                <TextField id="case-search" label="Find a case (by reference or a child's name)" value=typed kind="search" />
+                <SelectField id="case-filter" label="Show" value=need options=filters />
+            </div>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match cases.await {
                         Ok(list) => view! {
                             <ul class="list">
-                                {list.into_iter().map(|case| view! {
-                                    <li class="list-item">
-                                        <a class="case-link" href=format!("/coordinator/cases/{}", case.id)>{case.reference}</a>
-                                        <span class="account-meta">{case.children} " · " {case.status}</span>
-                                    </li>
-                                }).collect_view()}
+                                {move || {
+                                    let wanted = Need::parse(&need.get());
+                                    let shown: Vec<_> = list
+                                        .iter()
+                                        .filter(|case| matches_search(&case.reference, &case.child_names, &typed.get()))
+                                        .filter(|case| wanted.is_none_or(|n| case.needs.contains(&n)))
+                                        .cloned()
+                                        .collect();
+                                    if shown.is_empty() {
+                                        return view! { <li class="empty">"No case matches."</li> }.into_any();
+                                    }
+                                    shown.into_iter().map(|case| view! {
+                                        <li class="list-item">
+                                            <a class="case-link" href=format!("/coordinator/cases/{}", case.id)>{case.reference}</a>
+                                            <span class="account-meta">{case.children} " · " {case.status}</span>
+                                            {(!case.needs.is_empty()).then(|| view! {
+                                                <span class="needs">
+                                                    {case.needs.iter().map(|n| view! { <span class="badge badge-warn">{n.label()}</span> }).collect_view()}
+                                                </span>
+                                            })}
+                                        </li>
+                                    }).collect_view().into_any()
+                                }}
                             </ul>
                         }.into_any(),
                         Err(error) => view! { <ErrorNote error /> }.into_any(),

@@ -1,12 +1,13 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use crate::api::centre::arrears_list;
+use crate::api::centre::{arrears_list, list_cases};
 use crate::api::records::cosign_queue;
 use crate::api::worker::recent_concerns;
 use crate::api::{CreateAccount, ResetPassword, SetAccountDisabled, list_accounts};
 use crate::components::error_note::{ErrorNote, action_error};
 use crate::components::role_gate::RoleGate;
+use crate::domain::casework::Need;
 use crate::domain::london_time::{format_london_day, format_london_time};
 use crate::domain::role::Role;
 use crate::domain::validate::MIN_PASSWORD_CHARS;
@@ -29,6 +30,7 @@ pub fn CoordinatorHome() -> impl IntoView {
                     </div>
                 </section>
                 <Concerns />
+                <NeedsAction />
                 <Arrears />
                 <Accounts />
             }
@@ -101,6 +103,45 @@ fn Concerns() -> AnyView {
                     </ul>
                 </section>
             })
+        }}
+    }
+    .into_any()
+}
+
+/// How many cases wait on each kind of action, each count a link to the
+/// case list filtered to it; fetched in the browser after the page loads.
+#[component]
+fn NeedsAction() -> AnyView {
+    let cases = RwSignal::new(None::<Result<Vec<crate::model::CaseRow>, AppError>>);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            cases.set(Some(list_cases().await));
+        });
+    });
+    view! {
+        {move || match cases.get() {
+            None => None,
+            Some(Err(error)) => Some(view! { <ErrorNote error /> }.into_any()),
+            Some(Ok(list)) => {
+                let counts: Vec<(Need, usize)> = Need::ALL
+                    .into_iter()
+                    .map(|need| (need, list.iter().filter(|c| c.needs.contains(&need)).count()))
+                    .filter(|(_, n)| *n > 0)
+                    .collect();
+                Some(view! {
+                    <section class="card" data-testid="needs-action">
+                        <h2>"Needs action"</h2>
+                        {counts.is_empty().then(|| view! { <p class="empty">"Nothing waits on you."</p> })}
+                        <div class="stack">
+                            {counts.into_iter().map(|(need, n)| view! {
+                                <a class="button secondary" href=format!("/coordinator/cases?needs={}", need.as_str())>
+                                    {format!("{} ({n})", need.label())}
+                                </a>
+                            }).collect_view()}
+                        </div>
+                    </section>
+                }.into_any())
+            }
         }}
     }
     .into_any()

@@ -7,7 +7,7 @@ use sqlx::Row;
 use super::audit::Step;
 use super::{Db, plans, settings};
 use crate::domain::attendance::{Attendance, AttendanceEffect, is_suspended};
-use crate::domain::london_time::{format_london_day, format_london_time};
+use crate::domain::london_time::{format_london_day, format_london_time, parse_date};
 use crate::domain::money::{
     Canceller, ChargeKind, Chargeable, Forfeit, Parent, Pence, cancellation_forfeit, charges_for,
     forfeit_explanation,
@@ -15,9 +15,11 @@ use crate::domain::money::{
 use crate::domain::notice::{
     cancellation_notice, suspension_lifted_notice, suspension_notice, told_of_cancellation,
 };
+use crate::domain::risk::check_service_against_risk;
 use crate::domain::role::Role;
 use crate::domain::schedule::{
-    BookingKind, Slot, StaggeredTimes, check_centre_hours, find_clash, open_series_starts, stagger,
+    BookingKind, Slot, StaggeredTimes, check_centre_hours, chosen_starts, find_clash,
+    open_series_starts, stagger,
 };
 use crate::error::AppError;
 use crate::model::{CancellationPreview, SeriesRequest};
@@ -63,7 +65,8 @@ pub async fn book_series(
     let room_name: String = room.try_get("name")?;
     let funding = plans::funding(db, request.case_id).await?;
 
-    // Contact needs a plan both parents have signed, and contact not suspended.
+    // Contact needs a plan both parents have signed, contact not suspended,
+    // and a risk decision that allows the plan's service.
     let plan = if request.kind.is_contact() {
         let plan = plans::current_signed_plan(db, request.case_id).await?.ok_or_else(|| {
             AppError::conflict(
@@ -75,6 +78,10 @@ pub async fn book_series(
                 "Contact is suspended after three missed sessions without a reason. Record a new agreement before booking again.",
             ));
         }
+        check_service_against_risk(
+            super::referrals::latest_decision(db, request.case_id).await?,
+            plan.service,
+        )?;
         Some(plan)
     } else {
         None
@@ -125,12 +132,27 @@ pub async fn book_series(
     let hours = settings::hours(db).await?;
     let closures = settings::closures(db).await?;
     let prices = settings::prices(db).await?;
-    let starts = open_series_starts(
-        request.first_start_ms,
-        request.count,
-        request.every_days,
-        &closures,
-    )?;
+    let starts = if request.more_dates.is_empty() {
+        open_series_starts(
+            request.first_start_ms,
+            request.count,
+            request.every_days,
+            &closures,
+        )?
+    } else {
+        if request.count != 1 {
+            return Err(AppError::invalid(
+                "more_dates",
+                "Book either a repeating series or chosen dates, not both.",
+            ));
+        }
+        let dates = request
+            .more_dates
+            .iter()
+            .map(|text| parse_date("more_dates", text))
+            .collect::<Result<Vec<_>, _>>()?;
+        chosen_starts(request.first_start_ms, &dates, &closures)?
+    };
     let mut planned: Vec<(i64, i64, StaggeredTimes)> = Vec::new();
     for start in starts {
         let end = start + request.duration_min * MINUTE_MS;

@@ -5,7 +5,8 @@ use sqlx::Row;
 
 use super::audit::Step;
 use super::{Db, ledger};
-use crate::domain::attendance::Attendance;
+use crate::domain::attendance::{Attendance, is_suspended};
+use crate::domain::casework::{Need, record_needs_chasing};
 use crate::domain::ledger::{Payment, booking_status};
 use crate::domain::london_time::{age_on, london_date, parse_date};
 use crate::domain::money::{Funding, Parent};
@@ -16,31 +17,139 @@ use crate::model::{
     CaseDetail, CaseRow, ChildSummary, Choice, NewPlan, ParentDetails, PlanSummary, StaffBooking,
 };
 
-pub async fn list(db: &Db) -> Result<Vec<CaseRow>, AppError> {
+/// Every case, newest referral first, each with what waits for the
+/// coordinator on it at `now_ms`. A fixed number of reads, whatever the
+/// number of cases.
+pub async fn list(db: &Db, now_ms: i64) -> Result<Vec<CaseRow>, AppError> {
     let rows = sqlx::query(
         "SELECT c.id, c.reference, r.status FROM cases c JOIN referrals r ON r.case_id = c.id \
          ORDER BY r.received_at DESC, c.id DESC",
     )
     .fetch_all(&db.pool)
     .await?;
+    let children =
+        sqlx::query("SELECT case_id, first_name FROM children ORDER BY case_id, date_of_birth, id")
+            .fetch_all(&db.pool)
+            .await?;
+    // Each case's latest plan and latest risk assessment come first.
+    let plans = sqlx::query(
+        "SELECT case_id, created_at, resident_agreed_on, visiting_agreed_on FROM contact_plans \
+         ORDER BY case_id, created_at DESC, id DESC",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let reviews = sqlx::query(
+        "SELECT case_id, review_on FROM risk_assessments ORDER BY case_id, recorded_ms DESC, id DESC",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let attendance = sqlx::query(
+        "SELECT case_id, starts_at, attendance FROM bookings \
+         WHERE kind IN ('session', 'handover') AND attendance IS NOT NULL ORDER BY case_id, starts_at",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let in_arrears: Vec<i64> = ledger::arrears(db)
+        .await?
+        .iter()
+        .map(|a| a.case_id)
+        .collect();
+    let records_due = cases_with_records_due(db, now_ms).await?;
+    let today = crate::domain::london_time::format_iso_date(london_date(now_ms));
+    let first_of = |rows: &[sqlx::any::AnyRow], id: i64| -> Result<Option<usize>, AppError> {
+        for (at, row) in rows.iter().enumerate() {
+            if row.try_get::<i64, _>("case_id")? == id {
+                return Ok(Some(at));
+            }
+        }
+        Ok(None)
+    };
     let mut cases = Vec::new();
     for row in rows {
         let id: i64 = row.try_get("id")?;
-        let names = sqlx::query(
-            "SELECT first_name FROM children WHERE case_id = $1 ORDER BY date_of_birth",
-        )
-        .bind(id)
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| r.try_get::<String, _>("first_name"))
-        .collect::<Result<Vec<_>, _>>()?;
+        let status: String = row.try_get("status")?;
+        let mut names = Vec::new();
+        for child in &children {
+            if child.try_get::<i64, _>("case_id")? == id {
+                names.push(child.try_get::<String, _>("first_name")?);
+            }
+        }
+        let mut needs = Vec::new();
+        if status == "received" {
+            needs.push(Need::Decide);
+        }
+        if status == "accepted" {
+            if let Some(at) = first_of(&plans, id)? {
+                let plan = &plans[at];
+                let signed = plan
+                    .try_get::<Option<String>, _>("resident_agreed_on")?
+                    .is_some()
+                    && plan
+                        .try_get::<Option<String>, _>("visiting_agreed_on")?
+                        .is_some();
+                if !signed {
+                    needs.push(Need::PlanUnsigned);
+                } else {
+                    let since: i64 = plan.try_get("created_at")?;
+                    let mut history = Vec::new();
+                    for booking in &attendance {
+                        if booking.try_get::<i64, _>("case_id")? == id
+                            && booking.try_get::<i64, _>("starts_at")? >= since
+                        {
+                            let text: String = booking.try_get("attendance")?;
+                            history.extend(Attendance::parse(&text));
+                        }
+                    }
+                    if is_suspended(&history) {
+                        needs.push(Need::Suspended);
+                    }
+                }
+            }
+            if let Some(at) = first_of(&reviews, id)?
+                && reviews[at].try_get::<String, _>("review_on")? <= today
+            {
+                needs.push(Need::ReviewDue);
+            }
+        }
+        if in_arrears.contains(&id) {
+            needs.push(Need::Arrears);
+        }
+        if records_due.contains(&id) {
+            needs.push(Need::RecordsDue);
+        }
+        needs.sort_unstable();
         cases.push(CaseRow {
             id,
             reference: row.try_get("reference")?,
-            status: row.try_get("status")?,
+            status,
             children: names.join(", "),
+            child_names: names,
+            needs,
         });
+    }
+    Ok(cases)
+}
+
+/// The cases with a session record to chase (`record_needs_chasing`):
+/// sessions that ended and were not missed or cancelled.
+async fn cases_with_records_due(db: &Db, now_ms: i64) -> Result<Vec<i64>, AppError> {
+    let rows = sqlx::query(
+        "SELECT b.case_id, b.ends_at, r.status FROM bookings b \
+         LEFT JOIN session_records r ON r.booking_id = b.id \
+         WHERE b.kind IN ('session', 'handover') AND b.cancelled_at IS NULL AND b.ends_at <= $1 \
+         AND (b.attendance IS NULL OR b.attendance = 'attended') \
+         AND (r.status IS NULL OR r.status <> 'released')",
+    )
+    .bind(now_ms)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut cases = Vec::new();
+    for row in rows {
+        let status: Option<String> = row.try_get("status")?;
+        let signed = status.as_deref() == Some("signed");
+        if record_needs_chasing(row.try_get("ends_at")?, signed, false, now_ms) {
+            cases.push(row.try_get("case_id")?);
+        }
     }
     Ok(cases)
 }

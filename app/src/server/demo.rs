@@ -7,7 +7,7 @@ use super::{Db, accounts, bookings, cases, ledger, plans, referrals, settings};
 use crate::domain::london_time::{london_date, london_from_ms, ms_from_london};
 use crate::domain::money::{Funding, Parent, Pence};
 use crate::domain::referral::{Law, ReferralSource};
-use crate::domain::risk::RiskReason;
+use crate::domain::risk::{AssessmentStage, RiskReason, SuggestedService};
 use crate::domain::role::{CaseRelation, Role};
 use crate::domain::schedule::{BookingKind, Service};
 use crate::error::AppError;
@@ -104,6 +104,19 @@ pub async fn seed_if_empty(db: &Db, now_ms: i64) -> Result<bool, AppError> {
         now_ms,
     )
     .await?;
+    referrals::record_assessment(
+        db,
+        case_id,
+        AssessmentStage::AtReferral,
+        SuggestedService::Supervised,
+        "Allegations of emotional abuse, no clear evidence: supervised contact, reviewed after six sessions.",
+        &(london_date(now_ms) + Duration::days(60))
+            .format("%Y-%m-%d")
+            .to_string(),
+        coordinator,
+        now_ms,
+    )
+    .await?;
     let plan_id = plans::create(
         db,
         case_id,
@@ -142,6 +155,7 @@ pub async fn seed_if_empty(db: &Db, now_ms: i64) -> Result<bool, AppError> {
             count: 6,
             every_days: 7,
             worker_ids: vec![ids[1], ids[2]],
+            more_dates: Vec::new(),
         },
         coordinator,
         now_ms,

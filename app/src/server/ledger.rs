@@ -260,28 +260,81 @@ impl BookingPayments {
 
 /// Every parent who owes the centre money: how much, and since when (the
 /// oldest charge not yet paid in full was raised), the longest owed first.
+/// Two reads of the whole ledger, settled here, whatever the number of
+/// cases.
 pub async fn arrears(db: &Db) -> Result<Vec<Arrear>, AppError> {
-    let sides = sqlx::query(
-        "SELECT DISTINCT ch.case_id, ch.parent_side, c.reference FROM charges ch \
-         JOIN cases c ON c.id = ch.case_id WHERE ch.waived_at IS NULL ORDER BY ch.case_id",
+    let charges = sqlx::query(
+        "SELECT ch.case_id, ch.parent_side, ch.id, ch.amount_pence, ch.raised_at, c.reference \
+         FROM charges ch JOIN cases c ON c.id = ch.case_id WHERE ch.waived_at IS NULL \
+         ORDER BY ch.case_id, ch.parent_side, ch.raised_at, ch.id",
     )
     .fetch_all(&db.pool)
     .await?;
+    let payments = sqlx::query(
+        "SELECT case_id, parent_side, amount_pence FROM payments WHERE direction = 'payment'",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut paid: Vec<((i64, String), i64)> = Vec::new();
+    for row in &payments {
+        let key = (row.try_get("case_id")?, row.try_get("parent_side")?);
+        let amount: i64 = row.try_get("amount_pence")?;
+        match paid.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, total)) => *total += amount,
+            None => paid.push((key, amount)),
+        }
+    }
+    // One account per case and side, its charges oldest first.
+    struct Account {
+        key: (i64, String),
+        reference: String,
+        /// Each charge with when it was raised.
+        charges: Vec<(AccountCharge, i64)>,
+    }
+    let mut accounts: Vec<Account> = Vec::new();
+    for row in &charges {
+        let key: (i64, String) = (row.try_get("case_id")?, row.try_get("parent_side")?);
+        let charge = AccountCharge {
+            id: row.try_get("id")?,
+            amount: Pence(row.try_get("amount_pence")?),
+        };
+        let raised: i64 = row.try_get("raised_at")?;
+        match accounts.last_mut() {
+            Some(account) if account.key == key => account.charges.push((charge, raised)),
+            _ => accounts.push(Account {
+                key,
+                reference: row.try_get("reference")?,
+                charges: vec![(charge, raised)],
+            }),
+        }
+    }
     let mut arrears = Vec::new();
-    for row in sides {
-        let case_id: i64 = row.try_get("case_id")?;
-        let side: String = row.try_get("parent_side")?;
-        let parent =
-            Parent::parse(&side).ok_or_else(|| super::failure::internal("unknown parent side"))?;
-        let left = owed_and_outstanding(db, case_id, parent).await?;
+    for Account {
+        key: (case_id, side),
+        reference,
+        charges: list,
+    } in accounts
+    {
+        let paid_in = paid
+            .iter()
+            .find(|(k, _)| *k == (case_id, side.clone()))
+            .map_or(0, |(_, total)| *total);
+        let just_charges: Vec<AccountCharge> = list.iter().map(|(c, _)| *c).collect();
+        let left = outstanding(&just_charges, Pence(paid_in));
         let owed: i64 = left.iter().map(|(_, left)| left.0).sum();
-        if let Some((oldest, _)) = left.iter().find(|(_, left)| left.0 > 0) {
+        let oldest = left
+            .iter()
+            .zip(&list)
+            .find(|((_, left), _)| left.0 > 0)
+            .map(|(_, (_, raised))| *raised);
+        if let Some(since_ms) = oldest {
             arrears.push(Arrear {
                 case_id,
-                reference: row.try_get("reference")?,
-                parent,
+                reference,
+                parent: Parent::parse(&side)
+                    .ok_or_else(|| super::failure::internal("unknown parent side"))?,
                 owed: Pence(owed),
-                since_ms: oldest.raised_at,
+                since_ms,
             });
         }
     }

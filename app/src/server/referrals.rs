@@ -404,6 +404,23 @@ pub async fn record_assessment(
     super::audit::commit(db, tx).await
 }
 
+/// The decision of the case's latest risk assessment, if there is one.
+pub async fn latest_decision(db: &Db, case_id: i64) -> Result<Option<SuggestedService>, AppError> {
+    let row = sqlx::query(
+        "SELECT decision FROM risk_assessments WHERE case_id = $1 \
+         ORDER BY recorded_ms DESC, id DESC LIMIT 1",
+    )
+    .bind(case_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|row| {
+        let text: String = row.try_get("decision")?;
+        SuggestedService::parse(&text)
+            .ok_or_else(|| super::failure::internal(format!("unknown decision {text:?}")))
+    })
+    .transpose()
+}
+
 /// A case's risk assessments, newest first.
 pub async fn assessments(db: &Db, case_id: i64) -> Result<Vec<RiskAssessment>, AppError> {
     let rows = sqlx::query(
