@@ -44,6 +44,13 @@ function slotWithin48Hours() {
   throw new Error("no slot found");
 }
 
+/** "YYYY-MM-DD" for a booking row's "Contact session · Sat 9 Jan 2027". */
+function isoDayFromRow(text) {
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const [, day, month, year] = text.match(/(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})/);
+  return `${year}-${String(months.indexOf(month) + 1).padStart(2, "0")}-${day.padStart(2, "0")}`;
+}
+
 async function visitingParentBookings(page) {
   await signIn(page, "fam200.visiting", "fam200-own-passphrase");
   await page.waitForURL("**/parent");
@@ -116,6 +123,16 @@ test("a referral becomes a booked series of six, paid for, and one late cancella
     assert.equal(await page.locator("li.booking").count(), 6);
     await assertPhoneFriendly(page);
     await page.screenshot({ path: `${SCREENSHOTS}coordinator-case.png`, fullPage: true });
+
+    // The last session moves two hours, the same day: staggered again.
+    const last = page.locator("li.booking").nth(5);
+    const lastDay = await last.locator(".booking-day").textContent();
+    const movedTo = slot.time === "16:00" ? "14:00" : "11:30";
+    await last.getByRole("button", { name: "Move…" }).click();
+    await last.getByLabel("New day").fill(isoDayFromRow(lastDay));
+    await last.getByLabel("New start time").fill(movedTo);
+    await last.getByRole("button", { name: "Move it and tell the parents" }).click();
+    await page.locator("li.booking").nth(5).locator(".booking-times").filter({ hasText: `child ${movedTo}` }).waitFor();
 
     // The week calendar shows the first session on its day.
     await page.goto(`/coordinator/calendar?week=${slot.date}`);

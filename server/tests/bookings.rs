@@ -716,4 +716,35 @@ both_databases! {
         assert!(needs_of(&later, "FAM-0132").contains(&Need::ReviewDue));
         assert!(!needs_of(&list, "FAM-0132").contains(&Need::ReviewDue));
     }
+
+    async fn a_booking_moves_with_every_rule_checked_and_the_parents_told(app: TestApp) {
+        let case = signed_case(&app, "FAM-0127", Funding::Private).await;
+        let other = signed_case(&app, "FAM-0128", Funding::Private).await;
+        let room = settings::add_room(&app.db, "Test room 1", BY, now_ms()).await.unwrap();
+        let workers = worker_ids(&app).await;
+        let first = saturday_ten_next_week();
+        let ids = bookings::book_series(&app.db, &series(case, room, first, 2, workers.clone()), BY, now_ms()).await.unwrap();
+        bookings::book_series(&app.db, &series(other, room, first + 3 * HOUR, 1, workers), BY, now_ms()).await.unwrap();
+
+        // Into the other family's slot: the room is taken.
+        let clash = bookings::move_booking(&app.db, ids[0], first + 3 * HOUR, BY, now_ms()).await.unwrap_err();
+        assert_eq!(clash.status(), 409);
+        assert!(clash.to_string().contains("Test room 1"), "{clash}");
+        // Before the centre opens.
+        let early = bookings::move_booking(&app.db, ids[0], first - 3 * HOUR, BY, now_ms()).await.unwrap_err();
+        assert_eq!(early.status(), 422, "{early}");
+        // Two hours later the same day is free.
+        bookings::move_booking(&app.db, ids[0], first + 5 * HOUR, BY, now_ms()).await.unwrap();
+        let visiting = ledger::parent_bookings(&app.db, case, Parent::Visiting).await.unwrap();
+        assert_eq!(london_from_ms(visiting[0].starts_ms).format("%H:%M").to_string(), "15:00");
+        assert_eq!(visiting[0].arrive_ms, first + 5 * HOUR - 15 * 60_000, "staggered again");
+        let told = app::server::portal::notices(&app.db, case, Parent::Visiting).await.unwrap();
+        assert!(told[0].body.contains("09:45") && told[0].body.contains("14:45"), "their own times: {}", told[0].body);
+        let told = app::server::portal::notices(&app.db, case, Parent::Resident).await.unwrap();
+        assert!(told[0].body.contains("10:00") && told[0].body.contains("15:00"), "{}", told[0].body);
+        assert!(app::server::audit::audit_trail(&app.db).await.unwrap().iter().any(|e| e.action == "move"));
+        // One that has started cannot be moved.
+        let started = bookings::move_booking(&app.db, ids[1], first + 8 * 24 * HOUR, BY, first + 7 * 24 * HOUR + 1).await.unwrap_err();
+        assert_eq!(started.status(), 409);
+    }
 }

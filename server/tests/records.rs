@@ -192,9 +192,15 @@ both_databases! {
         assert_eq!(body["field"], "password");
         let (status, body) = sign(&app, &priya, booking, "contact-demo", "").await;
         assert_eq!((status, body), (StatusCode::OK, json!("draft")), "waiting for Tom's signature");
+        // The coordinator sees the draft Tom has still to sign, and who signed.
+        let drafts = app.call("unsigned_drafts", &[], Some(&coordinator)).await.json();
+        let draft = drafts.as_array().unwrap().iter().find(|d| d["booking_id"] == booking).expect("the draft is listed");
+        assert_eq!(draft["signed_by"], json!(["Priya Shah"]), "{draft}");
         assert_eq!(app.call("cosign_record", &[("booking_id", &booking.to_string()), ("password", "contact-demo")], Some(&coordinator)).await.status, StatusCode::CONFLICT, "not co-signed before it is signed");
         let (_, body) = sign(&app, &tom, booking, "contact-demo", "").await;
         assert_eq!(body, json!("signed"));
+        let drafts = app.call("unsigned_drafts", &[], Some(&coordinator)).await.json();
+        assert!(drafts.as_array().unwrap().iter().all(|d| d["booking_id"] != booking), "signed: no longer a draft");
 
         // An author (a worker) cannot co-sign; the queue shows it to the coordinator.
         assert_eq!(app.call("cosign_record", &[("booking_id", &booking.to_string()), ("password", "contact-demo")], Some(&priya)).await.status, StatusCode::FORBIDDEN);

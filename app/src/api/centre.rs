@@ -108,6 +108,25 @@ pub async fn cancel_booking(booking_id: i64, reason: String) -> Result<(), AppEr
     .map(|_| ())
 }
 
+/// Moves a booking still ahead to a new day and time (London), the same
+/// length, with every booking rule checked; the parents are told.
+#[server(endpoint = "move_booking")]
+pub async fn move_booking(booking_id: i64, day: String, time: String) -> Result<(), AppError> {
+    use crate::domain::london_time::{ms_from_london, parse_date, parse_time};
+
+    use crate::server::{bookings, now_ms, require, state};
+    let user = require("move_booking").await?;
+    let start = parse_date("day", &day)?.and_time(parse_time("time", &time)?);
+    bookings::move_booking(
+        &state()?.db,
+        booking_id,
+        ms_from_london(start),
+        user.id,
+        now_ms(),
+    )
+    .await
+}
+
 /// Records, or corrects, whether a session that has started was attended;
 /// answers with what the coordinator must know at once (a suspension).
 #[server(endpoint = "record_attendance")]

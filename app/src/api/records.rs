@@ -79,6 +79,14 @@ pub async fn cosign_queue() -> Result<Vec<RecordDue>, AppError> {
     records::waiting_for_cosignature(&state()?.db, now_ms()).await
 }
 
+/// Records the workers have not yet signed, with their time left.
+#[server(endpoint = "unsigned_drafts")]
+pub async fn unsigned_drafts() -> Result<Vec<RecordDue>, AppError> {
+    use crate::server::{now_ms, records, require, state};
+    require("unsigned_drafts").await?;
+    records::drafts(&state()?.db, now_ms()).await
+}
+
 /// Co-signs a signed record (not one's own), releasing it to the referrer.
 #[server(endpoint = "cosign_record")]
 pub async fn cosign_record(booking_id: i64, password: String) -> Result<(), AppError> {

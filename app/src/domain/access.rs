@@ -182,6 +182,11 @@ pub const RULES: &[Rule] = &[
         Scope::Centre,
     ),
     rule(
+        "move_booking",
+        Who::Roles(&[Role::Coordinator]),
+        Scope::Centre,
+    ),
+    rule(
         "save_payment_terms",
         Who::Roles(&[Role::Coordinator]),
         Scope::Centre,
@@ -271,6 +276,11 @@ pub const RULES: &[Rule] = &[
         "ask_for_changes",
         Who::Roles(&[Role::Worker]),
         Scope::BookedSession,
+    ),
+    rule(
+        "unsigned_drafts",
+        Who::Roles(&[Role::Coordinator]),
+        Scope::Centre,
     ),
     rule(
         "cosign_queue",

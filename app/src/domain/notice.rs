@@ -42,6 +42,19 @@ pub fn cancellation_notice(
     }
 }
 
+/// What a parent is told when the centre moves a booking of theirs: their
+/// own old and new times.
+pub fn moved_notice(kind: BookingKind, old_own_ms: i64, new_own_ms: i64) -> String {
+    format!(
+        "The centre has moved your {} on {} at {} to {} at {}.",
+        kind.label().to_lowercase(),
+        format_london_day(old_own_ms),
+        format_london_time(old_own_ms),
+        format_london_day(new_own_ms),
+        format_london_time(new_own_ms)
+    )
+}
+
 /// What both parents are told when contact is suspended after missed
 /// sessions: nothing of who missed them or why.
 pub fn suspension_notice(held: usize) -> String {

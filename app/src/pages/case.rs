@@ -6,8 +6,8 @@ use crate::pages::risk_assessment::RiskAssessments;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::centre::{
-    BookSeries, CancelBooking, CreatePlan, DecideReferral, RecordAgreement, RecordAttendance,
-    RecordPayment, booking_choices, case_detail, case_reads,
+    BookSeries, CancelBooking, CreatePlan, DecideReferral, MoveBooking, RecordAgreement,
+    RecordAttendance, RecordPayment, booking_choices, case_detail, case_reads,
 };
 use crate::components::booking_badge::booking_badge;
 use crate::components::error_note::{ErrorNote, action_error};
@@ -34,6 +34,7 @@ struct Actions {
     pay: ServerAction<RecordPayment>,
     cancel: ServerAction<CancelBooking>,
     attend: ServerAction<RecordAttendance>,
+    relocate: ServerAction<MoveBooking>,
 }
 
 impl Actions {
@@ -46,6 +47,7 @@ impl Actions {
             pay: ServerAction::new(),
             cancel: ServerAction::new(),
             attend: ServerAction::new(),
+            relocate: ServerAction::new(),
         }
     }
 
@@ -57,6 +59,7 @@ impl Actions {
             + self.pay.version().get()
             + self.cancel.version().get()
             + self.attend.version().get()
+            + self.relocate.version().get()
     }
 }
 
@@ -157,6 +160,7 @@ fn CaseSections(case: CaseDetail, actions: Actions) -> AnyView {
             <h2>"Bookings"</h2>
             {action_error(actions.cancel.value())}
             {action_error(actions.attend.value())}
+            {action_error(actions.relocate.value())}
             {move || match actions.attend.value().get() {
                 Some(Ok(message)) => Some(view! { <p class="saved" role="status">{message}</p> }),
                 _ => None,
@@ -523,6 +527,9 @@ fn StaffBookingRow(booking: StaffBooking, actions: Actions) -> AnyView {
     let correcting = RwSignal::new(false);
     let cancelling = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
+    let moving = RwSignal::new(false);
+    let move_day = RwSignal::new(String::new());
+    let move_time = RwSignal::new(format_london_time(booking.starts_ms));
     view! {
         <li class="list-item booking" data-booking=id.to_string()>
             <div class="booking-head">
@@ -554,10 +561,26 @@ fn StaffBookingRow(booking: StaffBooking, actions: Actions) -> AnyView {
             })}
             {ahead.then(|| view! {
                 <div class="row-actions">
+                    <button type="button" class="button secondary" on:click=move |_| moving.update(|m| *m = !*m)>
+                        "Move…"
+                    </button>
                     <button type="button" class="button secondary" on:click=move |_| cancelling.update(|c| *c = !*c)>
                         "Centre cancels…"
                     </button>
                 </div>
+                <Show when=move || moving.get()>
+                    <div class="stack move-booking">
+                        <label class="field"><span>"New day"</span>
+                            <input type="date" prop:value=move || move_day.get() on:input=move |ev| move_day.set(event_target_value(&ev)) />
+                        </label>
+                        <label class="field"><span>"New start time"</span>
+                            <input type="time" prop:value=move || move_time.get() on:input=move |ev| move_time.set(event_target_value(&ev)) />
+                        </label>
+                        <button type="button" class="button" on:click=move |_| {
+                            actions.relocate.dispatch(MoveBooking { booking_id: id, day: move_day.get_untracked(), time: move_time.get_untracked() });
+                        }>"Move it and tell the parents"</button>
+                    </div>
+                </Show>
                 <Show when=move || cancelling.get()>
                     <div class="cancel-reason">
                         <div class="chips" role="group" aria-label="Common reasons">

@@ -11,7 +11,8 @@ use leptos_router::hooks::use_params_map;
 use crate::api::records::{
     add_addendum, ask_for_changes, case_reports, cosign_queue, cosign_record, cosign_report,
     my_released_records, my_released_reports, my_unsigned_records, read_final_report, read_record,
-    return_record, save_record_text, sign_record, verify_audit_trail, write_final_report,
+    return_record, save_record_text, sign_record, unsigned_drafts, verify_audit_trail,
+    write_final_report,
 };
 use crate::components::error_note::ErrorNote;
 use crate::components::record_view::{RecordView, due_line};
@@ -326,7 +327,7 @@ pub fn RecordsToSign() -> AnyView {
 
 #[component]
 pub fn CosignQueuePage() -> impl IntoView {
-    view! { <RoleGate role=Role::Coordinator children=|_| view! { <CosignQueue /> <AuditCheck /> } /> }
+    view! { <RoleGate role=Role::Coordinator children=|_| view! { <CosignQueue /> <Drafts /> <AuditCheck /> } /> }
 }
 
 #[component]
@@ -346,6 +347,32 @@ fn CosignQueue() -> AnyView {
                                 </ul>
                             }.into_any()
                         }
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
+
+/// Records the workers have not signed yet, with the time left to the
+/// 2-hour target or the 48-hour limit.
+#[component]
+fn Drafts() -> AnyView {
+    let drafts = Resource::new(|| (), |_| unsigned_drafts());
+    view! {
+        <section class="card" data-testid="drafts">
+            <h2>"Not yet signed by the workers"</h2>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match drafts.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty">"Every ended session's record is signed."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="list">
+                                {list.iter().map(|d| due_line(d, format!("/coordinator/sessions/{}", d.booking_id), false)).collect_view()}
+                            </ul>
+                        }.into_any(),
                         Err(error) => view! { <ErrorNote error /> }.into_any(),
                     }
                 })}

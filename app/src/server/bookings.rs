@@ -13,7 +13,8 @@ use crate::domain::money::{
     forfeit_explanation,
 };
 use crate::domain::notice::{
-    cancellation_notice, suspension_lifted_notice, suspension_notice, told_of_cancellation,
+    cancellation_notice, moved_notice, suspension_lifted_notice, suspension_notice,
+    told_of_cancellation,
 };
 use crate::domain::risk::check_service_against_risk;
 use crate::domain::role::Role;
@@ -232,6 +233,147 @@ pub async fn book_series(
         .await?;
     super::audit::commit(db, tx).await?;
     Ok(ids)
+}
+
+/// Moves a booking that has not started to a new start (the same length),
+/// with its staggered times worked out again and every rule a new booking
+/// meets checked first: centre hours, closed days, and clashes of room,
+/// workers and parents with every other booking. The parents in it are
+/// told their own new times, in the same transaction.
+pub async fn move_booking(
+    db: &Db,
+    booking_id: i64,
+    new_start_ms: i64,
+    by: i64,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let row = sqlx::query(
+        "SELECT b.case_id, b.kind, b.parent_side, b.starts_at, b.ends_at, b.visiting_arrives_at, \
+         b.cancelled_at, b.attendance, r.name AS room FROM bookings b JOIN rooms r ON r.id = b.room_id \
+         WHERE b.id = $1",
+    )
+    .bind(booking_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or_else(|| AppError::not_found("Booking"))?;
+    let case_id: i64 = row.try_get("case_id")?;
+    let kind: String = row.try_get("kind")?;
+    let kind = BookingKind::parse(&kind)
+        .ok_or_else(|| super::failure::internal("unknown booking kind"))?;
+    let starts_at: i64 = row.try_get("starts_at")?;
+    let ends_at: i64 = row.try_get("ends_at")?;
+    let old_visiting: i64 = row.try_get("visiting_arrives_at")?;
+    if row.try_get::<Option<i64>, _>("cancelled_at")?.is_some() {
+        return Err(AppError::conflict("That booking was cancelled."));
+    }
+    if starts_at <= now_ms || row.try_get::<Option<String>, _>("attendance")?.is_some() {
+        return Err(AppError::conflict(
+            "That booking has already started; only one still ahead can be moved.",
+        ));
+    }
+    if new_start_ms <= now_ms {
+        return Err(AppError::invalid(
+            "start",
+            "The new time must be in the future.",
+        ));
+    }
+    if new_start_ms == starts_at {
+        return Err(AppError::invalid(
+            "start",
+            "That is when it is booked already.",
+        ));
+    }
+    let closures = settings::closures(db).await?;
+    let day = crate::domain::london_time::london_from_ms(new_start_ms).date();
+    if let Some(reason) = closures.closed_on(day) {
+        return Err(AppError::invalid(
+            "start",
+            format!(
+                "The centre is closed on {} ({reason}).",
+                crate::domain::london_time::format_day(day)
+            ),
+        ));
+    }
+    let new_end = new_start_ms + (ends_at - starts_at);
+    let times = stagger(new_start_ms, new_end, &settings::stagger(db).await?)?;
+    check_centre_hours(times.span(), &settings::hours(db).await?, &closures)?;
+    let side = row
+        .try_get::<Option<String>, _>("parent_side")?
+        .as_deref()
+        .and_then(Parent::parse);
+    let workers = sqlx::query(
+        "SELECT u.id, u.display_name FROM booking_workers w JOIN users u ON u.id = w.user_id WHERE w.booking_id = $1",
+    )
+    .bind(booking_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|w| Ok((w.try_get("id")?, w.try_get("display_name")?)))
+    .collect::<Result<Vec<(i64, String)>, sqlx::Error>>()?;
+    let parents: Vec<(i64, String)> = parents_of(db, case_id)
+        .await?
+        .into_iter()
+        .filter(|(s, _, _)| side.is_none_or(|only| only == *s))
+        .map(|(_, id, name)| (id, name))
+        .collect();
+    let proposed = Slot {
+        booking_id,
+        from_ms: times.span().0,
+        to_ms: times.span().1,
+        room: row.try_get("room")?,
+        workers,
+        parents,
+    };
+    let existing = slots_between(db, proposed.from_ms, proposed.to_ms).await?;
+    if let Some(clash) = find_clash(&proposed, &existing) {
+        return Err(AppError::conflict(clash.message()));
+    }
+    let mut tx = db.begin_write().await?;
+    let moved = sqlx::query(
+        "UPDATE bookings SET starts_at = $1, ends_at = $2, visiting_arrives_at = $3, visiting_leaves_at = $4 \
+         WHERE id = $5 AND cancelled_at IS NULL AND starts_at = $6",
+    )
+    .bind(new_start_ms)
+    .bind(new_end)
+    .bind(times.visiting_arrives_ms)
+    .bind(times.visiting_leaves_ms)
+    .bind(booking_id)
+    .bind(starts_at)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if moved != 1 {
+        return Err(AppError::conflict(
+            "That booking changed meanwhile. Look again.",
+        ));
+    }
+    for parent in [Parent::Resident, Parent::Visiting] {
+        if side.is_some_and(|only| only != parent) {
+            continue;
+        }
+        let (old_own, new_own) = match (parent, kind.is_contact()) {
+            (Parent::Visiting, true) => (old_visiting, times.visiting_arrives_ms),
+            _ => (starts_at, new_start_ms),
+        };
+        sqlx::query(
+            "INSERT INTO notices (case_id, parent_side, booking_id, body, created_ms) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(case_id)
+        .bind(parent.as_str())
+        .bind(booking_id)
+        .bind(moved_notice(kind, old_own, new_own))
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Step::on_case(db, by, case_id, now_ms)
+        .audit(
+            &mut tx,
+            "move",
+            &format!("booking {booking_id}: from {starts_at} to {new_start_ms} (UTC ms)"),
+        )
+        .await?;
+    super::audit::commit(db, tx).await
 }
 
 /// The case's parents: side, id, name.

@@ -519,6 +519,29 @@ pub async fn waiting_for_cosignature(db: &Db, now_ms: i64) -> Result<Vec<RecordD
     due_list(db, &rows, now_ms).await
 }
 
+/// Every record the workers have not yet signed (sessions that ended and
+/// have no record yet included), the earliest deadline first: the
+/// coordinator sees what is late before it is overdue.
+pub async fn drafts(db: &Db, now_ms: i64) -> Result<Vec<RecordDue>, AppError> {
+    let unrecorded = sqlx::query(
+        "SELECT b.id FROM bookings b LEFT JOIN session_records r ON r.booking_id = b.id \
+         WHERE b.cancelled_at IS NULL AND b.kind IN ('session', 'handover') \
+         AND r.booking_id IS NULL AND b.ends_at <= $1",
+    )
+    .bind(now_ms)
+    .fetch_all(&db.pool)
+    .await?;
+    for row in unrecorded {
+        ensure(db, row.try_get("id")?, now_ms).await?;
+    }
+    let rows = sqlx::query(&format!(
+        "{DUE_SELECT} WHERE r.status = 'draft' AND b.cancelled_at IS NULL ORDER BY r.ended_ms"
+    ))
+    .fetch_all(&db.pool)
+    .await?;
+    due_list(db, &rows, now_ms).await
+}
+
 /// Released records of the referrer's own cases, newest first.
 pub async fn released_for(
     db: &Db,
