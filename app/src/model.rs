@@ -270,6 +270,15 @@ pub struct StaffBooking {
     pub started: bool,
 }
 
+/// A review meeting's outcome as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewRecorded {
+    pub booking_id: i64,
+    pub outcome: crate::domain::review::ReviewOutcome,
+    pub note: String,
+    pub recorded_ms: i64,
+}
+
 /// A parent who owes the centre money, on the coordinator's arrears list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Arrear {
@@ -312,6 +321,10 @@ pub struct CaseDetail {
     pub earlier_plans: Vec<PlanSummary>,
     /// Contact is suspended after three unexplained misses in a row.
     pub suspended: bool,
+    /// The series is running out and no review meeting is booked.
+    pub review_to_book: bool,
+    /// What each review meeting decided, by its booking.
+    pub review_outcomes: Vec<ReviewRecorded>,
     pub bookings: Vec<StaffBooking>,
     pub resident_statement: Statement,
     pub visiting_statement: Statement,

@@ -710,7 +710,7 @@ both_databases! {
         let week_and_a_bit = saturday_ten_next_week() - now_ms() + 4 * HOUR;
         app.move_earlier(ids[0], week_and_a_bit).await;
         let list = casebook::list(&app.db, now_ms()).await.unwrap();
-        assert_eq!(needs_of(&list, "FAM-0132"), [Need::Arrears, Need::RecordsDue]);
+        assert_eq!(needs_of(&list, "FAM-0132"), [Need::Arrears, Need::RecordsDue, Need::ReviewToBook], "its one session is over and no review is booked");
         // Three months on, the risk assessment's review date has come.
         let later = casebook::list(&app.db, now_ms() + 95 * 24 * HOUR).await.unwrap();
         assert!(needs_of(&later, "FAM-0132").contains(&Need::ReviewDue));
@@ -746,5 +746,61 @@ both_databases! {
         // One that has started cannot be moved.
         let started = bookings::move_booking(&app.db, ids[1], first + 8 * 24 * HOUR, BY, first + 7 * 24 * HOUR + 1).await.unwrap_err();
         assert_eq!(started.status(), 409);
+    }
+
+    async fn a_review_is_prompted_before_the_series_ends_and_its_outcome_can_end_contact(app: TestApp) {
+        use app::domain::review::ReviewOutcome;
+        use app::server::casebook;
+        let case = signed_case(&app, "FAM-0129", Funding::Cafcass).await;
+        let room = settings::add_room(&app.db, "Test room 1", BY, now_ms()).await.unwrap();
+        let workers = worker_ids(&app).await;
+        let first = saturday_ten_next_week();
+        let week = 7 * 24 * HOUR;
+        let sessions = bookings::book_series(&app.db, &series(case, room, first, 2, workers.clone()), BY, now_ms()).await.unwrap();
+        assert!(!casebook::detail(&app.db, case, now_ms()).await.unwrap().review_to_book, "nothing held yet");
+        // After the first session, one is left and no review is booked.
+        let after_first = first + 2 * HOUR;
+        assert!(casebook::detail(&app.db, case, after_first).await.unwrap().review_to_book);
+        let list = casebook::list(&app.db, after_first).await.unwrap();
+        assert!(list.iter().find(|c| c.id == case).unwrap().needs.contains(&app::domain::casework::Need::ReviewToBook));
+        let mut review = series(case, room, first + 3 * 24 * HOUR, 1, workers[..1].to_vec());
+        review.kind = BookingKind::Review;
+        let review = bookings::book_series(&app.db, &review, BY, now_ms()).await.unwrap()[0];
+        assert!(!casebook::detail(&app.db, case, after_first).await.unwrap().review_to_book, "a review is booked");
+
+        let early = bookings::record_review_outcome(&app.db, review, ReviewOutcome::EndContact, "x", BY, after_first).await.unwrap_err();
+        assert_eq!(early.status(), 409);
+        let not_review = bookings::record_review_outcome(&app.db, sessions[0], ReviewOutcome::Continue, "x", BY, after_first).await.unwrap_err();
+        assert_eq!(not_review.field(), Some("booking_id"));
+        let after_review = first + 3 * 24 * HOUR + 2 * HOUR;
+        let cancelled = bookings::record_review_outcome(&app.db, review, ReviewOutcome::EndContact, "Both parents agree contact can move to the community.", BY, after_review)
+            .await
+            .unwrap();
+        assert_eq!(cancelled, 1, "the session still ahead is cancelled");
+        let visiting = ledger::parent_bookings(&app.db, case, Parent::Visiting).await.unwrap();
+        assert_eq!(visiting.iter().find(|b| b.starts_ms == first + week).unwrap().status, BookingStatus::Cancelled);
+        let detail = casebook::detail(&app.db, case, after_review).await.unwrap();
+        assert_eq!(detail.review_outcomes.len(), 1);
+        assert_eq!(detail.review_outcomes[0].outcome, ReviewOutcome::EndContact);
+        let again = bookings::record_review_outcome(&app.db, review, ReviewOutcome::Continue, "x", BY, after_review).await.unwrap_err();
+        assert_eq!(again.status(), 409, "one outcome per review");
+        assert!(app::server::audit::audit_trail(&app.db).await.unwrap().iter().any(|e| e.action == "review outcome"));
+    }
+
+    async fn a_case_that_only_had_supported_contact_gets_no_final_report(app: TestApp) {
+        use app::model::NewFinalReport;
+        let case = referrals::record(&app.db, &referral("FAM-0133", Funding::Cafcass), &referrals::Recorder::Coordinator(BY), now_ms()).await.unwrap();
+        referrals::decide(&app.db, case, true, "", 1, now_ms()).await.unwrap();
+        let mut supported = supervised_weekly();
+        supported.service = Service::Supported;
+        plans::create(&app.db, case, &supported, 1, now_ms()).await.unwrap();
+        let coordinator = app::server::accounts::find(&app.db, BY).await.unwrap().unwrap();
+        let report = NewFinalReport { summary: "Calm handovers.".into(), recommendation: "Continue".into(), charge: false };
+        let refused = app::server::reports::write_report(&app.db, case, &coordinator, &report, "contact-demo", now_ms()).await.unwrap_err();
+        assert_eq!(refused.status(), 409);
+        assert!(refused.to_string().contains("supervised"), "{refused}");
+        // Once the case has had a supervised plan, a report can be written.
+        plans::create(&app.db, case, &supervised_weekly(), 1, now_ms()).await.unwrap();
+        app::server::reports::write_report(&app.db, case, &coordinator, &report, "contact-demo", now_ms()).await.unwrap();
     }
 }

@@ -127,6 +127,35 @@ pub async fn move_booking(booking_id: i64, day: String, time: String) -> Result<
     .await
 }
 
+/// Records what a review meeting decided; answers with what to do next.
+#[server(endpoint = "record_review_outcome")]
+pub async fn record_review_outcome(
+    booking_id: i64,
+    outcome: String,
+    note: String,
+) -> Result<String, AppError> {
+    use crate::domain::review::read_outcome;
+
+    use crate::server::{bookings, now_ms, require, state};
+    let user = require("record_review_outcome").await?;
+    let (outcome, note) = read_outcome(&outcome, &note)?;
+    let cancelled = bookings::record_review_outcome(
+        &state()?.db,
+        booking_id,
+        outcome,
+        &note,
+        user.id,
+        now_ms(),
+    )
+    .await?;
+    Ok(match cancelled {
+        0 => format!("Outcome recorded. {}", outcome.next_step()),
+        n => format!(
+            "Outcome recorded. {n} booking(s) still ahead are cancelled and both parents told."
+        ),
+    })
+}
+
 /// Records, or corrects, whether a session that has started was attended;
 /// answers with what the coordinator must know at once (a suspension).
 #[server(endpoint = "record_attendance")]

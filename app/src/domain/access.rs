@@ -182,6 +182,11 @@ pub const RULES: &[Rule] = &[
         Scope::Centre,
     ),
     rule(
+        "record_review_outcome",
+        Who::Roles(&[Role::Coordinator]),
+        Scope::Centre,
+    ),
+    rule(
         "move_booking",
         Who::Roles(&[Role::Coordinator]),
         Scope::Centre,

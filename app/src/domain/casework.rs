@@ -23,16 +23,19 @@ pub enum Need {
     RecordsDue,
     /// The latest risk assessment's review date has come.
     ReviewDue,
+    /// The series is running out and no review meeting is booked.
+    ReviewToBook,
 }
 
 impl Need {
-    pub const ALL: [Need; 6] = [
+    pub const ALL: [Need; 7] = [
         Need::Decide,
         Need::PlanUnsigned,
         Need::Suspended,
         Need::Arrears,
         Need::RecordsDue,
         Need::ReviewDue,
+        Need::ReviewToBook,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +46,7 @@ impl Need {
             Need::Arrears => "arrears",
             Need::RecordsDue => "records_due",
             Need::ReviewDue => "review_due",
+            Need::ReviewToBook => "review_to_book",
         }
     }
 
@@ -59,6 +63,7 @@ impl Need {
             Need::Arrears => "In arrears",
             Need::RecordsDue => "Records late or due soon",
             Need::ReviewDue => "Risk reviews due",
+            Need::ReviewToBook => "Review meetings to book",
         }
     }
 }

@@ -29,6 +29,8 @@ pub mod pin;
 pub mod record;
 /// Referral sources, the law a case falls under, the self-referral rule.
 pub mod referral;
+/// Review meetings: what one decides, and when to book one.
+pub mod review;
 /// The NACCC risk guide as data, and the service it suggests.
 pub mod risk;
 /// The four roles and where each one lands after signing in.

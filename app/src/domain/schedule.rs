@@ -50,6 +50,12 @@ impl Service {
         }
     }
 
+    /// Only supervised contact is observed closely enough for a final
+    /// report to the referrer; supported contact and handovers get none.
+    pub fn gets_final_report(self) -> bool {
+        self == Service::Supervised
+    }
+
     /// Supervised contact has two workers in the room.
     pub fn workers_needed(self) -> usize {
         match self {

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::centre::{
     BookSeries, CancelBooking, CreatePlan, DecideReferral, MoveBooking, RecordAgreement,
-    RecordAttendance, RecordPayment, booking_choices, case_detail, case_reads,
+    RecordAttendance, RecordPayment, RecordReviewOutcome, booking_choices, case_detail, case_reads,
 };
 use crate::components::booking_badge::booking_badge;
 use crate::components::error_note::{ErrorNote, action_error};
@@ -18,11 +18,14 @@ use crate::domain::london_time::{
     format_day, format_london_day, format_london_time, ms_from_london, parse_date, parse_time,
 };
 use crate::domain::money::{Parent, parse_pounds};
+use crate::domain::review::ReviewOutcome;
 use crate::domain::risk::suggest;
 use crate::domain::role::Role;
 use crate::domain::schedule::{BookingKind, Service};
 use crate::error::AppError;
-use crate::model::{CaseDetail, Choice, NewPlan, SeriesRequest, StaffBooking, Statement};
+use crate::model::{
+    CaseDetail, Choice, NewPlan, ReviewRecorded, SeriesRequest, StaffBooking, Statement,
+};
 
 /// Every action on the case page; the case is read again after any of them.
 #[derive(Clone, Copy)]
@@ -35,6 +38,7 @@ struct Actions {
     cancel: ServerAction<CancelBooking>,
     attend: ServerAction<RecordAttendance>,
     relocate: ServerAction<MoveBooking>,
+    review: ServerAction<RecordReviewOutcome>,
 }
 
 impl Actions {
@@ -48,6 +52,7 @@ impl Actions {
             cancel: ServerAction::new(),
             attend: ServerAction::new(),
             relocate: ServerAction::new(),
+            review: ServerAction::new(),
         }
     }
 
@@ -60,6 +65,7 @@ impl Actions {
             + self.cancel.version().get()
             + self.attend.version().get()
             + self.relocate.version().get()
+            + self.review.version().get()
     }
 }
 
@@ -155,18 +161,32 @@ fn CaseSections(case: CaseDetail, actions: Actions) -> AnyView {
                 </details>
             </section>
         })}
+        {(case.status == "accepted" && case.review_to_book).then(|| view! {
+            <section class="card" role="status" data-testid="review-to-book">
+                <h2>"Book a review meeting"</h2>
+                <p>"This series is running out and no review meeting is booked. Book one before the last session: it decides whether contact continues, changes service, ends, or goes back to the court."</p>
+            </section>
+        })}
         {(case.status == "accepted").then(|| view! { <BookingForm case_id=case.id actions plan_signed /> })}
         <section class="card">
             <h2>"Bookings"</h2>
             {action_error(actions.cancel.value())}
             {action_error(actions.attend.value())}
             {action_error(actions.relocate.value())}
+            {action_error(actions.review.value())}
+            {move || match actions.review.value().get() {
+                Some(Ok(message)) => Some(view! { <p class="saved" role="status">{message}</p> }),
+                _ => None,
+            }}
             {move || match actions.attend.value().get() {
                 Some(Ok(message)) => Some(view! { <p class="saved" role="status">{message}</p> }),
                 _ => None,
             }}
             <ul class="list">
-                {case.bookings.into_iter().map(|b| view! { <StaffBookingRow booking=b actions /> }).collect_view()}
+                {case.bookings.into_iter().map(|b| {
+                    let outcome = case.review_outcomes.iter().find(|o| o.booking_id == b.id).cloned();
+                    view! { <StaffBookingRow booking=b outcome actions /> }
+                }).collect_view()}
             </ul>
         </section>
         <PaymentForm case_id=case.id actions resident=case.resident_statement visiting=case.visiting_statement />
@@ -514,16 +534,27 @@ fn BookingForm(case_id: i64, actions: Actions, plan_signed: bool) -> AnyView {
 }
 
 #[component]
-fn StaffBookingRow(booking: StaffBooking, actions: Actions) -> AnyView {
+fn StaffBookingRow(
+    booking: StaffBooking,
+    outcome: Option<ReviewRecorded>,
+    actions: Actions,
+) -> AnyView {
     let id = booking.id;
+    let is_review = booking.kind == BookingKind::Review;
+    let to_decide = is_review && booking.started && !booking.cancelled && outcome.is_none();
+    let decided = RwSignal::new(String::new());
+    let review_note = RwSignal::new(String::new());
     let attendance_note = booking.attendance.and_then(|a| match a {
         Attendance::MissedWithReason => Some("Missed, with a reason"),
         Attendance::MissedWithoutReason => Some("Missed, without explanation"),
         Attendance::Attended | Attendance::CancelledByCentre => None,
     });
     let ahead = !booking.cancelled && booking.attendance.is_none() && !booking.started;
-    let to_record = !booking.cancelled && booking.attendance.is_none() && booking.started;
-    let recorded = booking.attendance.filter(|_| !booking.cancelled);
+    let to_record =
+        !is_review && !booking.cancelled && booking.attendance.is_none() && booking.started;
+    let recorded = booking
+        .attendance
+        .filter(|_| !booking.cancelled && !is_review);
     let correcting = RwSignal::new(false);
     let cancelling = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
@@ -544,6 +575,25 @@ fn StaffBookingRow(booking: StaffBooking, actions: Actions) -> AnyView {
                 format_london_time(booking.starts_ms), format_london_time(booking.ends_ms),
             )}</span>
             <span class="booking-kind">{format!("{} · {}", booking.room, booking.workers.join(" and "))}</span>
+            {outcome.map(|o| view! {
+                <p class="hint review-outcome"><strong>{format!("Decided: {}. ", o.outcome.label())}</strong>{o.note}</p>
+            })}
+            {to_decide.then(|| view! {
+                <div class="stack review-decision">
+                    <label class="field"><span>"What the review decided"</span>
+                        <select prop:value=move || decided.get() on:change=move |ev| decided.set(event_target_value(&ev))>
+                            <option value="">"Choose…"</option>
+                            {ReviewOutcome::ALL.into_iter().map(|o| view! { <option value=o.as_str()>{o.label()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <label class="field"><span>"Why (kept on the case)"</span>
+                        <textarea prop:value=move || review_note.get() on:input=move |ev| review_note.set(event_target_value(&ev))></textarea>
+                    </label>
+                    <button type="button" class="button" on:click=move |_| {
+                        actions.review.dispatch(RecordReviewOutcome { booking_id: id, outcome: decided.get_untracked(), note: review_note.get_untracked() });
+                    }>"Record the outcome"</button>
+                </div>
+            })}
             {to_record.then(|| view! {
                 <div class="row-actions" role="group" aria-label="Attendance">
                     {attendance_buttons(id, None, actions)}

@@ -198,6 +198,7 @@ fn session_view(
             <h1>{format!("{} · {}", session.case_reference, session.service.label())}</h1>
             <p class="session-when">{format!("{} · {}", format_london_day(session.starts_ms), session.room)}</p>
             {session.cancelled.then(|| view! { <p class="error-note" role="alert">"This session has been cancelled."</p> })}
+            {(!session.cancelled && session.on_hold).then(|| view! { <p class="error-note" role="alert">"This session is on hold: contact is suspended. Check with the coordinator."</p> })}
             <p>{children.join(", ")} {(!others.is_empty()).then(|| format!(" · with {}", others.join(" and ")))}</p>
             <dl class="times">
                 {times.into_iter().map(|(label, at)| view! { <dt>{label}</dt> <dd>{format_london_time(at)}</dd> }).collect_view()}
@@ -214,6 +215,9 @@ fn session_view(
                 </details>
             })}
         </section>
+        // The visiting parent arrives before the session starts: the
+        // arrivals card is the first thing a worker taps.
+        {attendance(record, writer, session.starts_ms)}
         {start_and_end(record, writer)}
         {refused(local)}
         {sign_on_phone(SignContext {
@@ -226,7 +230,6 @@ fn session_view(
             others: others.clone(),
         })}
         {observation_form(writer, supervised)}
-        {attendance(record, writer, session.starts_ms)}
         <Timeline
             record=Signal::from(record)
             workers=session.workers.clone()

@@ -10,11 +10,13 @@ use crate::domain::casework::{Need, record_needs_chasing};
 use crate::domain::ledger::{Payment, booking_status};
 use crate::domain::london_time::{age_on, london_date, parse_date};
 use crate::domain::money::{Funding, Parent};
+use crate::domain::review::{ReviewOutcome, review_to_book};
 use crate::domain::risk::RiskReason;
 use crate::domain::schedule::{BookingKind, Service};
 use crate::error::AppError;
 use crate::model::{
-    CaseDetail, CaseRow, ChildSummary, Choice, NewPlan, ParentDetails, PlanSummary, StaffBooking,
+    CaseDetail, CaseRow, ChildSummary, Choice, NewPlan, ParentDetails, PlanSummary, ReviewRecorded,
+    StaffBooking,
 };
 
 /// Every case, newest referral first, each with what waits for the
@@ -46,6 +48,11 @@ pub async fn list(db: &Db, now_ms: i64) -> Result<Vec<CaseRow>, AppError> {
     let attendance = sqlx::query(
         "SELECT case_id, starts_at, attendance FROM bookings \
          WHERE kind IN ('session', 'handover') AND attendance IS NOT NULL ORDER BY case_id, starts_at",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let live = sqlx::query(
+        "SELECT case_id, kind, starts_at FROM bookings WHERE cancelled_at IS NULL ORDER BY case_id",
     )
     .fetch_all(&db.pool)
     .await?;
@@ -110,6 +117,19 @@ pub async fn list(db: &Db, now_ms: i64) -> Result<Vec<CaseRow>, AppError> {
             {
                 needs.push(Need::ReviewDue);
             }
+            let mut counts = ReviewCounts::default();
+            for booking in &live {
+                if booking.try_get::<i64, _>("case_id")? == id {
+                    counts.add(
+                        &booking.try_get::<String, _>("kind")?,
+                        booking.try_get("starts_at")?,
+                        now_ms,
+                    );
+                }
+            }
+            if counts.prompt() {
+                needs.push(Need::ReviewToBook);
+            }
         }
         if in_arrears.contains(&id) {
             needs.push(Need::Arrears);
@@ -128,6 +148,73 @@ pub async fn list(db: &Db, now_ms: i64) -> Result<Vec<CaseRow>, AppError> {
         });
     }
     Ok(cases)
+}
+
+/// Whether the case's series is running out with no review booked
+/// (`domain::review::review_to_book`).
+async fn review_to_book_for(db: &Db, case_id: i64, now_ms: i64) -> Result<bool, AppError> {
+    let rows = sqlx::query(
+        "SELECT kind, starts_at FROM bookings WHERE case_id = $1 AND cancelled_at IS NULL",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut counts = ReviewCounts::default();
+    for row in &rows {
+        counts.add(
+            &row.try_get::<String, _>("kind")?,
+            row.try_get("starts_at")?,
+            now_ms,
+        );
+    }
+    Ok(counts.prompt())
+}
+
+/// Contact sessions held and ahead, and whether a review is booked ahead.
+#[derive(Default)]
+struct ReviewCounts {
+    held: usize,
+    ahead: usize,
+    review_ahead: bool,
+}
+
+impl ReviewCounts {
+    fn add(&mut self, kind: &str, starts_ms: i64, now_ms: i64) {
+        let ahead = starts_ms > now_ms;
+        match BookingKind::parse(kind) {
+            Some(k) if k.is_contact() && ahead => self.ahead += 1,
+            Some(k) if k.is_contact() => self.held += 1,
+            Some(BookingKind::Review) if ahead => self.review_ahead = true,
+            _ => {}
+        }
+    }
+
+    fn prompt(&self) -> bool {
+        review_to_book(self.held, self.ahead, self.review_ahead)
+    }
+}
+
+/// What each of the case's review meetings decided.
+async fn review_outcomes(db: &Db, case_id: i64) -> Result<Vec<ReviewRecorded>, AppError> {
+    sqlx::query(
+        "SELECT o.booking_id, o.outcome, o.note, o.recorded_ms FROM review_outcomes o \
+         JOIN bookings b ON b.id = o.booking_id WHERE b.case_id = $1 ORDER BY b.starts_at",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|row| {
+        let outcome: String = row.try_get("outcome")?;
+        Ok(ReviewRecorded {
+            booking_id: row.try_get("booking_id")?,
+            outcome: ReviewOutcome::parse(&outcome)
+                .ok_or_else(|| super::failure::internal("unknown review outcome"))?,
+            note: row.try_get("note")?,
+            recorded_ms: row.try_get("recorded_ms")?,
+        })
+    })
+    .collect()
 }
 
 /// The cases with a session record to chase (`record_needs_chasing`):
@@ -417,6 +504,8 @@ pub async fn detail(db: &Db, case_id: i64, now_ms: i64) -> Result<CaseDetail, Ap
         visiting: visiting.ok_or_else(missing)?,
         plan,
         suspended: super::bookings::is_case_suspended(db, case_id).await?,
+        review_to_book: review_to_book_for(db, case_id, now_ms).await?,
+        review_outcomes: review_outcomes(db, case_id).await?,
         earlier_plans,
         bookings: bookings_between(db, i64::MIN, i64::MAX, Some(case_id), now_ms).await?,
         resident_statement: ledger::statement(db, case_id, Parent::Resident).await?,

@@ -223,6 +223,24 @@ pub async fn current_signed_plan(db: &Db, case_id: i64) -> Result<Option<Current
     }))
 }
 
+/// The services of every plan the case has had, oldest first.
+pub async fn services_of(
+    db: &Db,
+    case_id: i64,
+) -> Result<Vec<crate::domain::schedule::Service>, AppError> {
+    sqlx::query("SELECT service FROM contact_plans WHERE case_id = $1 ORDER BY created_at, id")
+        .bind(case_id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|row| {
+            let text: String = row.try_get("service")?;
+            crate::domain::schedule::Service::parse(&text)
+                .ok_or_else(|| super::failure::internal(format!("unknown service {text:?}")))
+        })
+        .collect()
+}
+
 /// The latest plan's rules, with the date the given parent signed them.
 pub async fn agreed_rules(
     db: &Db,

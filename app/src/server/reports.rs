@@ -9,6 +9,7 @@ use super::records::check_text;
 use super::{Db, plans, settings, signing};
 use crate::domain::money::{Chargeable, charges_for};
 use crate::domain::role::Role;
+use crate::domain::schedule::Service;
 use crate::error::AppError;
 use crate::model::{CurrentUser, FinalReport, NewFinalReport, RecordStatus};
 
@@ -37,6 +38,17 @@ pub async fn write_report(
     }
     check_text("summary", summary)?;
     check_text("recommendation", recommendation)?;
+    // A report covers supervised sessions: a case that only ever had
+    // supported contact or handovers gets none.
+    let supervised = plans::services_of(db, case_id)
+        .await?
+        .into_iter()
+        .any(Service::gets_final_report);
+    if !supervised {
+        return Err(AppError::conflict(
+            "Final reports are written on supervised contact; this case has had no supervised plan.",
+        ));
+    }
     signing::confirm(db, author, password, now_ms).await?;
     let funding = plans::funding(db, case_id).await?;
     let counts = sqlx::query(
