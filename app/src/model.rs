@@ -323,6 +323,9 @@ pub struct CaseDetail {
     pub suspended: bool,
     /// The series is running out and no review meeting is booked.
     pub review_to_book: bool,
+    /// On a Cafcass-funded case: how many sessions Cafcass funds, and how
+    /// many live sessions take a funded place.
+    pub funded: Option<(u32, u32)>,
     /// What each review meeting decided, by its booking.
     pub review_outcomes: Vec<ReviewRecorded>,
     pub bookings: Vec<StaffBooking>,

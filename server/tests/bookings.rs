@@ -362,10 +362,49 @@ both_databases! {
         for parent in [Parent::Resident, Parent::Visiting] {
             let statement = ledger::statement(&app.db, case, parent).await.unwrap();
             assert_eq!(statement.balance, Pence(0));
-            assert!(statement.lines.is_empty());
+            assert!(
+                statement.lines.iter().all(|l| l.amount == Pence(0) && l.description.contains("funded by Cafcass")),
+                "{:?}",
+                statement.lines
+            );
             let bookings = ledger::parent_bookings(&app.db, case, parent).await.unwrap();
             assert!(bookings.iter().all(|b| b.status == BookingStatus::Confirmed));
         }
+    }
+
+    async fn cafcass_funds_six_sessions_the_rest_are_the_visiting_parents_until_it_extends(app: TestApp) {
+        use app::server::casebook;
+        let case = signed_case(&app, "FAM-0134", Funding::Cafcass).await;
+        let room = settings::add_room(&app.db, "Test room 1", BY, now_ms()).await.unwrap();
+        let ids = bookings::book_series(&app.db, &series(case, room, saturday_ten_next_week(), 8, worker_ids(&app).await), BY, now_ms())
+            .await
+            .unwrap();
+        let statuses = |app: &TestApp| {
+            let db = app.db.clone();
+            async move { ledger::parent_bookings(&db, case, Parent::Visiting).await.unwrap().iter().map(|b| b.status).collect::<Vec<_>>() }
+        };
+        let owed = BookingStatus::AwaitingPayment { from: Parent::Visiting };
+        let confirmed = BookingStatus::Confirmed;
+        assert_eq!(statuses(&app).await[5..], [confirmed, owed, owed], "the seventh and eighth are not funded");
+        assert_eq!(ledger::statement(&app.db, case, Parent::Visiting).await.unwrap().balance, Pence(2 * 9_900));
+        assert_eq!(casebook::detail(&app.db, case, now_ms()).await.unwrap().funded, Some((6, 6)));
+        // A late cancellation of a funded session still costs the parent nothing.
+        let first_start = ledger::parent_bookings(&app.db, case, Parent::Visiting).await.unwrap()[0].starts_ms;
+        let cost = bookings::cancellation_cost(&app.db, ids[0], Canceller::Parent(Parent::Visiting), first_start - HOUR).await.unwrap();
+        assert!(cost.explanation.contains("funded through Cafcass"), "{}", cost.explanation);
+        let late = bookings::cancellation_cost(&app.db, ids[7], Canceller::Parent(Parent::Visiting), first_start + 49 * 24 * HOUR - HOUR).await.unwrap();
+        assert!(late.explanation.contains("£99.00"), "an unfunded one is the parent's: {}", late.explanation);
+        // The centre cancels a funded session: its place goes to the seventh.
+        bookings::cancel(&app.db, ids[0], Canceller::Centre, "Child unwell", BY, now_ms()).await.unwrap();
+        assert_eq!(statuses(&app).await[6..], [confirmed, owed]);
+        assert_eq!(ledger::statement(&app.db, case, Parent::Visiting).await.unwrap().balance, Pence(9_900));
+        // Cafcass extends to ten: nothing is owed.
+        bookings::set_funded_sessions(&app.db, case, 10, BY, now_ms()).await.unwrap();
+        assert!(statuses(&app).await[1..].iter().all(|s| *s == confirmed));
+        assert_eq!(ledger::statement(&app.db, case, Parent::Visiting).await.unwrap().balance, Pence(0));
+        assert!(app::server::audit::audit_trail(&app.db).await.unwrap().iter().any(|e| e.action == "funding"));
+        let private = signed_case(&app, "FAM-0135", Funding::Private).await;
+        assert_eq!(bookings::set_funded_sessions(&app.db, private, 10, BY, now_ms()).await.unwrap_err().status(), 409);
     }
 
     async fn three_unexplained_misses_block_new_bookings(app: TestApp) {

@@ -127,6 +127,17 @@ pub async fn move_booking(booking_id: i64, day: String, time: String) -> Result<
     .await
 }
 
+/// Records how many sessions Cafcass funds on a case (an extension).
+#[server(endpoint = "set_funded_sessions")]
+pub async fn set_funded_sessions(case_id: i64, funded_sessions: String) -> Result<(), AppError> {
+    use crate::domain::money::read_funded_sessions;
+
+    use crate::server::{bookings, now_ms, require, state};
+    let user = require("set_funded_sessions").await?;
+    let funded = read_funded_sessions(&funded_sessions)?;
+    bookings::set_funded_sessions(&state()?.db, case_id, funded, user.id, now_ms()).await
+}
+
 /// Records what a review meeting decided; answers with what to do next.
 #[server(endpoint = "record_review_outcome")]
 pub async fn record_review_outcome(

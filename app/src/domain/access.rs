@@ -182,6 +182,11 @@ pub const RULES: &[Rule] = &[
         Scope::Centre,
     ),
     rule(
+        "set_funded_sessions",
+        Who::Roles(&[Role::Coordinator]),
+        Scope::Centre,
+    ),
+    rule(
         "record_review_outcome",
         Who::Roles(&[Role::Coordinator]),
         Scope::Centre,

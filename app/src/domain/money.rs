@@ -187,9 +187,18 @@ pub enum Chargeable {
     FinalReport,
 }
 
-/// The charges an event raises. A Cafcass-funded case raises none.
+/// Sessions Cafcass funds on a case unless the coordinator records an
+/// extension (DOMAIN.md: "usually six sessions").
+pub const CAFCASS_SESSIONS: u32 = 6;
+
+/// The most sessions a funder may be recorded as funding.
+pub const MOST_FUNDED_SESSIONS: u32 = 52;
+
+/// The charges an event raises. A Cafcass-funded case raises none but a
+/// session's, which Cafcass pays for its funded sessions
+/// (`funded_positions`) and the visiting parent for any beyond them.
 pub fn charges_for(event: Chargeable, funding: Funding, prices: &Prices) -> Vec<Charge> {
-    if funding == Funding::Cafcass {
+    if funding == Funding::Cafcass && event != Chargeable::Session {
         return Vec::new();
     }
     let charge = |parent, kind, amount| Charge {
@@ -227,6 +236,26 @@ pub fn charges_for(event: Chargeable, funding: Funding, prices: &Prices) -> Vec<
             prices.final_report,
         )],
     }
+}
+
+/// Of a case's live sessions in date order, which are funded: the first
+/// `funded` of them (a cancelled session frees its place for a later one).
+pub fn funded_positions(live_sessions: usize, funded: u32) -> std::ops::Range<usize> {
+    0..live_sessions.min(funded as usize)
+}
+
+/// Reads the number of sessions a funder pays for, as typed.
+pub fn read_funded_sessions(text: &str) -> Result<u32, AppError> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (1..=MOST_FUNDED_SESSIONS).contains(n))
+        .ok_or_else(|| {
+            AppError::invalid(
+                "funded_sessions",
+                format!("Enter how many sessions are funded, from 1 to {MOST_FUNDED_SESSIONS}."),
+            )
+        })
 }
 
 /// Who cancelled a booking.
@@ -321,19 +350,19 @@ pub fn forfeit_explanation(forfeit: Forfeit, amount: Pence, funding: Funding) ->
         (Forfeit::Nothing, _) => {
             "You are giving 48 hours' notice or more, so cancelling costs you nothing.".to_owned()
         }
-        (_, Funding::Cafcass) => format!(
-            "{LATE} Your contact is funded through Cafcass, so cancelling costs you nothing, but please tell the centre why."
+        (_, Funding::Cafcass) if amount.0 <= 0 => format!(
+            "{LATE} This session is funded through Cafcass, so cancelling costs you nothing, but please tell the centre why."
         ),
-        (_, Funding::Private) if amount.0 <= 0 => {
+        (_, _) if amount.0 <= 0 => {
             format!("{LATE} Cancelling now costs you nothing, but please tell the centre why.")
         }
-        (Forfeit::SessionFee, Funding::Private) => {
+        (Forfeit::SessionFee, _) => {
             format!("{LATE} If you cancel now you lose the session fee of {amount}.")
         }
-        (Forfeit::PreVisitFee, Funding::Private) => {
+        (Forfeit::PreVisitFee, _) => {
             format!("{LATE} If you cancel now you lose the pre-visit fee of {amount}.")
         }
-        (Forfeit::Deposit, Funding::Private) => {
+        (Forfeit::Deposit, _) => {
             format!("{LATE} If you cancel now you lose your deposit of {amount}.")
         }
     }
@@ -427,7 +456,11 @@ mod tests {
         assert!(explain(Forfeit::Deposit, 11_000, Funding::Private).contains("deposit of £110.00"));
         assert!(explain(Forfeit::Nothing, 0, Funding::Private).contains("costs you nothing"));
         assert!(
-            explain(Forfeit::SessionFee, 9_900, Funding::Cafcass).contains("costs you nothing")
+            explain(Forfeit::SessionFee, 0, Funding::Cafcass).contains("funded through Cafcass")
+        );
+        assert!(
+            explain(Forfeit::SessionFee, 9_900, Funding::Cafcass).contains("£99.00"),
+            "a session beyond the funded ones is the parent's"
         );
         assert!(explain(Forfeit::Deposit, 0, Funding::Private).contains("costs you nothing"));
     }
@@ -535,16 +568,33 @@ mod tests {
     }
 
     #[test]
-    fn a_cafcass_funded_case_raises_no_charge_at_all() {
+    fn a_cafcass_funded_case_raises_no_charge_but_a_sessions_which_cafcass_pays() {
         for event in [
             Chargeable::PlanStarts,
             Chargeable::PreVisit(Parent::Visiting),
-            Chargeable::Session,
             Chargeable::FinalReport,
         ] {
             assert!(
                 charges_for(event, Funding::Cafcass, &Prices::default()).is_empty(),
                 "{event:?}"
+            );
+        }
+        assert_eq!(
+            charges_for(Chargeable::Session, Funding::Cafcass, &Prices::default()).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn cafcass_funds_the_first_sessions_and_no_more() {
+        assert_eq!(funded_positions(8, CAFCASS_SESSIONS), 0..6);
+        assert_eq!(funded_positions(4, CAFCASS_SESSIONS), 0..4);
+        assert_eq!(read_funded_sessions(" 10 ").unwrap(), 10);
+        for bad in ["0", "53", "six", ""] {
+            assert_eq!(
+                read_funded_sessions(bad).unwrap_err().field(),
+                Some("funded_sessions"),
+                "{bad:?}"
             );
         }
     }

@@ -7,7 +7,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::centre::{
     BookSeries, CancelBooking, CreatePlan, DecideReferral, MoveBooking, RecordAgreement,
-    RecordAttendance, RecordPayment, RecordReviewOutcome, booking_choices, case_detail, case_reads,
+    RecordAttendance, RecordPayment, RecordReviewOutcome, SetFundedSessions, booking_choices,
+    case_detail, case_reads,
 };
 use crate::components::booking_badge::booking_badge;
 use crate::components::error_note::{ErrorNote, action_error};
@@ -39,6 +40,7 @@ struct Actions {
     attend: ServerAction<RecordAttendance>,
     relocate: ServerAction<MoveBooking>,
     review: ServerAction<RecordReviewOutcome>,
+    funding: ServerAction<SetFundedSessions>,
 }
 
 impl Actions {
@@ -53,6 +55,7 @@ impl Actions {
             attend: ServerAction::new(),
             relocate: ServerAction::new(),
             review: ServerAction::new(),
+            funding: ServerAction::new(),
         }
     }
 
@@ -66,6 +69,7 @@ impl Actions {
             + self.attend.version().get()
             + self.relocate.version().get()
             + self.review.version().get()
+            + self.funding.version().get()
     }
 }
 
@@ -189,6 +193,7 @@ fn CaseSections(case: CaseDetail, actions: Actions) -> AnyView {
                 }).collect_view()}
             </ul>
         </section>
+        {case.funded.map(|(funded, used)| view! { <FundedSessions case_id=case.id funded used actions /> })}
         <PaymentForm case_id=case.id actions resident=case.resident_statement visiting=case.visiting_statement />
         {(case.status == "accepted").then(|| view! {
             <IndirectContact case_id=case.id children=case.children.iter().map(|c| c.first_name.clone()).collect() />
@@ -670,6 +675,28 @@ fn attendance_buttons(booking_id: i64, recorded: Option<Attendance>, actions: Ac
         }
     })
     .collect_view()
+    .into_any()
+}
+
+/// A Cafcass-funded case: how many sessions are funded and used, and an
+/// extension when Cafcass grants one.
+#[component]
+fn FundedSessions(case_id: i64, funded: u32, used: u32, actions: Actions) -> AnyView {
+    let count = RwSignal::new(funded.to_string());
+    view! {
+        <section class="card funded" data-testid="funded-sessions">
+            <h2>"Cafcass funding"</h2>
+            <p>{format!("Cafcass funds {funded} sessions; {used} booked so far use a funded place.")}</p>
+            <p class="hint">"Sessions beyond the funded ones are charged to the visiting parent, unless Cafcass extends the funding."</p>
+            <div class="stack">
+                <TextField id="funded-sessions" label="Sessions Cafcass funds" value=count kind="number" />
+                {action_error(actions.funding.value())}
+                <button type="button" class="button secondary" on:click=move |_| {
+                    actions.funding.dispatch(SetFundedSessions { case_id, funded_sessions: count.get_untracked() });
+                }>"Save funded sessions"</button>
+            </div>
+        </section>
+    }
     .into_any()
 }
 

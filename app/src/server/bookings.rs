@@ -9,8 +9,8 @@ use super::{Db, plans, settings};
 use crate::domain::attendance::{Attendance, AttendanceEffect, is_suspended};
 use crate::domain::london_time::{format_london_day, format_london_time, parse_date};
 use crate::domain::money::{
-    Canceller, ChargeKind, Chargeable, Forfeit, Parent, Pence, cancellation_forfeit, charges_for,
-    forfeit_explanation,
+    CAFCASS_SESSIONS, Canceller, ChargeKind, Chargeable, Forfeit, Funding, Parent, Pence,
+    cancellation_forfeit, charges_for, forfeit_explanation, funded_positions,
 };
 use crate::domain::notice::{
     cancellation_notice, moved_notice, suspension_lifted_notice, suspension_notice,
@@ -219,6 +219,7 @@ pub async fn book_series(
         super::ledger::raise(&mut tx, request.case_id, Some(booking_id), &charges, now_ms).await?;
         ids.push(booking_id);
     }
+    apply_funding(&mut tx, request.case_id).await?;
     let detail = format!(
         "{} × {} from {} {}, every {} days, in {room_name}, workers {:?}: bookings {:?}",
         ids.len(),
@@ -463,6 +464,104 @@ pub async fn record_review_outcome(
     Ok(ahead.len())
 }
 
+/// Marks which session charges a funder pays: on a Cafcass-funded case,
+/// those of the first funded sessions (`domain::money::funded_positions`)
+/// among the sessions still live, in date order; the rest are the
+/// visiting parent's. Run in the transaction of every change that can move
+/// a place: booking, cancelling, extending.
+pub(super) async fn apply_funding(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    case_id: i64,
+) -> Result<(), AppError> {
+    let referral = sqlx::query("SELECT funding, funded_sessions FROM referrals WHERE case_id = $1")
+        .bind(case_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| AppError::not_found("Case"))?;
+    if referral.try_get::<String, _>("funding")? != Funding::Cafcass.as_str() {
+        return Ok(());
+    }
+    let funded: u32 = referral
+        .try_get::<Option<i64>, _>("funded_sessions")?
+        .map_or(CAFCASS_SESSIONS, |n| n.clamp(0, i64::from(u32::MAX)) as u32);
+    let live: Vec<i64> = sqlx::query(
+        "SELECT ch.id FROM charges ch JOIN bookings b ON b.id = ch.booking_id \
+         WHERE ch.case_id = $1 AND ch.kind = 'session' AND ch.waived_at IS NULL AND b.cancelled_at IS NULL \
+         ORDER BY b.starts_at, b.id",
+    )
+    .bind(case_id)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|row| row.try_get("id"))
+    .collect::<Result<_, _>>()?;
+    let places = funded_positions(live.len(), funded);
+    for (at, charge) in live.iter().enumerate() {
+        let funder = places.contains(&at).then_some(Funding::Cafcass.as_str());
+        sqlx::query("UPDATE charges SET funded_by = $1 WHERE id = $2")
+            .bind(funder)
+            .bind(charge)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The coordinator records how many sessions Cafcass funds on a case (an
+/// extension, or fewer before they are used); the charges follow at once.
+pub async fn set_funded_sessions(
+    db: &Db,
+    case_id: i64,
+    funded: u32,
+    by: i64,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    if plans::funding(db, case_id).await? != Funding::Cafcass {
+        return Err(AppError::conflict(
+            "Only a Cafcass-funded case has funded sessions; the parents pay on this one.",
+        ));
+    }
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE referrals SET funded_sessions = $1 WHERE case_id = $2")
+        .bind(i64::from(funded))
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?;
+    apply_funding(&mut tx, case_id).await?;
+    Step::on_case(db, by, case_id, now_ms)
+        .audit(
+            &mut tx,
+            "funding",
+            &format!("Cafcass funds {funded} sessions"),
+        )
+        .await?;
+    super::audit::commit(db, tx).await
+}
+
+/// How many sessions Cafcass funds on the case and how many live sessions
+/// use a funded place; `None` for a case the parents pay for.
+pub async fn funded_use(db: &Db, case_id: i64) -> Result<Option<(u32, u32)>, AppError> {
+    let referral = sqlx::query("SELECT funding, funded_sessions FROM referrals WHERE case_id = $1")
+        .bind(case_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| AppError::not_found("Case"))?;
+    if referral.try_get::<String, _>("funding")? != Funding::Cafcass.as_str() {
+        return Ok(None);
+    }
+    let funded = referral
+        .try_get::<Option<i64>, _>("funded_sessions")?
+        .map_or(CAFCASS_SESSIONS, |n| n.clamp(0, i64::from(u32::MAX)) as u32);
+    let used = sqlx::query(
+        "SELECT id FROM charges WHERE case_id = $1 AND funded_by IS NOT NULL AND waived_at IS NULL",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?
+    .len() as u32;
+    Ok(Some((funded, used)))
+}
+
 /// The case's parents: side, id, name.
 async fn parents_of(db: &Db, case_id: i64) -> Result<Vec<(Parent, i64, String)>, AppError> {
     let rows = sqlx::query(
@@ -587,7 +686,7 @@ pub async fn cancellation_cost(
         (Forfeit::SessionFee | Forfeit::PreVisitFee, Canceller::Parent(parent)) => {
             sqlx::query(
                 "SELECT amount_pence FROM charges \
-                 WHERE booking_id = $1 AND parent_side = $2 AND waived_at IS NULL",
+                 WHERE booking_id = $1 AND parent_side = $2 AND waived_at IS NULL AND funded_by IS NULL",
             )
             .bind(booking_id)
             .bind(parent.as_str())
@@ -683,15 +782,19 @@ pub async fn cancel(
         .bind(booking_id)
         .execute(&mut *tx)
         .await?;
-    if !forfeit.keeps_booking_charge() {
-        sqlx::query(
-            "UPDATE charges SET waived_at = $1 WHERE booking_id = $2 AND waived_at IS NULL",
-        )
-        .bind(now_ms)
-        .bind(booking_id)
-        .execute(&mut *tx)
-        .await?;
-    }
+    // A fee is kept only after a late cancellation, and never one a funder
+    // pays: a funded session costs the parents nothing, cancelled or not.
+    sqlx::query(
+        "UPDATE charges SET waived_at = $1 WHERE booking_id = $2 AND waived_at IS NULL \
+         AND ($3 = 0 OR funded_by IS NOT NULL)",
+    )
+    .bind(now_ms)
+    .bind(booking_id)
+    .bind(i64::from(forfeit.keeps_booking_charge()))
+    .execute(&mut *tx)
+    .await?;
+    // Its funded place, if it had one, goes to the next session.
+    apply_funding(&mut tx, case_id).await?;
     if forfeit == Forfeit::Deposit {
         sqlx::query(
             "UPDATE charges SET forfeited_at = $1 WHERE case_id = $2 AND parent_side = 'resident' \

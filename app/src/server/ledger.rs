@@ -120,11 +120,13 @@ struct ChargeRow {
     raised_at: i64,
     waived: bool,
     forfeited: bool,
+    /// Paid by a funder (Cafcass), not owed by the parent.
+    funded: bool,
 }
 
 async fn charges(db: &Db, case_id: i64, parent: Parent) -> Result<Vec<ChargeRow>, AppError> {
     let rows = sqlx::query(
-        "SELECT id, kind, amount_pence, booking_id, raised_at, waived_at, forfeited_at FROM charges \
+        "SELECT id, kind, amount_pence, booking_id, raised_at, waived_at, forfeited_at, funded_by FROM charges \
          WHERE case_id = $1 AND parent_side = $2 ORDER BY raised_at, id",
     )
     .bind(case_id)
@@ -143,6 +145,7 @@ async fn charges(db: &Db, case_id: i64, parent: Parent) -> Result<Vec<ChargeRow>
                 raised_at: row.try_get("raised_at")?,
                 waived: row.try_get::<Option<i64>, _>("waived_at")?.is_some(),
                 forfeited: row.try_get::<Option<i64>, _>("forfeited_at")?.is_some(),
+                funded: row.try_get::<Option<String>, _>("funded_by")?.is_some(),
             })
         })
         .collect()
@@ -208,7 +211,7 @@ async fn owed_and_outstanding(
     let owed: Vec<ChargeRow> = charges(db, case_id, parent)
         .await?
         .into_iter()
-        .filter(|c| !c.waived)
+        .filter(|c| !c.waived && !c.funded)
         .collect();
     let (paid, _, _) = money_in(db, case_id, parent).await?;
     Ok(apply_payments(owed, paid))
@@ -265,7 +268,8 @@ impl BookingPayments {
 pub async fn arrears(db: &Db) -> Result<Vec<Arrear>, AppError> {
     let charges = sqlx::query(
         "SELECT ch.case_id, ch.parent_side, ch.id, ch.amount_pence, ch.raised_at, c.reference \
-         FROM charges ch JOIN cases c ON c.id = ch.case_id WHERE ch.waived_at IS NULL \
+         FROM charges ch JOIN cases c ON c.id = ch.case_id \
+         WHERE ch.waived_at IS NULL AND ch.funded_by IS NULL \
          ORDER BY ch.case_id, ch.parent_side, ch.raised_at, ch.id",
     )
     .fetch_all(&db.pool)
@@ -413,7 +417,9 @@ pub async fn statement(db: &Db, case_id: i64, parent: Parent) -> Result<Statemen
     let mut charged = 0;
     for charge in &all {
         let mut description = charge.kind.label().to_owned();
-        if charge.waived {
+        if charge.funded && !charge.waived {
+            description.push_str(": funded by Cafcass");
+        } else if charge.waived {
             description.push_str(": cancelled in good time, not charged");
         } else {
             charged += charge.amount.0;
@@ -427,7 +433,7 @@ pub async fn statement(db: &Db, case_id: i64, parent: Parent) -> Result<Statemen
         lines.push(StatementLine {
             at_ms: charge.raised_at,
             description,
-            amount: if charge.waived {
+            amount: if charge.waived || charge.funded {
                 Pence(0)
             } else {
                 charge.amount
