@@ -303,21 +303,8 @@ pub async fn move_booking(
         .try_get::<Option<String>, _>("parent_side")?
         .as_deref()
         .and_then(Parent::parse);
-    let workers = sqlx::query(
-        "SELECT u.id, u.display_name FROM booking_workers w JOIN users u ON u.id = w.user_id WHERE w.booking_id = $1",
-    )
-    .bind(booking_id)
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|w| Ok((w.try_get("id")?, w.try_get("display_name")?)))
-    .collect::<Result<Vec<(i64, String)>, sqlx::Error>>()?;
-    let parents: Vec<(i64, String)> = parents_of(db, case_id)
-        .await?
-        .into_iter()
-        .filter(|(s, _, _)| side.is_none_or(|only| only == *s))
-        .map(|(_, id, name)| (id, name))
-        .collect();
+    let workers = workers_in(db, booking_id).await?;
+    let parents = parents_in(db, case_id, side).await?;
     let proposed = Slot {
         booking_id,
         from_ms: times.span().0,
@@ -357,15 +344,14 @@ pub async fn move_booking(
             (Parent::Visiting, true) => (old_visiting, times.visiting_arrives_ms),
             _ => (starts_at, new_start_ms),
         };
-        sqlx::query(
-            "INSERT INTO notices (case_id, parent_side, booking_id, body, created_ms) VALUES ($1, $2, $3, $4, $5)",
+        tell(
+            &mut tx,
+            case_id,
+            parent,
+            Some(booking_id),
+            &moved_notice(kind, old_own, new_own),
+            now_ms,
         )
-        .bind(case_id)
-        .bind(parent.as_str())
-        .bind(booking_id)
-        .bind(moved_notice(kind, old_own, new_own))
-        .bind(now_ms)
-        .execute(&mut *tx)
         .await?;
     }
     Step::on_case(db, by, case_id, now_ms)
@@ -580,6 +566,33 @@ async fn parents_of(db: &Db, case_id: i64) -> Result<Vec<(Parent, i64, String)>,
         .collect()
 }
 
+/// The workers booked on a booking: id and name.
+async fn workers_in(db: &Db, booking_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(sqlx::query(
+        "SELECT u.id, u.display_name FROM booking_workers w JOIN users u ON u.id = w.user_id WHERE w.booking_id = $1",
+    )
+    .bind(booking_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|w| Ok((w.try_get("id")?, w.try_get("display_name")?)))
+    .collect::<Result<Vec<(i64, String)>, sqlx::Error>>()?)
+}
+
+/// The parents in a booking (`only`: a pre-visit's one parent): id and name.
+async fn parents_in(
+    db: &Db,
+    case_id: i64,
+    only: Option<Parent>,
+) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(parents_of(db, case_id)
+        .await?
+        .into_iter()
+        .filter(|(side, _, _)| only.is_none_or(|only| only == *side))
+        .map(|(_, id, name)| (id, name))
+        .collect())
+}
+
 /// Every live booking overlapping the span, with its room, workers and parents.
 async fn slots_between(db: &Db, from_ms: i64, to_ms: i64) -> Result<Vec<Slot>, AppError> {
     let rows = sqlx::query(
@@ -596,21 +609,8 @@ async fn slots_between(db: &Db, from_ms: i64, to_ms: i64) -> Result<Vec<Slot>, A
         let id: i64 = row.try_get("id")?;
         let case_id: i64 = row.try_get("case_id")?;
         let side: Option<String> = row.try_get("parent_side")?;
-        let workers = sqlx::query(
-            "SELECT u.id, u.display_name FROM booking_workers w JOIN users u ON u.id = w.user_id WHERE w.booking_id = $1",
-        )
-        .bind(id)
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|w| Ok((w.try_get("id")?, w.try_get("display_name")?)))
-        .collect::<Result<Vec<(i64, String)>, sqlx::Error>>()?;
-        let parents = parents_of(db, case_id)
-            .await?
-            .into_iter()
-            .filter(|(s, _, _)| side.as_deref().is_none_or(|only| only == s.as_str()))
-            .map(|(_, pid, name)| (pid, name))
-            .collect();
+        let workers = workers_in(db, id).await?;
+        let parents = parents_in(db, case_id, side.as_deref().and_then(Parent::parse)).await?;
         slots.push(Slot {
             booking_id: id,
             from_ms: row.try_get("visiting_arrives_at")?,
@@ -812,15 +812,14 @@ pub async fn cancel(
             Parent::Visiting => visiting_arrives_at,
             Parent::Resident => starts_at,
         };
-        sqlx::query(
-            "INSERT INTO notices (case_id, parent_side, booking_id, body, created_ms) VALUES ($1, $2, $3, $4, $5)",
+        tell(
+            &mut tx,
+            case_id,
+            parent,
+            Some(booking_id),
+            &cancellation_notice(by, kind, own_time, reason),
+            now_ms,
         )
-        .bind(case_id)
-        .bind(parent.as_str())
-        .bind(booking_id)
-        .bind(cancellation_notice(by, kind, own_time, reason))
-        .bind(now_ms)
-        .execute(&mut *tx)
         .await?;
     }
     Step::on_case(db, actor, case_id, now_ms)
@@ -972,16 +971,31 @@ pub(super) async fn tell_both(
     now_ms: i64,
 ) -> Result<(), AppError> {
     for parent in [Parent::Resident, Parent::Visiting] {
-        sqlx::query(
-            "INSERT INTO notices (case_id, parent_side, body, created_ms) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(case_id)
-        .bind(parent.as_str())
-        .bind(body)
-        .bind(now_ms)
-        .execute(&mut **tx)
-        .await?;
+        tell(tx, case_id, parent, None, body, now_ms).await?;
     }
+    Ok(())
+}
+
+/// A message to one parent of a case, in their portal, about a booking or
+/// the case as a whole.
+async fn tell(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    case_id: i64,
+    parent: Parent,
+    booking_id: Option<i64>,
+    body: &str,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO notices (case_id, parent_side, booking_id, body, created_ms) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(case_id)
+    .bind(parent.as_str())
+    .bind(booking_id)
+    .bind(body)
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

@@ -492,9 +492,7 @@ pub async fn unsigned_for(
     .bind(now_ms)
     .fetch_all(&db.pool)
     .await?;
-    for row in unrecorded {
-        ensure(db, row.try_get("id")?, now_ms).await?;
-    }
+    ensure_each(db, &unrecorded, now_ms).await?;
     let rows = sqlx::query(&format!(
         "{DUE_SELECT} JOIN booking_workers w ON w.booking_id = b.id \
          WHERE w.user_id = $1 AND r.status = 'draft' AND b.cancelled_at IS NULL \
@@ -531,15 +529,21 @@ pub async fn drafts(db: &Db, now_ms: i64) -> Result<Vec<RecordDue>, AppError> {
     .bind(now_ms)
     .fetch_all(&db.pool)
     .await?;
-    for row in unrecorded {
-        ensure(db, row.try_get("id")?, now_ms).await?;
-    }
+    ensure_each(db, &unrecorded, now_ms).await?;
     let rows = sqlx::query(&format!(
         "{DUE_SELECT} WHERE r.status = 'draft' AND b.cancelled_at IS NULL ORDER BY r.ended_ms"
     ))
     .fetch_all(&db.pool)
     .await?;
     due_list(db, &rows, now_ms).await
+}
+
+/// Makes the record of each booking in `rows` (their `id`), if it has none.
+async fn ensure_each(db: &Db, rows: &[sqlx::any::AnyRow], now_ms: i64) -> Result<(), AppError> {
+    for row in rows {
+        ensure(db, row.try_get("id")?, now_ms).await?;
+    }
+    Ok(())
 }
 
 /// Released records of the referrer's own cases, newest first.
