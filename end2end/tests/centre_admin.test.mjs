@@ -42,6 +42,15 @@ test("settings, a centre cancellation both parents hear of, indirect contact, an
     await closed.getByRole("button", { name: "Close the centre that day" }).click();
     await closed.getByText("Mon 1 Mar 2027: Staff training").waitFor();
     assert.equal(await prices.getByLabel("Supervised session (£)").inputValue(), "104.50");
+    // Payment terms: when a session's fee is due and how parents pay.
+    const payments = page.locator("section", { has: page.getByRole("heading", { name: "Payments" }) });
+    await payments.getByLabel("A session's fee is due, days before it").fill("3");
+    await payments.getByLabel("How to pay (bank details, card at the centre)").fill("   ");
+    await payments.getByRole("button", { name: "Save payment terms" }).click();
+    await payments.getByRole("alert").filter({ hasText: "Say how parents pay" }).waitFor();
+    await payments.getByLabel("How to pay (bank details, card at the centre)").fill("Bank transfer to Example Centre, sort code 00-00-00, account 12345678.");
+    await payments.getByRole("button", { name: "Save payment terms" }).click();
+    await payments.getByRole("status").filter({ hasText: "Saved." }).waitFor();
     await assertPhoneFriendly(page);
     await page.screenshot({ path: `${SCREENSHOTS}coordinator-settings.png`, fullPage: true });
 
@@ -80,6 +89,8 @@ test("settings, a centre cancellation both parents hear of, indirect contact, an
       assert.match(await messages.textContent(), new RegExp(`at ${time}:`));
       if (parent === "visiting") {
         await page.locator("section.sent-items").getByText(/Passed on: /).waitFor();
+        // What to pay comes with the centre's own words on how to pay.
+        await page.locator("section.to-pay").getByText("Bank transfer to Example Centre, sort code 00-00-00, account 12345678.").waitFor();
         await assertPhoneFriendly(page);
         await page.screenshot({ path: `${SCREENSHOTS}parent-messages.png`, fullPage: true });
       } else {

@@ -842,4 +842,20 @@ both_databases! {
         plans::create(&app.db, case, &supervised_weekly(), 1, now_ms()).await.unwrap();
         app::server::reports::write_report(&app.db, case, &coordinator, &report, "contact-demo", now_ms()).await.unwrap();
     }
+
+    async fn a_refunded_deposit_leaves_nothing_owed(app: TestApp) {
+        let case = signed_case(&app, "FAM-0136", Funding::Private).await;
+        ledger::record_payment(&app.db, case, Parent::Resident, false, Pence(22_000), "card", "2026-11-26", 1, now_ms())
+            .await
+            .unwrap();
+        ledger::record_payment(&app.db, case, Parent::Resident, true, Pence(11_000), "card", "2026-11-27", 1, now_ms())
+            .await
+            .unwrap();
+        let statement = ledger::statement(&app.db, case, Parent::Resident).await.unwrap();
+        assert_eq!(statement.balance, Pence(0), "the deposit went back with the money: {:?}", statement.lines);
+        assert_eq!(statement.deposit_held, Pence(0));
+        let sum: i64 = statement.lines.iter().map(|l| l.amount.0).sum();
+        assert_eq!(sum, statement.balance.0, "the lines add up to the balance");
+        assert!(ledger::arrears(&app.db).await.unwrap().iter().all(|a| !(a.case_id == case && a.parent == Parent::Resident)));
+    }
 }

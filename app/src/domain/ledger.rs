@@ -38,10 +38,11 @@ pub fn settle(charges: &[AccountCharge], paid_in: Pence) -> Vec<(i64, bool)> {
         .collect()
 }
 
-/// What owed minus what paid, plus what was refunded: positive means the
-/// parent owes the centre.
-pub fn balance(charged: Pence, paid_in: Pence, refunded: Pence) -> Pence {
-    Pence(charged.0 - paid_in.0 + refunded.0)
+/// What owed minus what paid: positive means the parent owes the centre.
+/// Only a held deposit is ever refunded, and a refund gives back the
+/// money and ends the deposit with it, so it leaves the balance as it was.
+pub fn balance(charged: Pence, paid_in: Pence) -> Pence {
+    Pence(charged.0 - paid_in.0)
 }
 
 /// When a charge is due: a booking's by `days_before` days before it
@@ -183,15 +184,9 @@ mod tests {
     }
 
     #[test]
-    fn the_balance_counts_charges_payments_and_refunds() {
-        assert_eq!(
-            balance(Pence(31_900), Pence(22_000), Pence(0)),
-            Pence(9_900)
-        );
-        assert_eq!(
-            balance(Pence(22_000), Pence(22_000), Pence(11_000)),
-            Pence(11_000)
-        );
+    fn the_balance_is_what_was_charged_less_what_was_paid() {
+        assert_eq!(balance(Pence(31_900), Pence(22_000)), Pence(9_900));
+        assert_eq!(balance(Pence(22_000), Pence(22_000)), Pence(0));
     }
 
     #[test]

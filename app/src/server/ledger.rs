@@ -171,15 +171,22 @@ async fn money_in(
         let amount: i64 = row.try_get("amount_pence")?;
         let method: String = row.try_get("method")?;
         let method = method.replace('_', " ");
+        let at_ms: i64 = row.try_get("recorded_at")?;
         let (description, signed) = if direction == "refund" {
             refunded += amount;
+            // The deposit goes back with the money: two lines that cancel.
+            lines.push(StatementLine {
+                at_ms,
+                description: "Deposit returned: no longer held".to_owned(),
+                amount: Pence(-amount),
+            });
             (format!("Deposit refunded ({method})"), amount)
         } else {
             paid += amount;
             (format!("Payment received ({method})"), -amount)
         };
         lines.push(StatementLine {
-            at_ms: row.try_get("recorded_at")?,
+            at_ms,
             description,
             amount: Pence(signed),
         });
@@ -404,7 +411,7 @@ pub async fn deposit_held(db: &Db, case_id: i64, parent: Parent) -> Result<Pence
 /// A parent's itemised statement: charges, forfeits, payments and refunds.
 pub async fn statement(db: &Db, case_id: i64, parent: Parent) -> Result<Statement, AppError> {
     let all = charges(db, case_id, parent).await?;
-    let (paid, refunded, payment_lines) = money_in(db, case_id, parent).await?;
+    let (paid, _, payment_lines) = money_in(db, case_id, parent).await?;
     let cancelled_bookings: Vec<i64> =
         sqlx::query("SELECT id FROM bookings WHERE case_id = $1 AND cancelled_at IS NOT NULL")
             .bind(case_id)
@@ -444,7 +451,7 @@ pub async fn statement(db: &Db, case_id: i64, parent: Parent) -> Result<Statemen
     lines.sort_by_key(|line| line.at_ms);
     Ok(Statement {
         lines,
-        balance: balance(Pence(charged), paid, refunded),
+        balance: balance(Pence(charged), paid),
         deposit_held: deposit_held(db, case_id, parent).await?,
     })
 }
