@@ -399,12 +399,12 @@ both_databases! {
         assert_eq!(statuses(&app).await[6..], [confirmed, owed]);
         assert_eq!(ledger::statement(&app.db, case, Parent::Visiting).await.unwrap().balance, Pence(9_900));
         // Cafcass extends to ten: nothing is owed.
-        bookings::set_funded_sessions(&app.db, case, 10, BY, now_ms()).await.unwrap();
+        app::server::funding::set_funded_sessions(&app.db, case, 10, BY, now_ms()).await.unwrap();
         assert!(statuses(&app).await[1..].iter().all(|s| *s == confirmed));
         assert_eq!(ledger::statement(&app.db, case, Parent::Visiting).await.unwrap().balance, Pence(0));
         assert!(app::server::audit::audit_trail(&app.db).await.unwrap().iter().any(|e| e.action == "funding"));
         let private = signed_case(&app, "FAM-0135", Funding::Private).await;
-        assert_eq!(bookings::set_funded_sessions(&app.db, private, 10, BY, now_ms()).await.unwrap_err().status(), 409);
+        assert_eq!(app::server::funding::set_funded_sessions(&app.db, private, 10, BY, now_ms()).await.unwrap_err().status(), 409);
     }
 
     async fn three_unexplained_misses_block_new_bookings(app: TestApp) {
@@ -416,13 +416,13 @@ both_databases! {
         let week = 7 * 24 * HOUR;
         let ids = bookings::book_series(&app.db, &series(case, room, first, 5, workers.clone()), BY, now_ms()).await.unwrap();
         // Nothing is recorded of a session before it starts.
-        let early = bookings::record_attendance(&app.db, ids[0], Attendance::Attended, 1, first - HOUR).await.unwrap_err();
+        let early = app::server::attendance::record_attendance(&app.db, ids[0], Attendance::Attended, 1, first - HOUR).await.unwrap_err();
         assert_eq!(early.status(), 409, "{early}");
         // The third session is over; the fourth and fifth are ahead.
         let after_third = first + 2 * week + 2 * HOUR;
         let mut effects = Vec::new();
         for id in &ids[..3] {
-            effects.push(bookings::record_attendance(&app.db, *id, Attendance::MissedWithoutReason, 1, after_third).await.unwrap());
+            effects.push(app::server::attendance::record_attendance(&app.db, *id, Attendance::MissedWithoutReason, 1, after_third).await.unwrap());
         }
         assert_eq!(effects, [AttendanceEffect::None, AttendanceEffect::None, AttendanceEffect::Suspended { held: 2 }]);
         assert!(effects[2].message().contains("contact is suspended"), "the coordinator is told at once");
@@ -456,7 +456,7 @@ both_databases! {
 
         // The coordinator corrects the third: the parent had rung with a
         // reason. The suspension ends and the held sessions go ahead.
-        let corrected = bookings::record_attendance(&app.db, ids[2], Attendance::MissedWithReason, 1, after_third + HOUR).await.unwrap();
+        let corrected = app::server::attendance::record_attendance(&app.db, ids[2], Attendance::MissedWithReason, 1, after_third + HOUR).await.unwrap();
         assert_eq!(corrected, AttendanceEffect::Lifted { released: 2 });
         let statuses = ledger::parent_bookings(&app.db, case, Parent::Visiting).await.unwrap();
         assert_eq!(statuses[3].status, BookingStatus::Confirmed);
@@ -474,7 +474,7 @@ both_databases! {
         let ids = bookings::book_series(&app.db, &series(case, room, first, 4, workers.clone()), BY, now_ms()).await.unwrap();
         let after_third = first + 2 * week + 2 * HOUR;
         for id in &ids[..3] {
-            bookings::record_attendance(&app.db, *id, Attendance::MissedWithoutReason, 1, after_third).await.unwrap();
+            app::server::attendance::record_attendance(&app.db, *id, Attendance::MissedWithoutReason, 1, after_third).await.unwrap();
         }
         // A review decides on supported contact: a second plan, the first
         // kept as history.
@@ -807,12 +807,12 @@ both_databases! {
         let review = bookings::book_series(&app.db, &review, BY, now_ms()).await.unwrap()[0];
         assert!(!casebook::detail(&app.db, case, after_first).await.unwrap().review_to_book, "a review is booked");
 
-        let early = bookings::record_review_outcome(&app.db, review, ReviewOutcome::EndContact, "x", BY, after_first).await.unwrap_err();
+        let early = app::server::reviews::record_review_outcome(&app.db, review, ReviewOutcome::EndContact, "x", BY, after_first).await.unwrap_err();
         assert_eq!(early.status(), 409);
-        let not_review = bookings::record_review_outcome(&app.db, sessions[0], ReviewOutcome::Continue, "x", BY, after_first).await.unwrap_err();
+        let not_review = app::server::reviews::record_review_outcome(&app.db, sessions[0], ReviewOutcome::Continue, "x", BY, after_first).await.unwrap_err();
         assert_eq!(not_review.field(), Some("booking_id"));
         let after_review = first + 3 * 24 * HOUR + 2 * HOUR;
-        let cancelled = bookings::record_review_outcome(&app.db, review, ReviewOutcome::EndContact, "Both parents agree contact can move to the community.", BY, after_review)
+        let cancelled = app::server::reviews::record_review_outcome(&app.db, review, ReviewOutcome::EndContact, "Both parents agree contact can move to the community.", BY, after_review)
             .await
             .unwrap();
         assert_eq!(cancelled, 1, "the session still ahead is cancelled");
@@ -821,7 +821,7 @@ both_databases! {
         let detail = casebook::detail(&app.db, case, after_review).await.unwrap();
         assert_eq!(detail.review_outcomes.len(), 1);
         assert_eq!(detail.review_outcomes[0].outcome, ReviewOutcome::EndContact);
-        let again = bookings::record_review_outcome(&app.db, review, ReviewOutcome::Continue, "x", BY, after_review).await.unwrap_err();
+        let again = app::server::reviews::record_review_outcome(&app.db, review, ReviewOutcome::Continue, "x", BY, after_review).await.unwrap_err();
         assert_eq!(again.status(), 409, "one outcome per review");
         assert!(app::server::audit::audit_trail(&app.db).await.unwrap().iter().any(|e| e.action == "review outcome"));
     }

@@ -132,10 +132,10 @@ pub async fn move_booking(booking_id: i64, day: String, time: String) -> Result<
 pub async fn set_funded_sessions(case_id: i64, funded_sessions: String) -> Result<(), AppError> {
     use crate::domain::money::read_funded_sessions;
 
-    use crate::server::{bookings, now_ms, require, state};
+    use crate::server::{funding, now_ms, require, state};
     let user = require("set_funded_sessions").await?;
     let funded = read_funded_sessions(&funded_sessions)?;
-    bookings::set_funded_sessions(&state()?.db, case_id, funded, user.id, now_ms()).await
+    funding::set_funded_sessions(&state()?.db, case_id, funded, user.id, now_ms()).await
 }
 
 /// Records what a review meeting decided; answers with what to do next.
@@ -147,18 +147,12 @@ pub async fn record_review_outcome(
 ) -> Result<String, AppError> {
     use crate::domain::review::read_outcome;
 
-    use crate::server::{bookings, now_ms, require, state};
+    use crate::server::{now_ms, require, reviews, state};
     let user = require("record_review_outcome").await?;
     let (outcome, note) = read_outcome(&outcome, &note)?;
-    let cancelled = bookings::record_review_outcome(
-        &state()?.db,
-        booking_id,
-        outcome,
-        &note,
-        user.id,
-        now_ms(),
-    )
-    .await?;
+    let cancelled =
+        reviews::record_review_outcome(&state()?.db, booking_id, outcome, &note, user.id, now_ms())
+            .await?;
     Ok(match cancelled {
         0 => format!("Outcome recorded. {}", outcome.next_step()),
         n => format!(
@@ -173,7 +167,7 @@ pub async fn record_review_outcome(
 pub async fn record_attendance(booking_id: i64, attendance: String) -> Result<String, AppError> {
     use crate::domain::attendance::Attendance;
 
-    use crate::server::{bookings, now_ms, require, state};
+    use crate::server::{attendance, now_ms, require, state};
     let user = require("record_attendance").await?;
     let attendance = Attendance::parse(&attendance)
         .filter(|a| *a != Attendance::CancelledByCentre)
@@ -183,7 +177,7 @@ pub async fn record_attendance(booking_id: i64, attendance: String) -> Result<St
                 "Choose attended, missed with a reason, or missed without explanation.",
             )
         })?;
-    bookings::record_attendance(&state()?.db, booking_id, attendance, user.id, now_ms())
+    attendance::record_attendance(&state()?.db, booking_id, attendance, user.id, now_ms())
         .await
         .map(|effect| effect.message())
 }

@@ -5,18 +5,14 @@
 use sqlx::Row;
 
 use super::audit::Step;
-use super::{Db, plans, settings};
-use crate::domain::attendance::{Attendance, AttendanceEffect, is_suspended};
+use super::{Db, attendance, plans, portal, settings};
+use crate::domain::attendance::is_suspended;
 use crate::domain::london_time::{format_london_day, format_london_time, parse_date};
 use crate::domain::money::{
-    CAFCASS_SESSIONS, Canceller, ChargeKind, Chargeable, Forfeit, Funding, Parent, Pence,
-    cancellation_forfeit, charges_for, forfeit_explanation, funded_positions,
+    Canceller, ChargeKind, Chargeable, Forfeit, Parent, Pence, cancellation_forfeit, charges_for,
+    forfeit_explanation,
 };
-use crate::domain::notice::{
-    cancellation_notice, moved_notice, suspension_lifted_notice, suspension_notice,
-    told_of_cancellation,
-};
-use crate::domain::review::ReviewOutcome;
+use crate::domain::notice::{cancellation_notice, moved_notice, told_of_cancellation};
 use crate::domain::risk::check_service_against_risk;
 use crate::domain::role::Role;
 use crate::domain::schedule::{
@@ -75,7 +71,8 @@ pub async fn book_series(
                 "Sessions can be booked only once there is a contact plan and both parents have signed their agreements.",
             )
         })?;
-        if is_suspended(&attendance_since(db, request.case_id, plan.created_at).await?) {
+        if is_suspended(&attendance::attendance_since(db, request.case_id, plan.created_at).await?)
+        {
             return Err(AppError::conflict(
                 "Contact is suspended after three missed sessions without a reason. Record a new agreement before booking again.",
             ));
@@ -219,7 +216,7 @@ pub async fn book_series(
         super::ledger::raise(&mut tx, request.case_id, Some(booking_id), &charges, now_ms).await?;
         ids.push(booking_id);
     }
-    apply_funding(&mut tx, request.case_id).await?;
+    super::funding::apply_funding(&mut tx, request.case_id).await?;
     let detail = format!(
         "{} × {} from {} {}, every {} days, in {room_name}, workers {:?}: bookings {:?}",
         ids.len(),
@@ -344,7 +341,7 @@ pub async fn move_booking(
             (Parent::Visiting, true) => (old_visiting, times.visiting_arrives_ms),
             _ => (starts_at, new_start_ms),
         };
-        tell(
+        portal::tell(
             &mut tx,
             case_id,
             parent,
@@ -362,190 +359,6 @@ pub async fn move_booking(
         )
         .await?;
     super::audit::commit(db, tx).await
-}
-
-/// Records what a review meeting decided (once it has started; once per
-/// review), audited. "End contact" then cancels, as the centre, every
-/// booking of the case still ahead (each cancellation its own step, with
-/// the parents told); returns how many were cancelled.
-pub async fn record_review_outcome(
-    db: &Db,
-    booking_id: i64,
-    outcome: ReviewOutcome,
-    note: &str,
-    by: i64,
-    now_ms: i64,
-) -> Result<usize, AppError> {
-    let row =
-        sqlx::query("SELECT case_id, kind, starts_at, cancelled_at FROM bookings WHERE id = $1")
-            .bind(booking_id)
-            .fetch_optional(&db.pool)
-            .await?
-            .ok_or_else(|| AppError::not_found("Booking"))?;
-    let case_id: i64 = row.try_get("case_id")?;
-    if row.try_get::<String, _>("kind")? != BookingKind::Review.as_str() {
-        return Err(AppError::invalid(
-            "booking_id",
-            "Only a review meeting has an outcome.",
-        ));
-    }
-    if row.try_get::<Option<i64>, _>("cancelled_at")?.is_some() {
-        return Err(AppError::conflict("That review meeting was cancelled."));
-    }
-    if row.try_get::<i64, _>("starts_at")? > now_ms {
-        return Err(AppError::conflict(
-            "That review meeting has not started yet: record its outcome once it has.",
-        ));
-    }
-    let mut tx = db.begin_write().await?;
-    let recorded = sqlx::query(
-        "INSERT INTO review_outcomes (booking_id, outcome, note, recorded_by, recorded_ms) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (booking_id) DO NOTHING",
-    )
-    .bind(booking_id)
-    .bind(outcome.as_str())
-    .bind(note)
-    .bind(by)
-    .bind(now_ms)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if recorded == 0 {
-        return Err(AppError::conflict(
-            "This review's outcome is recorded already.",
-        ));
-    }
-    Step::on_case(db, by, case_id, now_ms)
-        .audit(
-            &mut tx,
-            "review outcome",
-            &format!("review {booking_id}: {}; {note}", outcome.as_str()),
-        )
-        .await?;
-    super::audit::commit(db, tx).await?;
-    if outcome != ReviewOutcome::EndContact {
-        return Ok(0);
-    }
-    let ahead: Vec<i64> = sqlx::query(
-        "SELECT id FROM bookings WHERE case_id = $1 AND starts_at > $2 AND cancelled_at IS NULL ORDER BY starts_at",
-    )
-    .bind(case_id)
-    .bind(now_ms)
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|row| row.try_get("id"))
-    .collect::<Result<_, _>>()?;
-    for id in &ahead {
-        cancel(
-            db,
-            *id,
-            Canceller::Centre,
-            "Contact has ended after a review",
-            by,
-            now_ms,
-        )
-        .await?;
-    }
-    Ok(ahead.len())
-}
-
-/// Marks which session charges a funder pays: on a Cafcass-funded case,
-/// those of the first funded sessions (`domain::money::funded_positions`)
-/// among the sessions still live, in date order; the rest are the
-/// visiting parent's. Run in the transaction of every change that can move
-/// a place: booking, cancelling, extending.
-pub(super) async fn apply_funding(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    case_id: i64,
-) -> Result<(), AppError> {
-    let referral = sqlx::query("SELECT funding, funded_sessions FROM referrals WHERE case_id = $1")
-        .bind(case_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(|| AppError::not_found("Case"))?;
-    if referral.try_get::<String, _>("funding")? != Funding::Cafcass.as_str() {
-        return Ok(());
-    }
-    let funded: u32 = referral
-        .try_get::<Option<i64>, _>("funded_sessions")?
-        .map_or(CAFCASS_SESSIONS, |n| n.clamp(0, i64::from(u32::MAX)) as u32);
-    let live: Vec<i64> = sqlx::query(
-        "SELECT ch.id FROM charges ch JOIN bookings b ON b.id = ch.booking_id \
-         WHERE ch.case_id = $1 AND ch.kind = 'session' AND ch.waived_at IS NULL AND b.cancelled_at IS NULL \
-         ORDER BY b.starts_at, b.id",
-    )
-    .bind(case_id)
-    .fetch_all(&mut **tx)
-    .await?
-    .iter()
-    .map(|row| row.try_get("id"))
-    .collect::<Result<_, _>>()?;
-    let places = funded_positions(live.len(), funded);
-    for (at, charge) in live.iter().enumerate() {
-        let funder = places.contains(&at).then_some(Funding::Cafcass.as_str());
-        sqlx::query("UPDATE charges SET funded_by = $1 WHERE id = $2")
-            .bind(funder)
-            .bind(charge)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
-}
-
-/// The coordinator records how many sessions Cafcass funds on a case (an
-/// extension, or fewer before they are used); the charges follow at once.
-pub async fn set_funded_sessions(
-    db: &Db,
-    case_id: i64,
-    funded: u32,
-    by: i64,
-    now_ms: i64,
-) -> Result<(), AppError> {
-    if plans::funding(db, case_id).await? != Funding::Cafcass {
-        return Err(AppError::conflict(
-            "Only a Cafcass-funded case has funded sessions; the parents pay on this one.",
-        ));
-    }
-    let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE referrals SET funded_sessions = $1 WHERE case_id = $2")
-        .bind(i64::from(funded))
-        .bind(case_id)
-        .execute(&mut *tx)
-        .await?;
-    apply_funding(&mut tx, case_id).await?;
-    Step::on_case(db, by, case_id, now_ms)
-        .audit(
-            &mut tx,
-            "funding",
-            &format!("Cafcass funds {funded} sessions"),
-        )
-        .await?;
-    super::audit::commit(db, tx).await
-}
-
-/// How many sessions Cafcass funds on the case and how many live sessions
-/// use a funded place; `None` for a case the parents pay for.
-pub async fn funded_use(db: &Db, case_id: i64) -> Result<Option<(u32, u32)>, AppError> {
-    let referral = sqlx::query("SELECT funding, funded_sessions FROM referrals WHERE case_id = $1")
-        .bind(case_id)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or_else(|| AppError::not_found("Case"))?;
-    if referral.try_get::<String, _>("funding")? != Funding::Cafcass.as_str() {
-        return Ok(None);
-    }
-    let funded = referral
-        .try_get::<Option<i64>, _>("funded_sessions")?
-        .map_or(CAFCASS_SESSIONS, |n| n.clamp(0, i64::from(u32::MAX)) as u32);
-    let used = sqlx::query(
-        "SELECT id FROM charges WHERE case_id = $1 AND funded_by IS NOT NULL AND waived_at IS NULL",
-    )
-    .bind(case_id)
-    .fetch_all(&db.pool)
-    .await?
-    .len() as u32;
-    Ok(Some((funded, used)))
 }
 
 /// The case's parents: side, id, name.
@@ -621,40 +434,6 @@ async fn slots_between(db: &Db, from_ms: i64, to_ms: i64) -> Result<Vec<Slot>, A
         });
     }
     Ok(slots)
-}
-
-/// Attendance of the case's contact sessions booked since `since_ms`, in order.
-async fn attendance_since(
-    db: &Db,
-    case_id: i64,
-    since_ms: i64,
-) -> Result<Vec<Attendance>, AppError> {
-    attendance_in(&db.pool, case_id, since_ms).await
-}
-
-/// `attendance_since`, read with any executor (inside a transaction too).
-async fn attendance_in<'e, E>(
-    executor: E,
-    case_id: i64,
-    since_ms: i64,
-) -> Result<Vec<Attendance>, AppError>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let rows = sqlx::query(
-        "SELECT attendance FROM bookings WHERE case_id = $1 AND kind IN ('session', 'handover') \
-         AND starts_at >= $2 AND attendance IS NOT NULL ORDER BY starts_at",
-    )
-    .bind(case_id)
-    .bind(since_ms)
-    .fetch_all(executor)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let text: String = row.try_get("attendance")?;
-            Attendance::parse(&text).ok_or_else(|| super::failure::internal("unknown attendance"))
-        })
-        .collect()
 }
 
 /// The longest reason for a cancellation.
@@ -794,7 +573,7 @@ pub async fn cancel(
     .execute(&mut *tx)
     .await?;
     // Its funded place, if it had one, goes to the next session.
-    apply_funding(&mut tx, case_id).await?;
+    super::funding::apply_funding(&mut tx, case_id).await?;
     if forfeit == Forfeit::Deposit {
         sqlx::query(
             "UPDATE charges SET forfeited_at = $1 WHERE case_id = $2 AND parent_side = 'resident' \
@@ -812,7 +591,7 @@ pub async fn cancel(
             Parent::Visiting => visiting_arrives_at,
             Parent::Resident => starts_at,
         };
-        tell(
+        portal::tell(
             &mut tx,
             case_id,
             parent,
@@ -834,179 +613,6 @@ pub async fn cancel(
         .await?;
     super::audit::commit(db, tx).await?;
     Ok(forfeit)
-}
-
-/// Records (or, for the coordinator, corrects) whether the visiting parent
-/// came to a session that has started. If that makes the third unexplained
-/// miss in a row since the current plan, contact is suspended in the same
-/// transaction: the contact sessions still ahead are held and both parents
-/// are told; a correction that ends a suspension releases them again.
-pub async fn record_attendance(
-    db: &Db,
-    booking_id: i64,
-    attendance: Attendance,
-    by: i64,
-    now_ms: i64,
-) -> Result<AttendanceEffect, AppError> {
-    let mut tx = db.begin_write().await?;
-    let row = sqlx::query(
-        "SELECT case_id, starts_at, cancelled_at, attendance FROM bookings WHERE id = $1",
-    )
-    .bind(booking_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| AppError::not_found("Booking"))?;
-    let case_id: i64 = row.try_get("case_id")?;
-    if row.try_get::<Option<i64>, _>("cancelled_at")?.is_some() {
-        return Err(AppError::conflict(
-            "That booking was cancelled: there is no attendance to record.",
-        ));
-    }
-    if row.try_get::<i64, _>("starts_at")? > now_ms {
-        return Err(AppError::conflict(
-            "That session has not started yet: record attendance once it has.",
-        ));
-    }
-    let before: Option<String> = row.try_get("attendance")?;
-    if before.as_deref() == Some(attendance.as_str()) {
-        return Ok(AttendanceEffect::None);
-    }
-    // Misses count from the current plan (a new plan and agreements lift a
-    // suspension); without a signed plan there is nothing to suspend.
-    let since = plans::current_signed_plan(db, case_id)
-        .await?
-        .map(|plan| plan.created_at);
-    let was_suspended = match since {
-        Some(since) => is_suspended(&attendance_in(&mut *tx, case_id, since).await?),
-        None => false,
-    };
-    sqlx::query("UPDATE bookings SET attendance = $1 WHERE id = $2")
-        .bind(attendance.as_str())
-        .bind(booking_id)
-        .execute(&mut *tx)
-        .await?;
-    let suspended = match since {
-        Some(since) => is_suspended(&attendance_in(&mut *tx, case_id, since).await?),
-        None => false,
-    };
-    let step = Step::on_case(db, by, case_id, now_ms);
-    step.audit(
-        &mut tx,
-        "attendance",
-        &match before {
-            Some(before) => format!(
-                "booking {booking_id}: corrected from {before} to {}",
-                attendance.as_str()
-            ),
-            None => format!("booking {booking_id}: {}", attendance.as_str()),
-        },
-    )
-    .await?;
-    let effect = match (was_suspended, suspended) {
-        (false, true) => {
-            let held = sqlx::query(
-                "UPDATE bookings SET held_at = $1 WHERE case_id = $2 AND starts_at > $1 \
-                 AND kind IN ('session', 'handover') AND cancelled_at IS NULL \
-                 AND attendance IS NULL AND held_at IS NULL",
-            )
-            .bind(now_ms)
-            .bind(case_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected() as usize;
-            tell_both(&mut tx, case_id, &suspension_notice(held), now_ms).await?;
-            step.audit(
-                &mut tx,
-                "suspend",
-                &format!("three unexplained misses in a row; {held} booked session(s) held"),
-            )
-            .await?;
-            AttendanceEffect::Suspended { held }
-        }
-        (true, false) => {
-            let released = release_held(&mut tx, case_id, now_ms).await?;
-            tell_both(
-                &mut tx,
-                case_id,
-                &suspension_lifted_notice(released),
-                now_ms,
-            )
-            .await?;
-            step.audit(
-                &mut tx,
-                "lift",
-                &format!("attendance corrected; {released} held session(s) released"),
-            )
-            .await?;
-            AttendanceEffect::Lifted { released }
-        }
-        _ => AttendanceEffect::None,
-    };
-    super::audit::commit(db, tx).await?;
-    Ok(effect)
-}
-
-/// Releases the case's held sessions still ahead; returns how many.
-pub(super) async fn release_held(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    case_id: i64,
-    now_ms: i64,
-) -> Result<usize, AppError> {
-    Ok(sqlx::query(
-        "UPDATE bookings SET held_at = NULL WHERE case_id = $1 AND held_at IS NOT NULL \
-         AND starts_at > $2 AND cancelled_at IS NULL",
-    )
-    .bind(case_id)
-    .bind(now_ms)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected() as usize)
-}
-
-/// A message to both parents of a case, in their portal.
-pub(super) async fn tell_both(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    case_id: i64,
-    body: &str,
-    now_ms: i64,
-) -> Result<(), AppError> {
-    for parent in [Parent::Resident, Parent::Visiting] {
-        tell(tx, case_id, parent, None, body, now_ms).await?;
-    }
-    Ok(())
-}
-
-/// A message to one parent of a case, in their portal, about a booking or
-/// the case as a whole.
-async fn tell(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    case_id: i64,
-    parent: Parent,
-    booking_id: Option<i64>,
-    body: &str,
-    now_ms: i64,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO notices (case_id, parent_side, booking_id, body, created_ms) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(case_id)
-    .bind(parent.as_str())
-    .bind(booking_id)
-    .bind(body)
-    .bind(now_ms)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// Whether contact on the case is suspended now (`domain::attendance`).
-pub async fn is_case_suspended(db: &Db, case_id: i64) -> Result<bool, AppError> {
-    let Some(plan) = plans::current_signed_plan(db, case_id).await? else {
-        return Ok(false);
-    };
-    Ok(is_suspended(
-        &attendance_since(db, case_id, plan.created_at).await?,
-    ))
 }
 
 /// The case a booking belongs to and when it starts.

@@ -8,11 +8,13 @@
 
 /// Accounts: creating, listing, password hashing and checking.
 pub mod accounts;
+/// Attendance, corrected; the three-misses suspension that holds sessions.
+pub mod attendance;
 /// The hash-chained audit trail: appending inside a step's transaction, verifying.
 pub mod audit;
 /// Sign-in sessions: tokens, cookies, who is calling.
 pub mod auth;
-/// Bookings and series; cancellations and attendance.
+/// Bookings and series, moving them; cancellations with what they cost.
 pub mod bookings;
 /// What the coordinator reads: cases, one case in full, the week, choices.
 pub mod casebook;
@@ -26,13 +28,16 @@ pub mod demo;
 pub mod failure;
 /// Crash points the fault-injection harness arms (`CCC_FAULTS`); off otherwise.
 pub mod faults;
+/// Which session charges Cafcass pays: six unless extended, the first live ones.
+pub mod funding;
 /// The indirect-contact log: items for a child, checked, forwarded or withheld.
 pub mod indirect;
 /// Payments, refunds, statements and booking statuses.
 pub mod ledger;
 /// Contact plans and the parents' agreements.
 pub mod plans;
-/// The parent portal's checks: a parent's side of a case, their bookings only.
+/// The parent portal's checks: a parent's side of a case, their bookings only;
+/// the messages parents are told in it.
 pub mod portal;
 /// Session records: signing, co-signing, returns, addenda, release.
 pub mod records;
@@ -40,6 +45,8 @@ pub mod records;
 pub mod referrals;
 /// Final reports on a series: written, co-signed, released.
 pub mod reports;
+/// Review meetings' outcomes; ending contact after one.
+pub mod reviews;
 /// Session mode: a worker's sessions, storing synced entries once, reading them.
 pub mod sessions;
 /// Centre settings (prices, staggering, hours) and rooms.

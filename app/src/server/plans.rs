@@ -172,9 +172,9 @@ pub async fn record_agreement(
         .bind(now_ms)
         .execute(&mut *tx)
         .await?;
-        let released = super::bookings::release_held(&mut tx, case_id, now_ms).await?;
+        let released = super::attendance::release_held(&mut tx, case_id, now_ms).await?;
         if released > 0 {
-            super::bookings::tell_both(
+            super::portal::tell_both(
                 &mut tx,
                 case_id,
                 &crate::domain::notice::suspension_lifted_notice(released),

@@ -72,3 +72,39 @@ pub async fn preview(
     let side = parent_side_for_booking(db, user_id, booking_id).await?;
     bookings::cancellation_cost(db, booking_id, Canceller::Parent(side), now_ms).await
 }
+
+/// A message to both parents of a case, in their portal.
+pub(super) async fn tell_both(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    case_id: i64,
+    body: &str,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    for parent in [Parent::Resident, Parent::Visiting] {
+        tell(tx, case_id, parent, None, body, now_ms).await?;
+    }
+    Ok(())
+}
+
+/// A message to one parent of a case, in their portal, about a booking or
+/// the case as a whole.
+pub(super) async fn tell(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    case_id: i64,
+    parent: Parent,
+    booking_id: Option<i64>,
+    body: &str,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO notices (case_id, parent_side, booking_id, body, created_ms) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(case_id)
+    .bind(parent.as_str())
+    .bind(booking_id)
+    .bind(body)
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! Attendance at sessions and the three-misses rule: recording and
+//! correcting attendance, and the suspension that holds the sessions
+//! already booked until a correction or a new plan lifts it.
+
+use sqlx::Row;
+
+use super::audit::Step;
+use super::{Db, plans, portal};
+use crate::domain::attendance::{Attendance, AttendanceEffect, is_suspended};
+use crate::domain::notice::{suspension_lifted_notice, suspension_notice};
+use crate::error::AppError;
+
+/// Attendance of the case's contact sessions booked since `since_ms`, in order.
+pub(super) async fn attendance_since(
+    db: &Db,
+    case_id: i64,
+    since_ms: i64,
+) -> Result<Vec<Attendance>, AppError> {
+    attendance_in(&db.pool, case_id, since_ms).await
+}
+
+/// `attendance_since`, read with any executor (inside a transaction too).
+async fn attendance_in<'e, E>(
+    executor: E,
+    case_id: i64,
+    since_ms: i64,
+) -> Result<Vec<Attendance>, AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let rows = sqlx::query(
+        "SELECT attendance FROM bookings WHERE case_id = $1 AND kind IN ('session', 'handover') \
+         AND starts_at >= $2 AND attendance IS NOT NULL ORDER BY starts_at",
+    )
+    .bind(case_id)
+    .bind(since_ms)
+    .fetch_all(executor)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let text: String = row.try_get("attendance")?;
+            Attendance::parse(&text).ok_or_else(|| super::failure::internal("unknown attendance"))
+        })
+        .collect()
+}
+
+/// Records (or, for the coordinator, corrects) whether the visiting parent
+/// came to a session that has started. If that makes the third unexplained
+/// miss in a row since the current plan, contact is suspended in the same
+/// transaction: the contact sessions still ahead are held and both parents
+/// are told; a correction that ends a suspension releases them again.
+pub async fn record_attendance(
+    db: &Db,
+    booking_id: i64,
+    attendance: Attendance,
+    by: i64,
+    now_ms: i64,
+) -> Result<AttendanceEffect, AppError> {
+    let mut tx = db.begin_write().await?;
+    let row = sqlx::query(
+        "SELECT case_id, starts_at, cancelled_at, attendance FROM bookings WHERE id = $1",
+    )
+    .bind(booking_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::not_found("Booking"))?;
+    let case_id: i64 = row.try_get("case_id")?;
+    if row.try_get::<Option<i64>, _>("cancelled_at")?.is_some() {
+        return Err(AppError::conflict(
+            "That booking was cancelled: there is no attendance to record.",
+        ));
+    }
+    if row.try_get::<i64, _>("starts_at")? > now_ms {
+        return Err(AppError::conflict(
+            "That session has not started yet: record attendance once it has.",
+        ));
+    }
+    let before: Option<String> = row.try_get("attendance")?;
+    if before.as_deref() == Some(attendance.as_str()) {
+        return Ok(AttendanceEffect::None);
+    }
+    // Misses count from the current plan (a new plan and agreements lift a
+    // suspension); without a signed plan there is nothing to suspend.
+    let since = plans::current_signed_plan(db, case_id)
+        .await?
+        .map(|plan| plan.created_at);
+    let was_suspended = match since {
+        Some(since) => is_suspended(&attendance_in(&mut *tx, case_id, since).await?),
+        None => false,
+    };
+    sqlx::query("UPDATE bookings SET attendance = $1 WHERE id = $2")
+        .bind(attendance.as_str())
+        .bind(booking_id)
+        .execute(&mut *tx)
+        .await?;
+    let suspended = match since {
+        Some(since) => is_suspended(&attendance_in(&mut *tx, case_id, since).await?),
+        None => false,
+    };
+    let step = Step::on_case(db, by, case_id, now_ms);
+    step.audit(
+        &mut tx,
+        "attendance",
+        &match before {
+            Some(before) => format!(
+                "booking {booking_id}: corrected from {before} to {}",
+                attendance.as_str()
+            ),
+            None => format!("booking {booking_id}: {}", attendance.as_str()),
+        },
+    )
+    .await?;
+    let effect = match (was_suspended, suspended) {
+        (false, true) => {
+            let held = sqlx::query(
+                "UPDATE bookings SET held_at = $1 WHERE case_id = $2 AND starts_at > $1 \
+                 AND kind IN ('session', 'handover') AND cancelled_at IS NULL \
+                 AND attendance IS NULL AND held_at IS NULL",
+            )
+            .bind(now_ms)
+            .bind(case_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected() as usize;
+            portal::tell_both(&mut tx, case_id, &suspension_notice(held), now_ms).await?;
+            step.audit(
+                &mut tx,
+                "suspend",
+                &format!("three unexplained misses in a row; {held} booked session(s) held"),
+            )
+            .await?;
+            AttendanceEffect::Suspended { held }
+        }
+        (true, false) => {
+            let released = release_held(&mut tx, case_id, now_ms).await?;
+            portal::tell_both(
+                &mut tx,
+                case_id,
+                &suspension_lifted_notice(released),
+                now_ms,
+            )
+            .await?;
+            step.audit(
+                &mut tx,
+                "lift",
+                &format!("attendance corrected; {released} held session(s) released"),
+            )
+            .await?;
+            AttendanceEffect::Lifted { released }
+        }
+        _ => AttendanceEffect::None,
+    };
+    super::audit::commit(db, tx).await?;
+    Ok(effect)
+}
+
+/// Releases the case's held sessions still ahead; returns how many.
+pub(super) async fn release_held(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    case_id: i64,
+    now_ms: i64,
+) -> Result<usize, AppError> {
+    Ok(sqlx::query(
+        "UPDATE bookings SET held_at = NULL WHERE case_id = $1 AND held_at IS NOT NULL \
+         AND starts_at > $2 AND cancelled_at IS NULL",
+    )
+    .bind(case_id)
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected() as usize)
+}
+
+/// Whether contact on the case is suspended now (`domain::attendance`).
+pub async fn is_case_suspended(db: &Db, case_id: i64) -> Result<bool, AppError> {
+    let Some(plan) = plans::current_signed_plan(db, case_id).await? else {
+        return Ok(false);
+    };
+    Ok(is_suspended(
+        &attendance_since(db, case_id, plan.created_at).await?,
+    ))
+}
