@@ -7,7 +7,7 @@ use super::audit::Step;
 use super::{Db, ledger};
 use crate::domain::attendance::{Attendance, is_suspended};
 use crate::domain::casework::{Need, record_needs_chasing};
-use crate::domain::ledger::{Payment, booking_status};
+use crate::domain::ledger::booking_status;
 use crate::domain::london_time::{age_on, london_date, parse_date};
 use crate::domain::money::{Funding, Parent};
 use crate::domain::review::{ReviewOutcome, review_to_book};
@@ -286,17 +286,11 @@ pub async fn bookings_between(
     .fetch_all(&db.pool)
     .await?;
     let mut bookings = Vec::new();
-    let mut payments: Vec<(i64, ledger::BookingPayments)> = Vec::new();
+    let mut payments = ledger::PaymentsByCase::default();
     for row in rows {
         let id: i64 = row.try_get("id")?;
         let case: i64 = row.try_get("case_id")?;
-        if !payments.iter().any(|(c, _)| *c == case) {
-            payments.push((case, ledger::booking_payments(db, case).await?));
-        }
-        let payment = payments
-            .iter()
-            .find(|(c, _)| *c == case)
-            .map_or(Payment::NotCharged, |(_, p)| p.of(id));
+        let payment = payments.of(db, case, id).await?;
         let workers = sqlx::query(
             "SELECT u.display_name FROM booking_workers w JOIN users u ON u.id = w.user_id \
              WHERE w.booking_id = $1 ORDER BY u.display_name",

@@ -268,6 +268,29 @@ impl BookingPayments {
     }
 }
 
+/// Which bookings are paid, read once per case for the length of one
+/// request (a list of bookings across cases asks case by case).
+#[derive(Default)]
+pub struct PaymentsByCase(Vec<(i64, BookingPayments)>);
+
+impl PaymentsByCase {
+    pub async fn of(
+        &mut self,
+        db: &Db,
+        case_id: i64,
+        booking_id: i64,
+    ) -> Result<Payment, AppError> {
+        if !self.0.iter().any(|(case, _)| *case == case_id) {
+            self.0.push((case_id, booking_payments(db, case_id).await?));
+        }
+        Ok(self
+            .0
+            .iter()
+            .find(|(case, _)| *case == case_id)
+            .map_or(Payment::NotCharged, |(_, paid)| paid.of(booking_id)))
+    }
+}
+
 /// Every parent who owes the centre money: how much, and since when (the
 /// oldest charge not yet paid in full was raised), the longest owed first.
 /// Two reads of the whole ledger, settled here, whatever the number of

@@ -64,6 +64,7 @@ pub async fn for_worker(
     .fetch_all(&db.pool)
     .await?;
     let mut sessions = Vec::new();
+    let mut payments = super::ledger::PaymentsByCase::default();
     for row in rows {
         let booking_id: i64 = row.try_get("id")?;
         let case_id: i64 = row.try_get("case_id")?;
@@ -95,9 +96,7 @@ pub async fn for_worker(
             cancelled: row.try_get::<Option<i64>, _>("cancelled_at")?.is_some(),
             on_hold: row.try_get::<Option<i64>, _>("held_at")?.is_some(),
             awaiting_payment: matches!(
-                super::ledger::booking_payments(db, case_id)
-                    .await?
-                    .of(booking_id),
+                payments.of(db, case_id, booking_id).await?,
                 Payment::Owed(_)
             ),
         });
