@@ -154,6 +154,16 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/worker/cosign")
+                        view={Lazy::<routes::SeniorCosign>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/worker/cosign/:id")
+                        view={Lazy::<routes::SeniorRecord>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/referrer/refer")
                         view={Lazy::<routes::Refer>::new()}
                         ssr=SsrMode::Async

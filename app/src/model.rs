@@ -16,6 +16,10 @@ pub struct CurrentUser {
     /// person must choose their own before doing anything else.
     #[serde(default)]
     pub must_change_password: bool,
+    /// A contact worker the coordinator marked as senior: they may co-sign
+    /// records and final reports, never their own.
+    #[serde(default)]
+    pub senior: bool,
 }
 
 impl CurrentUser {
@@ -24,6 +28,7 @@ impl CurrentUser {
         crate::domain::access::Caller {
             role: self.role,
             must_change_password: self.must_change_password,
+            senior: self.senior,
         }
     }
 }
@@ -75,6 +80,9 @@ pub struct AccountSummary {
     pub must_change_password: bool,
     /// When the account was disabled, if it is.
     pub disabled_ms: Option<i64>,
+    /// A worker marked senior, who may co-sign.
+    #[serde(default)]
+    pub senior: bool,
 }
 
 /// A case as its parent or referrer sees it: no other person's details.

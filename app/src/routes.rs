@@ -46,12 +46,14 @@ pub enum Portal {
     Record,
 }
 
-/// Pages that only work online: the worker's signed records, and choosing
-/// one's own password (any role).
+/// Pages that only work online: the worker's signed records, a senior
+/// worker's co-signing, and choosing one's own password (any role).
 #[derive(Clone, Copy, Debug)]
 pub enum Online {
     WorkerRecord,
     Password,
+    SeniorCosign,
+    SeniorRecord,
 }
 
 #[leptos::lazy]
@@ -59,6 +61,8 @@ fn online(page: Online) -> AnyView {
     match page {
         Online::WorkerRecord => view! { <pages::records::WorkerRecordPage /> }.into_any(),
         Online::Password => pages::password::PasswordPage(),
+        Online::SeniorCosign => view! { <pages::records::SeniorCosignPage /> }.into_any(),
+        Online::SeniorRecord => view! { <pages::records::SeniorRecordPage /> }.into_any(),
     }
 }
 
@@ -124,6 +128,8 @@ macro_rules! lazy_pages {
 lazy_pages! {
     WorkerRecord => online(Online::WorkerRecord), __preload_online;
     Password => online(Online::Password), __preload_online;
+    SeniorCosign => online(Online::SeniorCosign), __preload_online;
+    SeniorRecord => online(Online::SeniorRecord), __preload_online;
     CoordinatorHome => back_office(BackOffice::Home), __preload_back_office;
     Cases => back_office(BackOffice::Cases), __preload_back_office;
     Case => back_office(BackOffice::Case), __preload_back_office;

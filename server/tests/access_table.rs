@@ -72,6 +72,9 @@ async fn another_family(app: &TestApp) -> i64 {
     .unwrap()
 }
 
+/// A caller's role, and whether they are a senior worker.
+type Standing = (Role, bool);
+
 both_databases! {
     async fn every_server_function_has_a_row_and_no_row_is_left_over(app: TestApp) {
         let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
@@ -89,12 +92,17 @@ both_databases! {
             .await;
         assert_eq!(created.status, StatusCode::OK, "{}", created.body);
         let temporary = app.sign_in("temp.worker", "temporary pass 9").await;
-        let mut callers: Vec<(String, Option<String>, Option<Role>)> = vec![
+        // worker2 is marked senior (may co-sign); worker1 is not.
+        let worker2: i64 = app.call("list_accounts", &[], Some(&coordinator)).await.json().as_array().unwrap().iter()
+            .find(|a| a["username"] == "worker2").unwrap()["id"].as_i64().unwrap();
+        let marked = app.call("set_account_senior", &[("user_id", &worker2.to_string()), ("senior", "true")], Some(&coordinator)).await;
+        assert_eq!(marked.status, StatusCode::OK, "{}", marked.body);
+        let mut callers: Vec<(String, Option<String>, Option<Standing>)> = vec![
             ("nobody".into(), None, None),
             ("a temporary password".into(), Some(temporary), None),
         ];
-        for (username, role) in [("coordinator", Role::Coordinator), ("worker1", Role::Worker), ("visiting", Role::Parent), ("referrer", Role::Referrer)] {
-            callers.push((username.into(), Some(app.sign_in_demo(username).await), Some(role)));
+        for (username, role, senior) in [("coordinator", Role::Coordinator, false), ("worker1", Role::Worker, false), ("worker2", Role::Worker, true), ("visiting", Role::Parent, false), ("referrer", Role::Referrer, false)] {
+            callers.push((username.into(), Some(app.sign_in_demo(username).await), Some((role, senior))));
         }
         for rule in RULES.iter().filter(|rule| rule.who != Who::Anyone) {
             for (who, cookie, role) in &callers {
@@ -104,8 +112,13 @@ both_databases! {
                     .await;
                 let expected = match (cookie, role, rule.who) {
                     (None, _, _) => Some((StatusCode::UNAUTHORIZED, "not_signed_in")),
-                    (Some(_), None, Who::Roles(_)) => Some((StatusCode::FORBIDDEN, "password_change_needed")),
-                    (Some(_), Some(role), Who::Roles(roles)) if !roles.contains(role) => Some((StatusCode::FORBIDDEN, "forbidden")),
+                    (Some(_), None, Who::Roles(_) | Who::Cosigners) => Some((StatusCode::FORBIDDEN, "password_change_needed")),
+                    (Some(_), Some((role, _)), Who::Roles(roles)) if !roles.contains(role) => Some((StatusCode::FORBIDDEN, "forbidden")),
+                    (Some(_), Some((role, senior)), Who::Cosigners)
+                        if !(*role == Role::Coordinator || (*role == Role::Worker && *senior)) =>
+                    {
+                        Some((StatusCode::FORBIDDEN, "forbidden"))
+                    }
                     _ => None,
                 };
                 match expected {

@@ -339,6 +339,87 @@ both_databases! {
         assert_eq!(kinds, ["started", "attendance", "ended"]);
     }
 
+    async fn a_senior_worker_cosigns_other_sessions_records_and_reports_never_their_own(app: TestApp) {
+        let (booking, priya, tom) = ended_session(&app).await;
+        write(&app, &priya, booking, "A calm session.").await;
+        sign(&app, &priya, booking, "contact-demo", "").await;
+        assert_eq!(sign(&app, &tom, booking, "contact-demo", "").await.1, json!("signed"));
+        let coordinator = app.sign_in_demo("coordinator").await;
+        let created = app
+            .call("create_account", &[("username", "sam.senior"), ("display_name", "Sam Okafor"), ("role", "worker"), ("password", "long-enough-pass")], Some(&coordinator))
+            .await;
+        assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+        let sam = app.first_sign_in("sam.senior", "long-enough-pass").await;
+        let booking_arg = booking.to_string();
+        let cosign_as = |who: &str| {
+            let who = who.to_owned();
+            let booking_arg = booking_arg.clone();
+            let app = &app;
+            async move { app.call("cosign_record", &[("booking_id", &booking_arg), ("password", common::OWN_PASSWORD)], Some(&who)).await }
+        };
+
+        // Not yet senior: a worker co-signs nothing and reads no one else's record.
+        assert_eq!(app.call("cosign_queue", &[], Some(&sam)).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(cosign_as(&sam).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(read(&app, &sam, booking).await.0, StatusCode::NOT_FOUND);
+
+        let accounts = app.call("list_accounts", &[], Some(&coordinator)).await.json();
+        let account_id = |username: &str| accounts.as_array().unwrap().iter().find(|a| a["username"] == username).unwrap()["id"].to_string();
+        let mark = |user: String, senior: bool| {
+            let coordinator = coordinator.clone();
+            let app = &app;
+            async move { app.call("set_account_senior", &[("user_id", &user), ("senior", if senior { "true" } else { "false" })], Some(&coordinator)).await }
+        };
+        // Only a worker can be senior, and only the coordinator marks one.
+        let parent = mark(account_id("visiting"), true).await;
+        assert_eq!(parent.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", parent.body);
+        assert!(parent.json()["message"].as_str().unwrap().contains("contact worker"));
+        assert_eq!(app.call("set_account_senior", &[("user_id", &account_id("sam.senior")), ("senior", "true")], Some(&priya)).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(mark(account_id("sam.senior"), true).await.status, StatusCode::OK);
+        assert_eq!(mark(account_id("worker1"), true).await.status, StatusCode::OK);
+        let listed = app.call("list_accounts", &[], Some(&coordinator)).await.json();
+        assert_eq!(listed.as_array().unwrap().iter().find(|a| a["username"] == "sam.senior").unwrap()["senior"], true);
+
+        // Priya, senior now, is not offered her own session's record and cannot co-sign or return it.
+        let priyas_queue = app.call("cosign_queue", &[], Some(&priya)).await.json();
+        assert!(priyas_queue.as_array().unwrap().iter().all(|d| d["booking_id"] != booking), "{priyas_queue}");
+        assert_eq!(cosign_as(&priya).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.call("return_record", &[("booking_id", &booking_arg), ("comment", "Fine by me.")], Some(&priya)).await.status, StatusCode::FORBIDDEN);
+
+        // Sam, who did not work the session, sees it, reads it and co-signs it.
+        let sams_queue = app.call("cosign_queue", &[], Some(&sam)).await.json();
+        assert!(sams_queue.as_array().unwrap().iter().any(|d| d["booking_id"] == booking), "{sams_queue}");
+        assert_eq!(read(&app, &sam, booking).await.0, StatusCode::OK);
+        let cosigned = cosign_as(&sam).await;
+        assert_eq!(cosigned.status, StatusCode::OK, "{}", cosigned.body);
+        let (_, record) = read(&app, &coordinator, booking).await;
+        assert_eq!((record["status"].clone(), record["cosigned_by"].clone()), (json!("released"), json!("Sam Okafor")));
+
+        // A centre with one coordinator: Sam co-signs the coordinator's report too.
+        use sqlx::Row;
+        let family: i64 = sqlx::query("SELECT id FROM cases WHERE reference = 'FAM-0001'").fetch_one(&app.db.pool).await.unwrap().try_get("id").unwrap();
+        let written = app
+            .send(json_call("write_final_report", json!({ "case_id": family, "password": "contact-demo",
+                "report": { "summary": "Warm sessions.", "recommendation": "Move to supported contact", "charge": false } }), &coordinator))
+            .await;
+        assert_eq!(written.status, StatusCode::OK, "{}", written.body);
+        let report = written.json().to_string();
+        assert_eq!(app.call("reports_to_cosign", &[], Some(&coordinator)).await.body, "[]", "not the author's own");
+        let waiting = app.call("reports_to_cosign", &[], Some(&sam)).await.json();
+        assert_eq!(waiting[0]["summary"], "Warm sessions.", "{waiting}");
+        let released = app.call("cosign_report", &[("report_id", &report), ("password", common::OWN_PASSWORD)], Some(&sam)).await;
+        assert_eq!(released.status, StatusCode::OK, "{}", released.body);
+        let referrer = app.sign_in_demo("referrer").await;
+        assert_eq!(app.call("my_released_reports", &[], Some(&referrer)).await.json()[0]["cosigned_by"], "Sam Okafor");
+
+        // No longer senior: the next request already knows.
+        assert_eq!(mark(account_id("sam.senior"), false).await.status, StatusCode::OK);
+        assert_eq!(app.call("reports_to_cosign", &[], Some(&sam)).await.status, StatusCode::FORBIDDEN);
+        let trail: Vec<String> = app::server::audit::audit_trail(&app.db).await.unwrap().into_iter()
+            .filter(|e| e.subject.starts_with("account:")).map(|e| e.action).collect();
+        assert_eq!(trail.iter().filter(|a| a.ends_with("senior")).collect::<Vec<_>>(), ["mark senior", "mark senior", "unmark senior"]);
+    }
+
     async fn a_final_report_is_counted_signed_and_released_only_when_another_coordinator_cosigns(app: TestApp) {
         let coordinator = app.sign_in_demo("coordinator").await;
         let case_of = |reference: &'static str| {

@@ -220,6 +220,15 @@ pub async fn set_account_disabled(user_id: i64, disabled: bool) -> Result<(), Ap
     accounts::set_disabled(&state()?.db, user_id, disabled, &coordinator, now_ms()).await
 }
 
+/// Marks a contact worker as senior, so they may co-sign records and final
+/// reports (never their own), or no longer senior. Coordinators only; audited.
+#[server(endpoint = "set_account_senior")]
+pub async fn set_account_senior(user_id: i64, senior: bool) -> Result<(), AppError> {
+    use crate::server::{accounts, now_ms, require, state};
+    let coordinator = require("set_account_senior").await?;
+    accounts::set_senior(&state()?.db, user_id, senior, &coordinator, now_ms()).await
+}
+
 /// The cases the calling parent or referrer is linked to.
 #[server(endpoint = "my_cases")]
 pub async fn my_cases() -> Result<Vec<CaseSummary>, AppError> {

@@ -75,8 +75,8 @@ pub async fn ask_for_changes(booking_id: i64, comment: String) -> Result<(), App
 #[server(endpoint = "cosign_queue")]
 pub async fn cosign_queue() -> Result<Vec<RecordDue>, AppError> {
     use crate::server::{now_ms, records, require, state};
-    require("cosign_queue").await?;
-    records::waiting_for_cosignature(&state()?.db, now_ms()).await
+    let user = require("cosign_queue").await?;
+    records::waiting_for_cosignature(&state()?.db, &user, now_ms()).await
 }
 
 /// Records the workers have not yet signed, with their time left.
@@ -156,7 +156,20 @@ pub async fn case_reports(case_id: i64) -> Result<Vec<crate::model::FinalReport>
     reports::reports_of_case(&state()?.db, case_id).await
 }
 
-/// Co-signs another coordinator's report, releasing it to the referrer.
+/// Final reports waiting for a co-signature the caller may give (not their
+/// own), with their text; each listing is in the audit trail.
+#[server(endpoint = "reports_to_cosign")]
+pub async fn reports_to_cosign() -> Result<Vec<crate::model::FinalReport>, AppError> {
+    use crate::server::{now_ms, reports, require, state};
+    let user = require("reports_to_cosign").await?;
+    let db = &state()?.db;
+    let waiting = reports::waiting_for(db, &user).await?;
+    reports::note_listed(db, &user, &waiting, "reports to co-sign", now_ms()).await?;
+    Ok(waiting)
+}
+
+/// Co-signs someone else's report (a coordinator or a senior worker),
+/// releasing it to the referrer.
 #[server(endpoint = "cosign_report")]
 pub async fn cosign_report(report_id: i64, password: String) -> Result<(), AppError> {
     use crate::server::{now_ms, reports, require, state};
@@ -171,7 +184,7 @@ pub async fn my_released_reports() -> Result<Vec<crate::model::FinalReport>, App
     let user = require("my_released_reports").await?;
     let db = &state()?.db;
     let reports = reports::released_reports_for(db, &user).await?;
-    reports::note_listed(db, &user, &reports, now_ms()).await?;
+    reports::note_listed(db, &user, &reports, "released reports", now_ms()).await?;
     Ok(reports)
 }
 

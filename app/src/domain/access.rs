@@ -22,6 +22,11 @@ pub enum Who {
     SignedIn,
     /// Signed in with one of these roles, and a password of their own.
     Roles(&'static [Role]),
+    /// Those who may co-sign records and reports: a coordinator, or a
+    /// contact worker the coordinator marked as senior ("a senior member of
+    /// staff or the coordinator"). Whose own record it is, the function
+    /// itself checks.
+    Cosigners,
 }
 
 /// What a function acts on, and the check that keeps a caller to their own.
@@ -88,6 +93,11 @@ pub const RULES: &[Rule] = &[
     rule("my_password_history", Who::SignedIn, Scope::Own),
     rule(
         "set_account_disabled",
+        Who::Roles(&[Role::Coordinator]),
+        Scope::Centre,
+    ),
+    rule(
+        "set_account_senior",
         Who::Roles(&[Role::Coordinator]),
         Scope::Centre,
     ),
@@ -292,21 +302,9 @@ pub const RULES: &[Rule] = &[
         Who::Roles(&[Role::Coordinator]),
         Scope::Centre,
     ),
-    rule(
-        "cosign_queue",
-        Who::Roles(&[Role::Coordinator]),
-        Scope::Centre,
-    ),
-    rule(
-        "cosign_record",
-        Who::Roles(&[Role::Coordinator]),
-        Scope::Centre,
-    ),
-    rule(
-        "return_record",
-        Who::Roles(&[Role::Coordinator]),
-        Scope::Centre,
-    ),
+    rule("cosign_queue", Who::Cosigners, Scope::Centre),
+    rule("cosign_record", Who::Cosigners, Scope::Centre),
+    rule("return_record", Who::Cosigners, Scope::Centre),
     rule(
         "add_addendum",
         Who::Roles(&[Role::Worker, Role::Coordinator]),
@@ -332,11 +330,8 @@ pub const RULES: &[Rule] = &[
         Who::Roles(&[Role::Coordinator]),
         Scope::Centre,
     ),
-    rule(
-        "cosign_report",
-        Who::Roles(&[Role::Coordinator]),
-        Scope::Centre,
-    ),
+    rule("cosign_report", Who::Cosigners, Scope::Centre),
+    rule("reports_to_cosign", Who::Cosigners, Scope::Centre),
     rule(
         "my_released_reports",
         Who::Roles(&[Role::Referrer]),
@@ -384,6 +379,19 @@ pub struct Caller {
     pub role: Role,
     /// Still on a temporary password someone else set.
     pub must_change_password: bool,
+    /// A worker marked senior.
+    pub senior: bool,
+}
+
+impl Caller {
+    /// A coordinator, or a worker marked senior.
+    pub fn may_cosign(&self) -> bool {
+        match self.role {
+            Role::Coordinator => true,
+            Role::Worker => self.senior,
+            Role::Parent | Role::Referrer => false,
+        }
+    }
 }
 
 /// Whether this caller may call the function at all: 401 for nobody signed
@@ -393,13 +401,14 @@ pub fn admit(rule: &Rule, caller: Option<Caller>) -> Result<(), AppError> {
         (Who::Anyone, _) => return Ok(()),
         (_, None) => return Err(AppError::NotSignedIn),
         (Who::SignedIn, Some(_)) => return Ok(()),
-        (Who::Roles(_), Some(caller)) => caller,
+        (Who::Roles(_) | Who::Cosigners, Some(caller)) => caller,
     };
     if caller.must_change_password {
         return Err(AppError::PasswordChangeNeeded);
     }
     match rule.who {
         Who::Roles(roles) if roles.contains(&caller.role) => Ok(()),
+        Who::Cosigners if caller.may_cosign() => Ok(()),
         _ => Err(AppError::Forbidden),
     }
 }
@@ -412,6 +421,7 @@ mod tests {
         Some(Caller {
             role,
             must_change_password: false,
+            senior: false,
         })
     }
 
@@ -436,10 +446,40 @@ mod tests {
     }
 
     #[test]
+    fn a_coordinator_or_a_senior_worker_co_signs_and_nobody_else() {
+        let rule = rule_for("cosign_record").unwrap();
+        let senior = Some(Caller {
+            role: Role::Worker,
+            must_change_password: false,
+            senior: true,
+        });
+        assert_eq!(admit(rule, caller(Role::Coordinator)), Ok(()));
+        assert_eq!(admit(rule, senior), Ok(()));
+        assert_eq!(admit(rule, caller(Role::Worker)), Err(AppError::Forbidden));
+        assert_eq!(
+            admit(rule, caller(Role::Referrer)),
+            Err(AppError::Forbidden)
+        );
+        // "Senior" means nothing on a parent's account, should one carry it.
+        let parent = Some(Caller {
+            role: Role::Parent,
+            must_change_password: false,
+            senior: true,
+        });
+        assert_eq!(admit(rule, parent), Err(AppError::Forbidden));
+        // Marking someone senior stays the coordinator's alone.
+        assert_eq!(
+            admit(rule_for("set_account_senior").unwrap(), senior),
+            Err(AppError::Forbidden)
+        );
+    }
+
+    #[test]
     fn a_temporary_password_opens_only_the_password_change() {
         let temporary = Some(Caller {
             role: Role::Coordinator,
             must_change_password: true,
+            senior: false,
         });
         assert_eq!(
             admit(rule_for("list_accounts").unwrap(), temporary),

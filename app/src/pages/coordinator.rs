@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use crate::api::centre::{arrears_list, list_cases};
 use crate::api::records::cosign_queue;
 use crate::api::worker::recent_concerns;
-use crate::api::{CreateAccount, ResetPassword, SetAccountDisabled, list_accounts};
+use crate::api::{
+    CreateAccount, ResetPassword, SetAccountDisabled, SetAccountSenior, list_accounts,
+};
 use crate::components::error_note::{ErrorNote, action_error};
 use crate::components::role_gate::RoleGate;
 use crate::domain::casework::Need;
@@ -190,12 +192,14 @@ fn Accounts() -> impl IntoView {
     let create = ServerAction::<CreateAccount>::new();
     let reset = ServerAction::<ResetPassword>::new();
     let disable = ServerAction::<SetAccountDisabled>::new();
+    let senior = ServerAction::<SetAccountSenior>::new();
     let accounts = Resource::new(
         move || {
             (
                 create.version().get(),
                 reset.version().get(),
                 disable.version().get(),
+                senior.version().get(),
             )
         },
         |_| list_accounts(),
@@ -262,6 +266,7 @@ fn Accounts() -> impl IntoView {
             <h2>"Accounts"</h2>
             {action_error(reset.value())}
             {action_error(disable.value())}
+            {action_error(senior.value())}
             <Show when=reset_done>
                 <p class="ok-note" role="status">"Temporary password set. That person is signed out everywhere, must choose their own at their next sign-in, and their signing PIN is cleared."</p>
             </Show>
@@ -273,7 +278,7 @@ fn Accounts() -> impl IntoView {
                                 <ul class="list">
                                     {list
                                         .into_iter()
-                                        .map(|account| view! { <AccountRow account reset disable /> })
+                                        .map(|account| view! { <AccountRow account reset disable senior /> })
                                         .collect_view()}
                                 </ul>
                             }
@@ -292,6 +297,7 @@ fn AccountRow(
     account: AccountSummary,
     reset: ServerAction<ResetPassword>,
     disable: ServerAction<SetAccountDisabled>,
+    senior: ServerAction<SetAccountSenior>,
 ) -> impl IntoView {
     let field_id = format!("reset-{}", account.id);
     let cases = account.cases.join(", ");
@@ -315,6 +321,8 @@ fn AccountRow(
     };
     let disabled = account.disabled_ms;
     let user_id = account.id;
+    let is_senior = account.senior;
+    let worker = account.role == Role::Worker;
     view! {
         <li class="list-item account">
             <span class="account-name">{account.display_name}</span>
@@ -326,6 +334,7 @@ fn AccountRow(
             {disabled.map(|at| view! {
                 <span class="badge badge-warn">{format!("Disabled {}", format_london_day(at))}</span>
             })}
+            {is_senior.then(|| view! { <span class="badge">"Senior: co-signs"</span> })}
             <details>
                 <summary>"Reset password"</summary>
                 <ActionForm action=reset attr:class="stack">
@@ -353,6 +362,17 @@ fn AccountRow(
             >
                 {if disabled.is_some() { "Enable account" } else { "Disable account" }}
             </button>
+            {worker.then(|| view! {
+                <button
+                    type="button"
+                    class="button secondary"
+                    on:click=move |_| {
+                        senior.dispatch(SetAccountSenior { user_id, senior: !is_senior });
+                    }
+                >
+                    {if is_senior { "No longer senior" } else { "Mark as senior (may co-sign)" }}
+                </button>
+            })}
         </li>
     }
 }

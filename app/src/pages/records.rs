@@ -1,8 +1,11 @@
 //! Session records after the session, one page per role:
 //! - `/worker/records/:id`: the worker completes the record and signs it
 //!   with their password or signing PIN (or adds an addendum once it is signed);
-//! - `/coordinator/records`: the co-signing queue, by time left, and the
-//!   audit trail check; `/coordinator/records/:id`: co-sign or return;
+//! - `/coordinator/records`: the co-signing queue, by time left, the final
+//!   reports to co-sign, the drafts and the audit trail check;
+//!   `/coordinator/records/:id`: co-sign or return;
+//! - `/worker/cosign` and `/worker/cosign/:id`: the same queue and page for
+//!   a senior worker (never their own sessions' records);
 //! - `/referrer/records/:id`: a released record, printable.
 
 use leptos::prelude::*;
@@ -11,8 +14,8 @@ use leptos_router::hooks::use_params_map;
 use crate::api::records::{
     add_addendum, ask_for_changes, case_reports, cosign_queue, cosign_record, cosign_report,
     my_released_records, my_released_reports, my_unsigned_records, read_final_report, read_record,
-    return_record, save_record_text, sign_record, unsigned_drafts, verify_audit_trail,
-    write_final_report,
+    reports_to_cosign, return_record, save_record_text, sign_record, unsigned_drafts,
+    verify_audit_trail, write_final_report,
 };
 use crate::components::error_note::ErrorNote;
 use crate::components::record_view::{RecordView, due_line};
@@ -327,11 +330,101 @@ pub fn RecordsToSign() -> AnyView {
 
 #[component]
 pub fn CosignQueuePage() -> impl IntoView {
-    view! { <RoleGate role=Role::Coordinator children=|_| view! { <CosignQueue /> <Drafts /> <AuditCheck /> } /> }
+    view! {
+        <RoleGate
+            role=Role::Coordinator
+            children=|_| view! { <CosignQueue base="/coordinator/records" /> <ReportsToCosign /> <Drafts /> <AuditCheck /> }
+        />
+    }
+}
+
+/// `/worker/cosign`: a senior worker's queue of records and reports to
+/// co-sign (never their own sessions' or reports).
+#[component]
+pub fn SeniorCosignPage() -> impl IntoView {
+    view! {
+        <RoleGate role=Role::Worker children=|user| senior_only(&user, || view! {
+            <CosignQueue base="/worker/cosign" /> <ReportsToCosign />
+        }) />
+    }
+}
+
+/// `/worker/cosign/:id`: a senior worker checks a record and co-signs or
+/// returns it.
+#[component]
+pub fn SeniorRecordPage() -> impl IntoView {
+    view! {
+        <RoleGate role=Role::Worker children=|user| senior_only(&user, || view! {
+            <CosignRecord back="/worker/cosign" />
+        }) />
+    }
+}
+
+/// The page for a senior worker, or a plain word to one who is not.
+fn senior_only<V: IntoView + 'static>(
+    user: &crate::model::CurrentUser,
+    page: impl FnOnce() -> V,
+) -> AnyView {
+    if user.senior {
+        page().into_any()
+    } else {
+        view! {
+            <section class="card">
+                <h1>"Co-signing"</h1>
+                <p>"Records and reports are co-signed by the coordinator or a senior worker. Ask the coordinator if you should be one."</p>
+                <a class="button" href="/worker">"Back to your sessions"</a>
+            </section>
+        }
+        .into_any()
+    }
+}
+
+/// Final reports waiting for the caller's co-signature, with their text.
+#[component]
+fn ReportsToCosign() -> AnyView {
+    let version = RwSignal::new(0u32);
+    let reports = Resource::new(move || version.get(), |_| reports_to_cosign());
+    let outcome = RwSignal::new(None::<Result<String, AppError>>);
+    let cosign = move |report_id: i64, password: String| {
+        leptos::task::spawn_local(async move {
+            let result = cosign_report(report_id, password).await;
+            if result.is_ok() {
+                version.update(|v| *v += 1);
+            }
+            outcome.set(Some(result.map(|()| {
+                "Report co-signed and released to the referrer.".to_owned()
+            })));
+        });
+    };
+    view! {
+        <section class="card" data-testid="reports-to-cosign">
+            <h2>"Final reports to co-sign"</h2>
+            {outcome_note(outcome)}
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match reports.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty">"No final report waits for you."</p> }.into_any(),
+                        Ok(list) => list.into_iter().map(|report| {
+                            let id = report.id;
+                            view! {
+                                {report_view(report, false)}
+                                {confirm_with_password(
+                                    "Co-sign and release this report",
+                                    move |password| cosign(id, password),
+                                )}
+                            }
+                        }).collect_view().into_any(),
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
 }
 
 #[component]
-fn CosignQueue() -> AnyView {
+fn CosignQueue(base: &'static str) -> AnyView {
     let queue = Resource::new(|| (), |_| cosign_queue());
     view! {
         <section class="card">
@@ -343,7 +436,7 @@ fn CosignQueue() -> AnyView {
                         Ok(list) => {
                             view! {
                                 <ul class="list">
-                                    {list.iter().map(|d| due_line(d, format!("/coordinator/records/{}", d.booking_id), true)).collect_view()}
+                                    {list.iter().map(|d| due_line(d, format!("{base}/{}", d.booking_id), true)).collect_view()}
                                 </ul>
                             }.into_any()
                         }
@@ -409,15 +502,16 @@ fn AuditCheck() -> AnyView {
 
 #[component]
 pub fn CoordinatorRecordPage() -> impl IntoView {
-    view! { <RoleGate role=Role::Coordinator children=|_| view! { <CoordinatorRecord /> } /> }
+    view! { <RoleGate role=Role::Coordinator children=|_| view! { <CosignRecord back="/coordinator/records" /> } /> }
 }
 
+/// One record to check, co-sign or return (a coordinator or a senior worker).
 #[component]
-fn CoordinatorRecord() -> AnyView {
+fn CosignRecord(back: &'static str) -> AnyView {
     let version = RwSignal::new(0u32);
     let record = record_resource(version);
     view! {
-        <a class="back" href="/coordinator/records">"‹ Records to co-sign"</a>
+        <a class="back" href=back>"‹ Records to co-sign"</a>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match record.await {

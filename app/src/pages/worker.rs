@@ -19,7 +19,20 @@ use crate::sync::use_sync;
 
 #[component]
 pub fn WorkerHome() -> impl IntoView {
-    view! { <RoleGate role=Role::Worker children=|user| view! { <SyncBar /> <RecordsToSign /> <SessionList me=user.id /> } /> }
+    view! {
+        <RoleGate role=Role::Worker children=|user| view! {
+            <SyncBar />
+            <RecordsToSign />
+            {user.senior.then(|| view! {
+                <section class="card">
+                    <h2>"Co-signing"</h2>
+                    <p class="hint">"You are a senior worker: you co-sign other sessions' records and final reports, never your own."</p>
+                    <a class="button secondary" href="/worker/cosign">"Records and reports to co-sign"</a>
+                </section>
+            })}
+            <SessionList me=user.id />
+        } />
+    }
 }
 
 /// Reads the phone's copy, then refreshes it from the server when online

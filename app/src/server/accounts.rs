@@ -253,11 +253,12 @@ pub(super) fn user_from_row(row: &sqlx::any::AnyRow) -> Result<CurrentUser, AppE
         display_name: row.try_get("display_name")?,
         role,
         must_change_password: row.try_get::<i32, _>("must_change_password")? != 0,
+        senior: row.try_get::<i32, _>("senior")? != 0,
     })
 }
 
 /// The columns `user_from_row` reads.
-const USER_COLUMNS: &str = "id, username, display_name, role, must_change_password";
+const USER_COLUMNS: &str = "id, username, display_name, role, must_change_password, senior";
 
 /// An account as stored, for checking a password.
 pub struct StoredAccount {
@@ -475,6 +476,51 @@ pub async fn set_disabled(
     Ok(())
 }
 
+/// Marks a contact worker as senior (they may then co-sign records and
+/// reports, never their own) or no longer senior. Only a worker account can
+/// be senior; the change is in the audit trail and takes effect at the
+/// worker's next request.
+pub async fn set_senior(
+    db: &Db,
+    user_id: i64,
+    senior: bool,
+    by: &CurrentUser,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let account = find(db, user_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("Account"))?;
+    if account.role != Role::Worker {
+        return Err(AppError::invalid(
+            "user_id",
+            "Only a contact worker's account can be marked senior: coordinators co-sign already.",
+        ));
+    }
+    if account.senior == senior {
+        return Ok(());
+    }
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE users SET senior = $1 WHERE id = $2")
+        .bind(i32::from(senior))
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    let action = if senior {
+        "mark senior"
+    } else {
+        "unmark senior"
+    };
+    Step::on_account(db, by.id, user_id, now_ms)
+        .audit(
+            &mut tx,
+            action,
+            "may co-sign records and reports, never their own",
+        )
+        .await?;
+    super::audit::commit(db, tx).await?;
+    Ok(())
+}
+
 pub async fn count(db: &Db) -> Result<i64, AppError> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
         .fetch_one(&db.pool)
@@ -509,7 +555,7 @@ pub async fn password_history(db: &Db, user_id: i64) -> Result<PasswordHistory, 
 /// Every account, with the cases each is linked to, ordered by role then name.
 pub async fn list(db: &Db) -> Result<Vec<AccountSummary>, AppError> {
     let rows = sqlx::query(
-        "SELECT u.id, u.username, u.display_name, u.role, u.must_change_password, \
+        "SELECT u.id, u.username, u.display_name, u.role, u.must_change_password, u.senior, \
          u.password_set_ms, u.disabled_ms, setter.display_name AS set_by, c.reference \
          FROM users u \
          LEFT JOIN users setter ON setter.id = u.password_set_by \
@@ -535,6 +581,7 @@ pub async fn list(db: &Db) -> Result<Vec<AccountSummary>, AppError> {
                 password_set_by: row.try_get("set_by")?,
                 must_change_password: user.must_change_password,
                 disabled_ms: row.try_get("disabled_ms")?,
+                senior: user.senior,
             }),
         }
     }

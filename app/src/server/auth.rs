@@ -75,7 +75,7 @@ pub async fn user_for_token(
 ) -> Result<Option<CurrentUser>, AppError> {
     let token_hash = hash_token(token);
     let row = sqlx::query(
-        "SELECT u.id, u.username, u.display_name, u.role, u.must_change_password, s.last_seen_ms \
+        "SELECT u.id, u.username, u.display_name, u.role, u.must_change_password, u.senior, s.last_seen_ms \
          FROM auth_sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_ms IS NULL",
     )

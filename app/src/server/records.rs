@@ -98,7 +98,19 @@ pub(super) async fn ensure(db: &Db, booking_id: i64, now_ms: i64) -> Result<(), 
 pub async fn may_read(db: &Db, booking_id: i64, user: &CurrentUser) -> Result<bool, AppError> {
     Ok(match user.role {
         Role::Coordinator => true,
-        Role::Worker => sessions::is_booked(db, booking_id, user.id).await?,
+        // A senior worker reads another session's record once it is signed,
+        // to co-sign it (every reading is in the audit trail).
+        Role::Worker => {
+            sessions::is_booked(db, booking_id, user.id).await?
+                || (user.senior
+                    && sqlx::query(
+                        "SELECT 1 AS one FROM session_records WHERE booking_id = $1 AND status IN ('signed', 'released')",
+                    )
+                    .bind(booking_id)
+                    .fetch_optional(&db.pool)
+                    .await?
+                    .is_some())
+        }
         Role::Referrer => sqlx::query(
             "SELECT 1 AS one FROM session_records r JOIN bookings b ON b.id = r.booking_id \
              JOIN case_members m ON m.case_id = b.case_id \
@@ -320,8 +332,9 @@ async fn write_text(db: &Db, booking_id: i64, text: &RecordText) -> Result<(), A
     Ok(())
 }
 
-/// A coordinator who did not sign it co-signs a signed record, which
-/// releases it to the case's referrer.
+/// A coordinator, or a senior worker who neither signed it nor worked the
+/// session, co-signs a signed record, which releases it to the case's
+/// referrer.
 pub async fn cosign(
     db: &Db,
     booking_id: i64,
@@ -341,15 +354,7 @@ pub async fn cosign(
         }
         RecordStatus::Signed => {}
     }
-    let authored = sqlx::query(
-        "SELECT 1 AS one FROM record_signatures WHERE booking_id = $1 AND user_id = $2",
-    )
-    .bind(booking_id)
-    .bind(coordinator.id)
-    .fetch_optional(&db.pool)
-    .await?
-    .is_some();
-    if authored {
+    if is_own(db, booking_id, coordinator.id).await? {
         return Err(AppError::Forbidden);
     }
     let confirmed = signing::confirm(db, coordinator, password, now_ms).await?;
@@ -381,6 +386,20 @@ pub async fn cosign(
     Ok(())
 }
 
+/// Whether this person signed the record or worked its session: theirs to
+/// sign, never to co-sign or return.
+async fn is_own(db: &Db, booking_id: i64, user_id: i64) -> Result<bool, AppError> {
+    Ok(sqlx::query(
+        "SELECT 1 AS one FROM record_signatures WHERE booking_id = $1 AND user_id = $2 \
+         UNION SELECT 1 AS one FROM booking_workers WHERE booking_id = $1 AND user_id = $2",
+    )
+    .bind(booking_id)
+    .bind(user_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .is_some())
+}
+
 /// A coordinator returns a signed record to the workers with a comment.
 /// The signed version stays in the signatures' history; the workers amend
 /// and sign the next version.
@@ -397,6 +416,9 @@ pub async fn send_back(
     }
     check_text("comment", comment)?;
     ensure(db, booking_id, now_ms).await?;
+    if is_own(db, booking_id, coordinator.id).await? {
+        return Err(AppError::Forbidden);
+    }
     let (status, version) = status_of(db, booking_id).await?;
     if status != RecordStatus::Signed {
         return Err(AppError::conflict(
@@ -508,10 +530,19 @@ pub async fn unsigned_for(
 
 /// Records signed by the workers and waiting for a co-signature, soonest
 /// limit first.
-pub async fn waiting_for_cosignature(db: &Db, now_ms: i64) -> Result<Vec<RecordDue>, AppError> {
+pub async fn waiting_for_cosignature(
+    db: &Db,
+    cosigner: &CurrentUser,
+    now_ms: i64,
+) -> Result<Vec<RecordDue>, AppError> {
+    // Not the records the caller signed or whose session they worked.
     let rows = sqlx::query(&format!(
-        "{DUE_SELECT} WHERE r.status = 'signed' ORDER BY r.ended_ms"
+        "{DUE_SELECT} WHERE r.status = 'signed' \
+         AND NOT EXISTS (SELECT 1 FROM record_signatures s WHERE s.booking_id = r.booking_id AND s.user_id = $1) \
+         AND NOT EXISTS (SELECT 1 FROM booking_workers w WHERE w.booking_id = r.booking_id AND w.user_id = $1) \
+         ORDER BY r.ended_ms"
     ))
+    .bind(cosigner.id)
     .fetch_all(&db.pool)
     .await?;
     due_list(db, &rows, now_ms).await

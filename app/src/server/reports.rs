@@ -132,7 +132,20 @@ pub async fn reports_of_case(db: &Db, case_id: i64) -> Result<Vec<FinalReport>, 
     rows.iter().map(report_from).collect()
 }
 
-/// Another coordinator co-signs a report, which releases it to the referrer.
+/// Signed reports waiting for a co-signature, oldest first, without the
+/// caller's own.
+pub async fn waiting_for(db: &Db, cosigner: &CurrentUser) -> Result<Vec<FinalReport>, AppError> {
+    let rows = sqlx::query(&format!(
+        "{REPORT_SELECT} WHERE f.status = 'signed' AND f.author_id <> $1 ORDER BY f.id"
+    ))
+    .bind(cosigner.id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(report_from).collect()
+}
+
+/// Another coordinator, or a senior worker, co-signs a report, which
+/// releases it to the referrer. Nobody co-signs their own.
 pub async fn cosign_report(
     db: &Db,
     report_id: i64,
@@ -197,11 +210,12 @@ pub async fn note_listed(
     db: &Db,
     reader: &CurrentUser,
     reports: &[FinalReport],
+    list: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
     for report in reports {
         Step::on_report(db, reader.id, report.id, now_ms)
-            .note_read(db, reader, "final report, in the list of released reports")
+            .note_read(db, reader, &format!("final report, in the list of {list}"))
             .await?;
     }
     Ok(())
