@@ -844,3 +844,17 @@ mod tests {
         assert_eq!(log.received_ms, vec![99]);
     }
 }
+
+/// What the public checking page says of a verification code: which kind
+/// of document it belongs to, when it was released, its fingerprint (to
+/// compare with the one printed on the copy in hand), and whether what is
+/// stored still reads as it did at release. Never the document's content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifiedDocument {
+    /// "session record" or "final report".
+    pub kind: String,
+    pub released_ms: i64,
+    /// The first 64 bits of the fingerprint, grouped: "1A2B 3C4D 5E6F 7A8B".
+    pub fingerprint: String,
+    pub intact: bool,
+}

@@ -47,13 +47,15 @@ pub enum Portal {
 }
 
 /// Pages that only work online: the worker's signed records, a senior
-/// worker's co-signing, and choosing one's own password (any role).
+/// worker's co-signing, choosing one's own password (any role), and the
+/// public check of a document's verification code.
 #[derive(Clone, Copy, Debug)]
 pub enum Online {
     WorkerRecord,
     Password,
     SeniorCosign,
     SeniorRecord,
+    Verify,
 }
 
 #[leptos::lazy]
@@ -63,6 +65,7 @@ fn online(page: Online) -> AnyView {
         Online::Password => pages::password::PasswordPage(),
         Online::SeniorCosign => view! { <pages::records::SeniorCosignPage /> }.into_any(),
         Online::SeniorRecord => view! { <pages::records::SeniorRecordPage /> }.into_any(),
+        Online::Verify => view! { <pages::records::VerifyPage /> }.into_any(),
     }
 }
 
@@ -130,6 +133,7 @@ lazy_pages! {
     Password => online(Online::Password), __preload_online;
     SeniorCosign => online(Online::SeniorCosign), __preload_online;
     SeniorRecord => online(Online::SeniorRecord), __preload_online;
+    Verify => online(Online::Verify), __preload_online;
     CoordinatorHome => back_office(BackOffice::Home), __preload_back_office;
     Cases => back_office(BackOffice::Cases), __preload_back_office;
     Case => back_office(BackOffice::Case), __preload_back_office;

@@ -3,7 +3,7 @@
 // referrer reads the released record and its printable view.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, ownServer, waitForUnsynced, SCREENSHOTS, DEMO_PASSWORD } from "./support.mjs";
+import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, ownServer, waitForUnsynced, downloadPdfText, SCREENSHOTS, DEMO_PASSWORD } from "./support.mjs";
 
 let browser;
 before(async () => {
@@ -94,8 +94,43 @@ test("a worker signs on a phone, the coordinator returns it once and co-signs, t
     assert.equal(await reader.locator("header.top-bar").isVisible(), false, "the print view has no app bar");
     assert.equal(await reader.getByRole("button", { name: "Print" }).isVisible(), false);
     await reader.screenshot({ path: `${SCREENSHOTS}record-print-view.png`, fullPage: true });
-    const pdf = await reader.pdf({ format: "A4" });
-    assert.ok(pdf.length > 1000, "a PDF of the record");
+    await reader.emulateMedia({ media: "screen" });
+
+    // The PDF the server makes, read by a real PDF reader: the record's
+    // words, and on every page its verification code and fingerprint.
+    const pdf = await downloadPdfText(reader, reader.getByRole("link", { name: "Download PDF" }));
+    assert.match(pdf.name, /^session-record-FAM-0002-\d{4}-\d{2}-\d{2}\.pdf$/);
+    const text = pdf.pages.join("\n");
+    assert.match(text, /Session record · FAM-0002/);
+    assert.match(text, /Ava's mum brought her and collected her\./);
+    assert.match(text, /Co-signed by Morgan Ellis and released to the referrer on/);
+    const footer = /Verification code ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}) · Fingerprint ([0-9A-F ]{19})/;
+    for (const page of pdf.pages) assert.match(page.replace(/\n/g, " "), footer);
+    const [, code, fingerprint] = text.replace(/\n/g, " ").match(footer);
+
+    // Anyone, signed out, checks the code on the public page.
+    const stranger = await phonePage(browser, server.url);
+    try {
+      const check = stranger.page;
+      await check.goto("/sign-in");
+      await hydrated(check);
+      await check.getByRole("link", { name: "Check a document's verification code" }).click();
+      await check.getByRole("heading", { name: "Check a document" }).waitFor();
+      await hydrated(check);
+      await check.getByLabel("Verification code").fill(code.toLowerCase());
+      await check.getByRole("button", { name: "Check" }).click();
+      const verdict = check.getByTestId("verified");
+      await verdict.getByText("Genuine: a session record released on").waitFor();
+      await verdict.getByText(`Its fingerprint is ${fingerprint}.`).waitFor();
+      assert.ok(!(await verdict.innerText()).includes("Ava"), "the check never shows the content");
+      await assertPhoneFriendly(check);
+      await check.screenshot({ path: `${SCREENSHOTS}verify-genuine.png`, fullPage: true });
+      await check.getByLabel("Verification code").fill("0000-0000-0000");
+      await check.getByRole("button", { name: "Check" }).click();
+      await verdict.getByText("No document has this code").waitFor();
+    } finally {
+      await stranger.context.close();
+    }
   } finally {
     await worker.context.close();
     await coordinator.context.close();

@@ -299,3 +299,22 @@ export async function openTodaysSession(page) {
   await page.getByRole("heading", { name: /FAM-0002/ }).waitFor();
   return path;
 }
+
+// Downloads what clicking `link` on `page` sends as a file, and reads it as
+// a PDF reader would (Mozilla's PDF.js): the text of each page.
+export async function downloadPdfText(page, link) {
+  const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+  const file = await download.path();
+  // Kept beside the screenshots, to look at.
+  await download.saveAs(`${SCREENSHOTS}${download.suggestedFilename()}`);
+  const { readFile } = await import("node:fs/promises");
+  const bytes = new Uint8Array(await readFile(file));
+  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const pdf = await pdfjs.getDocument({ data: bytes, useSystemFonts: true }).promise;
+  const pages = [];
+  for (let at = 1; at <= pdf.numPages; at++) {
+    const content = await (await pdf.getPage(at)).getTextContent();
+    pages.push(content.items.map((item) => item.str).join("\n"));
+  }
+  return { name: download.suggestedFilename(), pages };
+}

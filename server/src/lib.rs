@@ -6,6 +6,8 @@
 pub mod access;
 /// Flags and environment variables.
 pub mod config;
+/// Released records and reports downloaded as PDFs.
+pub mod documents;
 /// Refuses cross-site writes and gives server-function errors their status.
 pub mod guard;
 /// Security headers on every response (CSP with a per-response nonce, HSTS,
@@ -85,6 +87,14 @@ pub fn router(state: AppState) -> Router {
                 let script = worker_script.clone();
                 async move { service_worker::response(script) }
             }),
+        )
+        .route(
+            "/documents/records/{id}",
+            axum::routing::get(documents::record_pdf),
+        )
+        .route(
+            "/documents/reports/{id}",
+            axum::routing::get(documents::report_pdf),
         )
         .leptos_routes_with_context(&state, routes, headers::provide_request_nonce, move || {
             shell(options.clone())

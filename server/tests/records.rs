@@ -420,6 +420,75 @@ both_databases! {
         assert_eq!(trail.iter().filter(|a| a.ends_with("senior")).collect::<Vec<_>>(), ["mark senior", "mark senior", "unmark senior"]);
     }
 
+    async fn a_released_record_downloads_as_a_pdf_whose_code_anyone_can_check_and_tampering_shows(app: TestApp) {
+        let (booking, priya, tom) = ended_session(&app).await;
+        write(&app, &priya, booking, "A calm session. Ava (7) and her dad played cards.").await;
+        sign(&app, &priya, booking, "contact-demo", "").await;
+        sign(&app, &tom, booking, "contact-demo", "").await;
+        let coordinator = app.sign_in_demo("coordinator").await;
+        let path = format!("/documents/records/{booking}");
+        // Not before release, for anyone.
+        assert_eq!(app.get_page(&path, Some(&coordinator)).await.status, StatusCode::NOT_FOUND);
+        let cosigned = app.call("cosign_record", &[("booking_id", &booking.to_string()), ("password", "contact-demo")], Some(&coordinator)).await;
+        assert_eq!(cosigned.status, StatusCode::OK, "{}", cosigned.body);
+
+        let pdf = app.get_page(&path, Some(&coordinator)).await;
+        assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body);
+        assert_eq!(pdf.headers["content-type"], "application/pdf");
+        assert!(pdf.headers["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"session-record-FAM-0002-"), "{:?}", pdf.headers);
+        assert!(pdf.body.starts_with("%PDF-1.4") && pdf.body.ends_with("%%EOF\n"));
+        assert!(pdf.body.contains("A calm session. Ava \\(7\\) and her dad played cards."), "the summary, as written");
+        assert!(pdf.body.contains("Co-signed by Morgan Ellis and released to the referrer on"));
+        let code_of = |body: &str| {
+            let at = body.find("(Verification code ").expect("a code on the page") + "(Verification code ".len();
+            body[at..at + 14].to_owned()
+        };
+        let code = code_of(&pdf.body);
+        // The same code every time, for everyone allowed to read it.
+        let referrer = app.sign_in_demo("referrer").await;
+        let theirs = app.get_page(&path, Some(&referrer)).await;
+        assert_eq!(theirs.status, StatusCode::OK);
+        assert_eq!(code_of(&theirs.body), code);
+        let other = new_referrer_of(&app, "FAM-0001", "other.referrer").await;
+        assert_eq!(app.get_page(&path, Some(&other)).await.status, StatusCode::NOT_FOUND, "another case's referrer");
+        let parent = app.sign_in_demo("visiting").await;
+        assert_eq!(app.get_page(&path, Some(&parent)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.get_page(&path, None).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.get_page("/documents/records/not-a-number", Some(&coordinator)).await.status, StatusCode::NOT_FOUND);
+
+        // Anyone checks the code, however they type it: the kind, the day, never the content.
+        let check = |typed: String| {
+            let app = &app;
+            async move { app.call("verify_document", &[("code", &typed)], None).await }
+        };
+        let verified = check(code.to_lowercase().replace('-', " ")).await;
+        assert_eq!(verified.status, StatusCode::OK, "{}", verified.body);
+        let verified = verified.json();
+        assert_eq!(verified["kind"], "session record");
+        assert_eq!(verified["intact"], true);
+        assert!(pdf.body.contains(&format!("Fingerprint {}", verified["fingerprint"].as_str().unwrap())), "the page's fingerprint is the printed one");
+        assert!(!verified.to_string().contains("Ava") && !verified.to_string().contains("FAM-"), "{verified}");
+        let junk = check("not a code".into()).await;
+        assert_eq!(junk.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(junk.json()["message"].as_str().unwrap().contains("12 letters and digits"));
+        let unknown = if code.starts_with('0') { "1111-1111-1111" } else { "0000-0000-0000" };
+        assert_eq!(check(unknown.into()).await.body, "null");
+
+        // Stored words change behind the record's back (here a signer's name,
+        // which no guard covers): the check says the document was altered.
+        sqlx::query("UPDATE users SET display_name = 'Someone Else' WHERE username = 'worker1'").execute(&app.db.pool).await.unwrap();
+        assert_eq!(check(code.clone()).await.json()["intact"], false);
+        sqlx::query("UPDATE users SET display_name = 'Priya Shah' WHERE username = 'worker1'").execute(&app.db.pool).await.unwrap();
+        assert_eq!(check(code.clone()).await.json()["intact"], true);
+        // The code itself is fixed.
+        assert!(sqlx::query("UPDATE released_documents SET fingerprint = 'x'").execute(&app.db.pool).await.is_err());
+        assert!(sqlx::query("DELETE FROM released_documents").execute(&app.db.pool).await.is_err());
+        // Each download is in the audit trail, with the code.
+        let downloads = app::server::audit::audit_trail(&app.db).await.unwrap().into_iter()
+            .filter(|e| e.action == "download pdf").count();
+        assert_eq!(downloads, 2);
+    }
+
     async fn a_final_report_is_counted_signed_and_released_only_when_another_coordinator_cosigns(app: TestApp) {
         let coordinator = app.sign_in_demo("coordinator").await;
         let case_of = |reference: &'static str| {
@@ -469,10 +538,16 @@ both_databases! {
         assert_eq!(released[0]["sessions_missed"], 1);
         assert_eq!(released[0]["cosigned_by"], "Alex Senior");
         assert_eq!(app.call("read_final_report", &[("report_id", &id)], Some(&referrer)).await.status, StatusCode::OK);
+        let pdf = app.get_page(&format!("/documents/reports/{id}"), Some(&referrer)).await;
+        assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body);
+        assert!(pdf.body.contains("(Warm sessions; Lily relaxed quickly.)"), "the report's summary");
+        assert!(pdf.body.contains("(Verification code "));
         let stranger = new_referrer_of(&app, "FAM-0002", "other.referrer").await;
         assert_eq!(app.call("read_final_report", &[("report_id", &id)], Some(&stranger)).await.status, StatusCode::NOT_FOUND);
         let worker = app.sign_in_demo("worker1").await;
         assert_eq!(app.call("read_final_report", &[("report_id", &id)], Some(&worker)).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.get_page(&format!("/documents/reports/{id}"), Some(&worker)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.get_page(&format!("/documents/reports/{id}"), Some(&stranger)).await.status, StatusCode::NOT_FOUND);
 
         // A Cafcass-funded case raises no charge for its report.
         let cafcass = case_of("FAM-0002").await;
@@ -482,7 +557,7 @@ both_databases! {
         let rewrite = sqlx::query("UPDATE final_reports SET summary = 'forged'").execute(&app.db.pool).await;
         assert!(rewrite.is_err(), "a signed report does not change");
         let trail: Vec<String> = app::server::audit::audit_trail(&app.db).await.unwrap().into_iter().filter(|e| e.subject.starts_with("report:")).map(|e| e.action).collect();
-        assert_eq!(trail, ["report-sign", "report-cosign", "report-release", "read", "report-sign"]);
+        assert_eq!(trail, ["report-sign", "report-cosign", "report-release", "read", "download pdf", "report-sign"]);
     }
 
     async fn a_parent_never_gets_notes_from_any_function(app: TestApp) {

@@ -204,3 +204,16 @@ pub async fn set_signing_pin(password: String, pin: String) -> Result<(), AppErr
     let user = require("set_signing_pin").await?;
     signing::set_pin(&state()?.db, &user, &password, pin.trim(), now_ms()).await
 }
+
+/// Checks a verification code printed on a released record's or report's
+/// PDF, for anyone, signed in or not: what kind of document it belongs to,
+/// when it was released, its fingerprint, and whether it is unaltered;
+/// `None` for a code that belongs to nothing. Never the content.
+#[server(endpoint = "verify_document")]
+pub async fn verify_document(
+    code: String,
+) -> Result<Option<crate::model::VerifiedDocument>, AppError> {
+    use crate::server::{documents, now_ms, state};
+    // Open to anyone (the access table's row says so): nobody to check.
+    documents::verify(&state()?.db, &code, now_ms()).await
+}

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::timeline::{Coverage, Timeline};
+use crate::domain::document::{clock_words, entry_words, signature_line};
 use crate::domain::london_time::{format_london, format_london_day, format_london_time};
 use crate::domain::record::{Timeliness, span_words};
 use crate::domain::schedule::Service;
@@ -149,6 +150,7 @@ pub fn RecordView(
                         {record.released_ms.map(|at| format!(" and released on {}", format_london(at)))}</li>
                     })}
                 </ul>
+                {(record.status == RecordStatus::Released).then(|| pdf_link(format!("/documents/records/{}", record.booking_id)))}
                 {(!earlier.is_empty()).then(|| view! {
                     <details class="history">
                         <summary>"Earlier signed versions"</summary>
@@ -199,6 +201,18 @@ pub fn RecordView(
                 </section>
             })}
         </article>
+    }
+    .into_any()
+}
+
+/// The download of a released document's PDF, which carries its
+/// verification code.
+pub fn pdf_link(href: String) -> AnyView {
+    view! {
+        <p class="no-print">
+            <a class="button secondary" href=href download="">"Download PDF"</a>
+            <span class="hint">" Each page carries a verification code that anyone can check on this centre's /verify page."</span>
+        </p>
     }
     .into_any()
 }
@@ -261,29 +275,6 @@ pub fn due_line(due: &RecordDue, link: String, for_cosigning: bool) -> AnyView {
     .into_any()
 }
 
-/// What a late entry says, in a line.
-fn entry_words(kind: &crate::domain::session_log::EntryKind) -> String {
-    use crate::domain::session_log::EntryKind;
-    match kind {
-        EntryKind::Observation { category, text } => format!("{} · {text}", category.label()),
-        EntryKind::Correction { text, .. } => format!("Correction · {text}"),
-        EntryKind::Attendance { party, movement } => movement_label(*party, *movement),
-        EntryKind::Started => "Session started".to_owned(),
-        EntryKind::Ended => "Session ended".to_owned(),
-        EntryKind::SightAndSound { .. } => "Sight and sound handed over".to_owned(),
-        EntryKind::Signature { .. } => "Signature".to_owned(),
-    }
-}
-
-/// A phone clock's offset in words: the record's times are the phone's.
-fn clock_words(name: &str, offset_ms: i64) -> String {
-    let minutes = offset_ms.unsigned_abs().div_ceil(60_000);
-    let way = if offset_ms < 0 { "fast" } else { "slow" };
-    format!(
-        "{name}'s phone clock was {minutes} min {way} by the centre's clock when it last synced; the times shown are the phone's."
-    )
-}
-
 /// Whether a signature binds the record as it reads now: the same version
 /// and words, and what is stored still hashes to what was signed.
 fn binds_current(s: &crate::model::RecordSignature) -> bool {
@@ -307,26 +298,5 @@ fn binding_line(s: &crate::model::RecordSignature) -> String {
             s.name, s.covered
         ),
         (None, true) => format!("{} signed this text.", s.name),
-    }
-}
-
-/// One signature, said plainly: an offline one gives the phone's time of
-/// signing and when it reached the server.
-fn signature_line(s: &crate::model::RecordSignature) -> String {
-    if s.method == "pin on the phone" {
-        format!(
-            "Signed by {} with their PIN on the phone at {} (without signal); received {}",
-            s.name,
-            format_london(s.device_ms),
-            format_london(s.signed_ms)
-        )
-    } else {
-        format!(
-            "Signed by {} with their {} on {} (phone clock {})",
-            s.name,
-            s.method,
-            format_london(s.signed_ms),
-            format_london_time(s.device_ms)
-        )
     }
 }

@@ -332,6 +332,7 @@ pub const RULES: &[Rule] = &[
     ),
     rule("cosign_report", Who::Cosigners, Scope::Centre),
     rule("reports_to_cosign", Who::Cosigners, Scope::Centre),
+    rule("verify_document", Who::Anyone, Scope::Nothing),
     rule(
         "my_released_reports",
         Who::Roles(&[Role::Referrer]),
@@ -502,6 +503,11 @@ mod tests {
             .filter(|rule| rule.who == Who::Anyone)
             .map(|rule| rule.endpoint)
             .collect();
-        assert_eq!(open, ["current_user", "sign_in", "sign_out"]);
+        // Checking a document's verification code is public by design: it
+        // answers with the kind, the release date and the fingerprint only.
+        assert_eq!(
+            open,
+            ["current_user", "sign_in", "sign_out", "verify_document"]
+        );
     }
 }

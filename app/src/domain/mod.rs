@@ -11,6 +11,8 @@ pub mod audit;
 pub mod casework;
 /// Days the centre is closed: bank holidays by rule, and days the coordinator adds.
 pub mod closures;
+/// A released record or report as a fixed document: its words, fingerprint and verification code.
+pub mod document;
 /// Indirect contact: items for a child, checked, then forwarded or withheld.
 pub mod indirect;
 /// A parent's account: which charges payments settle, booking statuses, balance.

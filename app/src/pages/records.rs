@@ -15,10 +15,10 @@ use crate::api::records::{
     add_addendum, ask_for_changes, case_reports, cosign_queue, cosign_record, cosign_report,
     my_released_records, my_released_reports, my_unsigned_records, read_final_report, read_record,
     reports_to_cosign, return_record, save_record_text, sign_record, unsigned_drafts,
-    verify_audit_trail, write_final_report,
+    verify_audit_trail, verify_document, write_final_report,
 };
 use crate::components::error_note::ErrorNote;
-use crate::components::record_view::{RecordView, due_line};
+use crate::components::record_view::{RecordView, due_line, pdf_link};
 use crate::components::role_gate::RoleGate;
 use crate::device;
 use crate::domain::london_time::format_london;
@@ -647,6 +647,7 @@ fn report_view(report: FinalReport, heading: bool) -> AnyView {
             {report.cosigned_by.clone().map(|name| view! {
                 <p class="hint">{format!("Co-signed by {name}{}.", report.released_ms.map(|at| format!(" and released on {}", format_london(at))).unwrap_or_default())}</p>
             })}
+            {(report.status == RecordStatus::Released).then(|| pdf_link(format!("/documents/reports/{}", report.id)))}
         </article>
     }
     .into_any()
@@ -807,4 +808,54 @@ fn ReferrerReport() -> AnyView {
         </Transition>
     }
     .into_any()
+}
+
+// ---- Checking a document ----
+
+/// `/verify`: anyone, signed in or not, checks the verification code printed
+/// on a released record's or report's PDF. The answer says what kind of
+/// document it is, when it was released and its fingerprint, never what it
+/// says.
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    let code = RwSignal::new(String::new());
+    let answer = RwSignal::new(None::<Result<Option<crate::model::VerifiedDocument>, AppError>>);
+    let check = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            answer.set(Some(verify_document(code.get_untracked()).await));
+        });
+    };
+    view! {
+        <section class="card stack">
+            <h1>"Check a document"</h1>
+            <p>"Every page of a session record or final report released by the centre carries a verification code and a fingerprint at its foot. Type the code to check that the document is genuine and unaltered."</p>
+            <form class="stack" on:submit=check>
+                <label class="field"><span>"Verification code"</span>
+                    <input type="text" autocomplete="off" autocapitalize="characters" spellcheck="false"
+                        placeholder="7Q2M-K9XD-4HRT" inputmode="text"
+                        prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev)) />
+                </label>
+                <button type="submit" class="button primary">"Check"</button>
+            </form>
+            {move || answer.get().map(|result| match result {
+                Ok(Some(found)) if found.intact => view! {
+                    <div class="ok-note" role="status" data-testid="verified">
+                        <p><strong>{format!("Genuine: a {} released on {}.", found.kind, format_london(found.released_ms))}</strong></p>
+                        <p>{format!("Its fingerprint is {}. It must match the fingerprint printed beside the code on your copy; if it does not, your copy was changed.", found.fingerprint)}</p>
+                    </div>
+                }.into_any(),
+                Ok(Some(found)) => view! {
+                    <div class="error-note" role="alert" data-testid="verified">
+                        <p><strong>{format!("This code belongs to a {} released on {}, but what the centre holds no longer reads as it did then.", found.kind, format_london(found.released_ms))}</strong></p>
+                        <p>"Do not rely on this document. Contact the centre and quote the code."</p>
+                    </div>
+                }.into_any(),
+                Ok(None) => view! {
+                    <p class="error-note" role="alert" data-testid="verified">"No document has this code. Check that you typed it exactly as printed."</p>
+                }.into_any(),
+                Err(error) => view! { <ErrorNote error /> }.into_any(),
+            })}
+        </section>
+    }
 }

@@ -37,5 +37,8 @@ pub fn SignInPage() -> impl IntoView {
                 </button>
             </ActionForm>
         </section>
+        <p class="narrow centred">
+            <a class="case-link" href="/verify">"Check a document's verification code"</a>
+        </p>
     }
 }

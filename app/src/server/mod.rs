@@ -24,6 +24,8 @@ pub mod cases;
 pub mod db;
 /// The seeded demo centre, used only in demo mode.
 pub mod demo;
+/// Released records and reports as PDFs with a verification code; checking a code.
+pub mod documents;
 /// Turning database and other failures into `AppError`s, logged once.
 pub mod failure;
 /// Crash points the fault-injection harness arms (`CCC_FAULTS`); off otherwise.
@@ -34,6 +36,8 @@ pub mod funding;
 pub mod indirect;
 /// Payments, refunds, statements and booking statuses.
 pub mod ledger;
+/// A document laid out on A4 pages and written as a PDF.
+pub mod pdf;
 /// Contact plans and the parents' agreements.
 pub mod plans;
 /// The parent portal's checks: a parent's side of a case, their bookings only;

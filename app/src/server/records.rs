@@ -12,6 +12,7 @@ use sqlx::Row;
 use super::audit::Step;
 use super::signing;
 use super::{Db, failure, sessions, signatures};
+use crate::domain::document::DocumentKind;
 use crate::domain::record::{Deadlines, SignedContent};
 use crate::domain::role::Role;
 use crate::domain::session_log::EntryKind;
@@ -293,6 +294,19 @@ pub(super) async fn status_of(db: &Db, booking_id: i64) -> Result<(RecordStatus,
     ))
 }
 
+/// The record's status, or `None` when the booking has no record (yet).
+pub async fn status_if_any(db: &Db, booking_id: i64) -> Result<Option<RecordStatus>, AppError> {
+    let row = sqlx::query("SELECT status FROM session_records WHERE booking_id = $1")
+        .bind(booking_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|row| {
+        let status: String = row.try_get("status")?;
+        Ok(RecordStatus::parse(&status).unwrap_or(RecordStatus::Draft))
+    })
+    .transpose()
+}
+
 /// Saves the workers' text while the record is a draft.
 pub async fn save_text(
     db: &Db,
@@ -383,6 +397,7 @@ pub async fn cosign(
         .audit(&mut tx, "release", "to the case's referrer")
         .await?;
     super::audit::commit(db, tx).await?;
+    super::documents::register_released(db, DocumentKind::Record, booking_id, now_ms).await;
     Ok(())
 }
 

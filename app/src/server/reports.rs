@@ -7,6 +7,7 @@ use sqlx::Row;
 use super::audit::Step;
 use super::records::check_text;
 use super::{Db, plans, settings, signing};
+use crate::domain::document::DocumentKind;
 use crate::domain::money::{Chargeable, charges_for};
 use crate::domain::role::Role;
 use crate::domain::schedule::Service;
@@ -186,7 +187,20 @@ pub async fn cosign_report(
     step.audit(&mut tx, "report-release", "to the case's referrer")
         .await?;
     super::audit::commit(db, tx).await?;
+    super::documents::register_released(db, DocumentKind::Report, report_id, now_ms).await;
     Ok(())
+}
+
+/// A released report by its id, whoever asks (the caller has checked).
+pub async fn released_report(db: &Db, report_id: i64) -> Result<Option<FinalReport>, AppError> {
+    sqlx::query(&format!(
+        "{REPORT_SELECT} WHERE f.id = $1 AND f.status = 'released'"
+    ))
+    .bind(report_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .map(|row| report_from(&row))
+    .transpose()
 }
 
 /// Released reports of the referrer's own cases, newest first.
