@@ -452,3 +452,49 @@ test("a phone that has not reached the centre for 14 days drops its copy of the 
     await server.stop();
   }
 });
+
+test("with no signal, a worker records that nobody came; it syncs once and the record asks for a short non-attendance record", async () => {
+  const server = await ownServer();
+  const { context, page, problems } = await phonePage(browser, server.url);
+  try {
+    const path = await openTodaysSession(page);
+    const booking = path.split("/").pop();
+    await goOffline(context, server);
+    await page.getByRole("button", { name: "The session is not taking place" }).click();
+    await page.getByRole("group", { name: "Who did not come?" }).getByRole("button", { name: "The visiting parent did not come" }).click();
+    await page.getByLabel("What were you told?").fill("Rang at 10:05: the car broke down.");
+    await assertPhoneFriendly(page);
+    await page.getByRole("button", { name: "Record that the session did not take place" }).click();
+    await page.getByRole("status").filter({ hasText: "The visiting parent did not come: Rang at 10:05: the car broke down." }).waitFor();
+    await waitForUnsynced(page, 1);
+    // It stays on the phone across a reload without signal.
+    await page.reload();
+    await hydrated(page);
+    await page.getByRole("status").filter({ hasText: "The visiting parent did not come" }).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}session-not-taking-place.png`, fullPage: true });
+
+    // Signal again: it reaches the centre once.
+    await goOnline(context, server);
+    await waitForUnsynced(page, 0);
+    await page.goto(`/worker/records/${booking}`);
+    await hydrated(page);
+    await page.getByTestId("did-not-take-place").filter({ hasText: "Rang at 10:05" }).first().waitFor();
+    await page.getByLabel("Non-attendance record").fill("Waited 30 minutes with Ava's mum; told the coordinator at 10:40.");
+    await page.getByLabel("If your co-worker will not sign, say why").fill("Tom was not needed: nobody came.");
+    await page.getByLabel("Your password or signing PIN").fill("contact-demo");
+    await page.getByRole("button", { name: "Sign", exact: true }).click();
+    await page.locator(".record-head .badge").filter({ hasText: "Signed, waiting for co-signature" }).waitFor();
+    await assertPhoneFriendly(page);
+    await page.screenshot({ path: `${SCREENSHOTS}record-non-attendance.png`, fullPage: true });
+    // Stored once: the session's log on the server has one such entry.
+    const log = await page.evaluate(async (id) => {
+      const response = await fetch("/api/session_log", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `booking_id=${id}` });
+      return response.json();
+    }, booking);
+    assert.equal(log.entries.filter((e) => e.kind.type === "not_attended").length, 1);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});

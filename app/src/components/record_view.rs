@@ -19,6 +19,7 @@ pub fn RecordView(
     embedded: bool,
 ) -> AnyView {
     let merged = merge(&record.entries);
+    let absent = merged.did_not_take_place().map(|a| a.words());
     let children: Vec<String> = record
         .children
         .iter()
@@ -106,6 +107,10 @@ pub fn RecordView(
                     <dt>"Children"</dt><dd>{children.join(", ")}</dd>
                     <dt>"Supervised by"</dt><dd>{workers.join(" and ")}</dd>
                 </dl>
+                {absent.clone().map(|words| view! {
+                    <p class="concern-banner" data-testid="did-not-take-place">{format!("Did not take place. {words}")}</p>
+                    {(!supervised).then(|| view! { <p class="prose">{record.text.summary.clone()}</p> })}
+                })}
             </section>
             {if supervised {
                 view! {

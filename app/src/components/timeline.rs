@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::device::Queued;
+use crate::domain::document::about;
 use crate::domain::london_time::format_london_time;
 use crate::domain::session_log::{Category, Record, coverage, gap_minutes, movement_label};
 use crate::model::Colleague;
@@ -66,9 +67,15 @@ fn lines(record: &Record, name_of: &dyn Fn(i64) -> String) -> Vec<Line> {
             .iter()
             .map(|(at, to)| plain(*at, format!("Sight and sound to {}", name_of(*to)))),
     );
+    all.extend(
+        record
+            .not_attended
+            .as_ref()
+            .map(|absent| plain(absent.at_ms, absent.words())),
+    );
     all.extend(record.observations.iter().map(|o| Line {
         at_ms: o.at_ms,
-        what: o.category.label().to_owned(),
+        what: format!("{}{}", o.category.label(), about(o.child.as_deref())),
         text: o.text.clone(),
         author: Some(o.author),
         category: Some(o.category),

@@ -179,7 +179,18 @@ pub fn normalise_code(typed: &str) -> Option<String> {
 /// A logged entry in words, as the record shows it.
 pub fn entry_words(kind: &EntryKind) -> String {
     match kind {
-        EntryKind::Observation { category, text } => format!("{} · {text}", category.label()),
+        EntryKind::Observation {
+            category,
+            text,
+            child,
+        } => format!("{}{} · {text}", category.label(), about(child.as_deref())),
+        EntryKind::NotAttended { who, reason } => crate::domain::session_log::NonAttendance {
+            who: *who,
+            reason: reason.trim().to_owned(),
+            at_ms: 0,
+            saved_ms: 0,
+        }
+        .words(),
         EntryKind::Correction { text, .. } => format!("Correction · {text}"),
         EntryKind::Attendance { party, movement } => movement_label(*party, *movement),
         EntryKind::Started => "Session started".to_owned(),
@@ -187,6 +198,11 @@ pub fn entry_words(kind: &EntryKind) -> String {
         EntryKind::SightAndSound { .. } => "Sight and sound handed over".to_owned(),
         EntryKind::Signature { .. } => "Signature".to_owned(),
     }
+}
+
+/// " (Ava)" for an observation about one child; nothing when about all.
+pub fn about(child: Option<&str>) -> String {
+    child.map(|name| format!(" ({name})")).unwrap_or_default()
 }
 
 /// A phone clock's offset in words: the record's times are the phone's.
@@ -257,7 +273,11 @@ pub fn record_document(record: &SessionRecord) -> Document {
     };
     let merged = merge(&record.entries);
     let supervised = record.service == Service::Supervised;
-    if supervised {
+    if let Some(absent) = merged.did_not_take_place() {
+        blocks.push(Block::Heading("Did not take place".into()));
+        blocks.push(Block::Text(absent.words()));
+    }
+    if merged.needs_summary(record.service) {
         blocks.push(Block::Heading("Summary".into()));
         blocks.push(Block::Text(record.text.summary.clone()));
         if !record.text.ended_early.is_empty() {
@@ -295,9 +315,10 @@ pub fn record_document(record: &SessionRecord) -> Document {
         moments.push((
             line.at_ms,
             format!(
-                "{} · {}: {}{reworded}",
+                "{} · {}{}: {}{reworded}",
                 name_of(line.author),
                 line.category.label(),
+                about(line.child.as_deref()),
                 line.text
             ),
         ));

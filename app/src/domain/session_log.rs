@@ -164,6 +164,19 @@ pub enum EntryKind {
     Observation {
         category: Category,
         text: String,
+        /// The child it is about, by first name, when the case has more
+        /// than one; absent (not stored) when it is about them all.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        child: Option<String>,
+    },
+    /// Nobody came, or the child was not brought: the session did not take
+    /// place. `who` is the one who did not come; `reason` is what the
+    /// worker was told, empty when no explanation was given. A later entry
+    /// corrects an earlier one.
+    NotAttended {
+        who: Party,
+        #[serde(default)]
+        reason: String,
     },
     /// New wording for an earlier observation; the earlier text stays as history.
     Correction {
@@ -200,6 +213,8 @@ impl EntryKind {
             EntryKind::Started => "started",
             EntryKind::Ended => "ended",
             EntryKind::Attendance { .. } => "attendance",
+            // Stored as an attendance entry: the body says which.
+            EntryKind::NotAttended { .. } => "attendance",
             EntryKind::Observation { .. } => "observation",
             EntryKind::Correction { .. } => "correction",
             EntryKind::SightAndSound { .. } => "sight_and_sound",
@@ -302,7 +317,7 @@ pub fn check_entry(
     } else {
         Admission::OnTime
     };
-    if let EntryKind::Observation { category, text } = &entry.kind
+    if let EntryKind::Observation { category, text, .. } = &entry.kind
         && category.is_safeguarding()
     {
         check_text(text)?;
@@ -338,8 +353,9 @@ pub fn check_entry(
     }
     let supported = session.service != Service::Supervised;
     match &entry.kind {
-        EntryKind::Observation { text, .. } => {
+        EntryKind::Observation { text, child, .. } => {
             check_text(text)?;
+            check_child(child.as_deref())?;
             if supported {
                 return Err(
                     "Supported sessions record attendance only (and safeguarding concerns), not notes."
@@ -363,12 +379,32 @@ pub fn check_entry(
                 );
             }
         }
+        EntryKind::NotAttended { reason, .. } => {
+            if reason.chars().count() > MAX_REASON_CHARS {
+                return Err(format!(
+                    "The reason is longer than {MAX_REASON_CHARS} characters. Keep it short; the record has room for the rest."
+                ));
+            }
+        }
         EntryKind::Started
         | EntryKind::Ended
         | EntryKind::Attendance { .. }
         | EntryKind::Signature { .. } => {}
     }
     Ok(admission)
+}
+
+/// The most a non-attendance reason may hold, in characters.
+pub const MAX_REASON_CHARS: usize = 500;
+
+/// A child named on an observation: a first name, not a paragraph.
+fn check_child(child: Option<&str>) -> Result<(), String> {
+    match child {
+        Some(name) if name.trim().is_empty() || name.chars().count() > 60 => Err(
+            "Name the child by their first name, or leave the entry about all the children.".into(),
+        ),
+        _ => Ok(()),
+    }
 }
 
 fn check_text(text: &str) -> Result<(), String> {
@@ -406,6 +442,9 @@ pub struct ObservationLine {
     pub category: Category,
     /// The current wording.
     pub text: String,
+    /// The child it is about, when it names one.
+    #[serde(default)]
+    pub child: Option<String>,
     /// Earlier wordings, kept, never overwritten.
     pub history: Vec<String>,
 }
@@ -432,6 +471,66 @@ pub struct Record {
     /// When the record was signed on this phone, while that signature waits
     /// to sync.
     pub signed_on_phone_ms: Option<i64>,
+    /// The session did not take place: who did not come, and why.
+    pub not_attended: Option<NonAttendance>,
+}
+
+/// A session that did not take place, as the worker recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NonAttendance {
+    pub who: Party,
+    /// What the worker was told; empty when no explanation was given.
+    pub reason: String,
+    pub at_ms: i64,
+    pub saved_ms: i64,
+}
+
+impl Record {
+    /// The session did not take place: a non-attendance was recorded and
+    /// the session never started. Its record is a short non-attendance
+    /// record, not a narrative.
+    pub fn did_not_take_place(&self) -> Option<&NonAttendance> {
+        self.not_attended
+            .as_ref()
+            .filter(|_| self.started_ms.is_none())
+    }
+
+    /// Whether signing needs the workers' written summary: a supervised
+    /// session's narrative, or the short record of one that did not take
+    /// place.
+    pub fn needs_summary(&self, service: Service) -> bool {
+        service == Service::Supervised || self.did_not_take_place().is_some()
+    }
+}
+
+/// What the summary field asks for on a record of a session that did not
+/// take place.
+pub const NON_ATTENDANCE_PROMPT: &str =
+    "Non-attendance record: how long you waited, whom you told, anything the child or parent said";
+
+impl NonAttendance {
+    /// The booking's attendance it records, for the three-misses rule. A
+    /// child not brought is not the visiting parent's miss.
+    pub fn attendance(&self) -> crate::domain::attendance::Attendance {
+        use crate::domain::attendance::Attendance;
+        match (self.who, self.reason.is_empty()) {
+            (Party::VisitingParent, true) => Attendance::MissedWithoutReason,
+            (Party::VisitingParent, false) | (Party::Child, _) => Attendance::MissedWithReason,
+        }
+    }
+
+    /// In words, for the session page, the record and its PDF.
+    pub fn words(&self) -> String {
+        let what = match self.who {
+            Party::VisitingParent => "The visiting parent did not come",
+            Party::Child => "The child was not brought",
+        };
+        if self.reason.is_empty() {
+            format!("{what}: no explanation given.")
+        } else {
+            format!("{what}: {}", self.reason)
+        }
+    }
 }
 
 impl Record {
@@ -490,15 +589,33 @@ pub fn merge(entries: &[LoggedEntry]) -> Record {
                     None => attendance.push((*party, *movement, entry.at_ms, entry.saved_ms)),
                 }
             }
-            EntryKind::Observation { category, text } => {
-                record.observations.push(ObservationLine {
-                    id: entry.id.clone(),
-                    author: entry.author,
-                    at_ms: entry.at_ms,
-                    category: *category,
-                    text: text.clone(),
-                    history: Vec::new(),
-                })
+            EntryKind::Observation {
+                category,
+                text,
+                child,
+            } => record.observations.push(ObservationLine {
+                id: entry.id.clone(),
+                author: entry.author,
+                at_ms: entry.at_ms,
+                category: *category,
+                text: text.clone(),
+                child: child.clone(),
+                history: Vec::new(),
+            }),
+            EntryKind::NotAttended { who, reason } => {
+                // The most recently saved one stands: that is a correction.
+                if record
+                    .not_attended
+                    .as_ref()
+                    .is_none_or(|earlier| earlier.saved_ms <= entry.saved_ms)
+                {
+                    record.not_attended = Some(NonAttendance {
+                        who: *who,
+                        reason: reason.trim().to_owned(),
+                        at_ms: entry.at_ms,
+                        saved_ms: entry.saved_ms,
+                    });
+                }
             }
             EntryKind::Correction { .. } => {}
             EntryKind::SightAndSound { holder } => record.handovers.push((entry.at_ms, *holder)),
@@ -616,6 +733,7 @@ mod tests {
         EntryKind::Observation {
             category: Category::Play,
             text: text.into(),
+            child: None,
         }
     }
 
@@ -734,6 +852,7 @@ mod tests {
                 .contains("attendance only")
         );
         let concern = EntryKind::Observation {
+            child: None,
             category: Category::SafeguardingConcern,
             text: "Raised voice".into(),
         };
@@ -761,6 +880,7 @@ mod tests {
 
     fn concern(text: &str) -> EntryKind {
         EntryKind::Observation {
+            child: None,
             category: Category::SafeguardingConcern,
             text: text.into(),
         }
@@ -991,5 +1111,78 @@ mod tests {
             2,
             "a part minute counts"
         );
+    }
+
+    #[test]
+    fn the_latest_non_attendance_stands_and_says_whose_miss_it_is() {
+        use crate::domain::attendance::Attendance;
+        let absent = |who: Party, reason: &str| EntryKind::NotAttended {
+            who,
+            reason: reason.into(),
+        };
+        let first = logged("a", 7, 0, 1, absent(Party::VisitingParent, ""));
+        let merged = merge(std::slice::from_ref(&first));
+        let recorded = merged.did_not_take_place().unwrap();
+        assert_eq!(recorded.attendance(), Attendance::MissedWithoutReason);
+        assert_eq!(
+            recorded.words(),
+            "The visiting parent did not come: no explanation given."
+        );
+        assert!(
+            merged.needs_summary(Service::Supported),
+            "a short record, whatever the service"
+        );
+        // Told why later: the later entry corrects it, whatever its time.
+        let later = logged(
+            "b",
+            7,
+            -5,
+            9,
+            absent(Party::VisitingParent, " Bus strike. "),
+        );
+        let merged = merge(&[first.clone(), later]);
+        let recorded = merged.did_not_take_place().unwrap();
+        assert_eq!(recorded.attendance(), Attendance::MissedWithReason);
+        assert_eq!(recorded.reason, "Bus strike.");
+        let child = merge(&[logged("c", 7, 0, 1, absent(Party::Child, ""))]);
+        assert_eq!(
+            child.did_not_take_place().unwrap().attendance(),
+            Attendance::MissedWithReason,
+            "a child not brought is not the visiting parent's miss"
+        );
+        // A session that started after all did take place.
+        let started = merge(&[first, logged("d", 7, 10, 10, EntryKind::Started)]);
+        assert!(started.did_not_take_place().is_none());
+        assert!(!started.needs_summary(Service::Supported));
+    }
+
+    #[test]
+    fn an_observation_may_name_its_child_and_old_entries_read_as_before() {
+        let old = r#"{"type":"observation","category":"play","text":"Built a tower"}"#;
+        let kind: EntryKind = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            serde_json::to_string(&kind).unwrap(),
+            old,
+            "an entry stored before reads and writes the same"
+        );
+        let named = EntryKind::Observation {
+            category: Category::Play,
+            text: "Built a tower".into(),
+            child: Some("Ava".into()),
+        };
+        assert!(check_entry(&entry(named.clone()), &facts(Service::Supervised), &by(7)).is_ok());
+        let merged = merge(&[logged("a", 7, 1, 1, named)]);
+        assert_eq!(merged.observations[0].child.as_deref(), Some("Ava"));
+        let blank = EntryKind::Observation {
+            category: Category::Play,
+            text: "Built a tower".into(),
+            child: Some("  ".into()),
+        };
+        assert!(check_entry(&entry(blank), &facts(Service::Supervised), &by(7)).is_err());
+        let long = EntryKind::NotAttended {
+            who: Party::VisitingParent,
+            reason: "x".repeat(MAX_REASON_CHARS + 1),
+        };
+        assert!(check_entry(&entry(long), &facts(Service::Supervised), &by(7)).is_err());
     }
 }

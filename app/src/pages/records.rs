@@ -153,6 +153,10 @@ fn draft(record: SessionRecord, version: RwSignal<u32>) -> AnyView {
         .collect();
     let deadlines = record.deadlines;
     let supervised = record.service == crate::domain::schedule::Service::Supervised;
+    let merged = crate::domain::session_log::merge(&record.entries);
+    // Nobody came: a short non-attendance record instead of a narrative.
+    let absent = merged.did_not_take_place().map(|a| a.words());
+    let is_absent = absent.is_some();
     // Someone signed this version: its words are fixed.
     let fixed = !signed_by.is_empty();
     view! {
@@ -171,15 +175,24 @@ fn draft(record: SessionRecord, version: RwSignal<u32>) -> AnyView {
                 "{} signed these words, so they no longer change. Sign them as they are, or ask for changes below.",
                 signed_by.join(" and ")
             )}</p> })}
-            {supervised.then(|| view! {
-                <label class="field"><span>"How the session went"</span>
-                    <textarea rows="5" readonly=fixed prop:value=move || summary.get() on:input=move |ev| summary.set(event_target_value(&ev))></textarea>
-                </label>
-                <label class="field"><span>"Why it ended early, if it did"</span>
-                    <textarea rows="2" readonly=fixed prop:value=move || ended_early.get() on:input=move |ev| ended_early.set(event_target_value(&ev))></textarea>
-                </label>
-            })}
-            {(!supervised).then(|| view! { <p class="hint">"A supported session's record holds attendance only: check the times below and sign."</p> })}
+            {match absent {
+                Some(words) => view! {
+                    <p class="concern-banner" data-testid="did-not-take-place">{format!("Did not take place. {words}")}</p>
+                    <label class="field"><span>{crate::domain::session_log::NON_ATTENDANCE_PROMPT}</span>
+                        <textarea rows="3" readonly=fixed prop:value=move || summary.get() on:input=move |ev| summary.set(event_target_value(&ev))></textarea>
+                    </label>
+                }.into_any(),
+                None if supervised => view! {
+                    <label class="field"><span>"How the session went"</span>
+                        <textarea rows="5" readonly=fixed prop:value=move || summary.get() on:input=move |ev| summary.set(event_target_value(&ev))></textarea>
+                    </label>
+                    <label class="field"><span>"Why it ended early, if it did"</span>
+                        <textarea rows="2" readonly=fixed prop:value=move || ended_early.get() on:input=move |ev| ended_early.set(event_target_value(&ev))></textarea>
+                    </label>
+                }.into_any(),
+                None => ().into_any(),
+            }}
+            {(!supervised && !is_absent).then(|| view! { <p class="hint">"A supported session's record holds attendance only: check the times below and sign."</p> })}
             <label class="field"><span>"Any incident"</span>
                 <textarea rows="2" readonly=fixed prop:value=move || incident.get() on:input=move |ev| incident.set(event_target_value(&ev))></textarea>
             </label>

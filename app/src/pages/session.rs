@@ -14,14 +14,15 @@ use crate::components::role_gate::RoleGate;
 use crate::components::sync_bar::SyncBar;
 use crate::components::timeline::{Coverage, Timeline};
 use crate::device::{self, Queued};
+use crate::domain::document::entry_words;
 use crate::domain::london_time::{
     format_london_day, format_london_time, london_date, ms_from_london, parse_time,
 };
 use crate::domain::role::Role;
 use crate::domain::schedule::Service;
 use crate::domain::session_log::{
-    Category, EntryKind, LoggedEntry, MOVEMENTS, Movement, Party, Record, SessionEntry, merge,
-    movement_label,
+    Category, EntryKind, LoggedEntry, MAX_REASON_CHARS, MOVEMENTS, Movement, Party, Record,
+    SessionEntry, merge, movement_label,
 };
 use crate::domain::sync_queue::QueuedItem;
 use crate::model::{Colleague, LoggedSession, WorkerSession};
@@ -218,6 +219,7 @@ fn session_view(
         // The visiting parent arrives before the session starts: the
         // arrivals card is the first thing a worker taps.
         {attendance(record, writer, session.starts_ms)}
+        {not_attended(record, writer)}
         {start_and_end(record, writer)}
         {refused(local)}
         {sign_on_phone(SignContext {
@@ -229,7 +231,7 @@ fn session_view(
             pin_salt: pin_salt.clone(),
             others: others.clone(),
         })}
-        {observation_form(writer, supervised)}
+        {observation_form(writer, supervised, session.children.iter().map(|c| c.first_name.clone()).collect())}
         <Timeline
             record=Signal::from(record)
             workers=session.workers.clone()
@@ -363,6 +365,56 @@ fn attendance(record: Memo<Record>, writer: Writer, day_ms: i64) -> AnyView {
     .into_any()
 }
 
+/// "Nobody came": before the session starts, the worker records that the
+/// visiting parent did not come or the child was not brought, with what
+/// they were told. The record then asks for a short non-attendance record.
+fn not_attended(record: Memo<Record>, writer: Writer) -> AnyView {
+    let open = RwSignal::new(false);
+    let who = RwSignal::new(Party::VisitingParent);
+    let reason = RwSignal::new(String::new());
+    let state =
+        Memo::new(move |_| record.with(|r| (r.started_ms.is_some(), r.not_attended.clone())));
+    view! {
+        {move || {
+            let (started, recorded) = state.get();
+            (!started).then(|| view! {
+                <section class="card not-attended">
+                    {recorded.map(|absent| view! {
+                        <p class="state" role="status">{absent.words()}</p>
+                    })}
+                    <button type="button" class="button secondary" aria-expanded=move || open.get().to_string()
+                        on:click=move |_| open.update(|o| *o = !*o)>
+                        {if state.with(|s| s.1.is_some()) { "Change what was recorded" } else { "The session is not taking place" }}
+                    </button>
+                    {move || open.get().then(|| view! {
+                        <div class="stack">
+                            <div class="chips" role="group" aria-label="Who did not come?">
+                                {[(Party::VisitingParent, "The visiting parent did not come"), (Party::Child, "The child was not brought")]
+                                    .into_iter()
+                                    .map(|(party, words)| view! {
+                                        <button type="button" class=move || if who.get() == party { "chip chosen" } else { "chip" }
+                                            aria-pressed=move || (who.get() == party).to_string()
+                                            on:click=move |_| who.set(party)>{words}</button>
+                                    })
+                                    .collect_view()}
+                            </div>
+                            <label class="field"><span>"What were you told? Leave empty if no explanation was given."</span>
+                                <textarea rows="2" maxlength=MAX_REASON_CHARS.to_string() prop:value=move || reason.get()
+                                    on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                            </label>
+                            <button type="button" class="button" on:click=move |_| {
+                                writer.tap(EntryKind::NotAttended { who: who.get_untracked(), reason: reason.get_untracked().trim().to_owned() }, device::now_ms());
+                                open.set(false);
+                            }>"Record that the session did not take place"</button>
+                        </div>
+                    })}
+                </section>
+            })
+        }}
+    }
+    .into_any()
+}
+
 fn moment_row(
     record: Memo<Record>,
     writer: Writer,
@@ -468,7 +520,11 @@ fn sight_and_sound(
     .into_any()
 }
 
-fn observation_form(writer: Writer, supervised: bool) -> AnyView {
+fn observation_form(writer: Writer, supervised: bool, children: Vec<String>) -> AnyView {
+    // Which child an entry is about, when there is more than one: `None`
+    // is all of them.
+    let child = RwSignal::new(None::<String>);
+    let several = children.len() > 1;
     let category = RwSignal::new(if supervised {
         None
     } else {
@@ -502,6 +558,23 @@ fn observation_form(writer: Writer, supervised: bool) -> AnyView {
                     </button>
                 }).collect_view()}
             </div>
+            {several.then(|| view! {
+                <div class="chips" role="group" aria-label="About">
+                    <button type="button" class=move || if child.get().is_none() { "chip chosen" } else { "chip" }
+                        aria-pressed=move || child.get().is_none().to_string()
+                        on:click=move |_| child.set(None)>"All children"</button>
+                    {children.into_iter().map(|name| {
+                        let chosen = name.clone();
+                        let pressed = name.clone();
+                        let pick = name.clone();
+                        view! {
+                            <button type="button" class=move || if child.get().as_deref() == Some(chosen.as_str()) { "chip chosen" } else { "chip" }
+                                aria-pressed=move || (child.get().as_deref() == Some(pressed.as_str())).to_string()
+                                on:click=move |_| child.set(Some(pick.clone()))>{name}</button>
+                        }
+                    }).collect_view()}
+                </div>
+            })}
             {move || begun.get().map(|at| view! { <p class="entry-time">{format!("Entry time {}", format_london_time(at))}</p> })}
             {move || category.get().map(|c| view! {
                 <div class="chips phrases" role="group" aria-label="Quick phrases">
@@ -524,11 +597,13 @@ fn observation_form(writer: Writer, supervised: bool) -> AnyView {
                 on:click=move |_| {
                     let (Some(c), Some(at)) = (category.get_untracked(), begun.get_untracked().or(Some(device::now_ms()))) else { return };
                     let body = text.get_untracked();
-                    writer.save(EntryKind::Observation { category: c, text: body }, at, move |outcome| match outcome {
+                    let about = child.get_untracked();
+                    writer.save(EntryKind::Observation { category: c, text: body, child: about }, at, move |outcome| match outcome {
                         Ok(saved_ms) => {
                             // On the phone: clear the form for the next entry.
                             text.set(String::new());
                             begun.set(None);
+                            child.set(None);
                             if supervised { category.set(None); }
                             saved.set(Some(Ok(format!("Saved on this phone at {}.", format_london_time(saved_ms)))));
                         }
@@ -572,12 +647,7 @@ fn refused(local: RwSignal<Option<Local>>) -> AnyView {
 /// A one-line description of an entry, for lists.
 pub fn describe(kind: &EntryKind) -> String {
     match kind {
-        EntryKind::Started => "Session started".into(),
-        EntryKind::Ended => "Session ended".into(),
-        EntryKind::Attendance { party, movement } => movement_label(*party, *movement),
-        EntryKind::Observation { category, text } => format!("{}: {text}", category.label()),
-        EntryKind::Correction { text, .. } => format!("Correction: {text}"),
-        EntryKind::SightAndSound { .. } => "Sight and sound handed over".into(),
         EntryKind::Signature { .. } => "Record signed on this phone".into(),
+        other => entry_words(other),
     }
 }

@@ -9,7 +9,8 @@ use super::session::{Local, Writer};
 use crate::device::{self, Queued};
 use crate::domain::london_time::format_london_time;
 use crate::domain::pin;
-use crate::domain::session_log::{EntryKind, Record};
+use crate::domain::schedule::Service;
+use crate::domain::session_log::{EntryKind, NON_ATTENDANCE_PROMPT, Record};
 use crate::model::RecordStatus;
 
 /// What the signing card needs from the page.
@@ -38,6 +39,11 @@ pub(super) fn sign_on_phone(context: SignContext) -> AnyView {
         pin_salt,
         others,
     } = context;
+    let service = if supervised {
+        Service::Supervised
+    } else {
+        Service::Supported
+    };
     let summary = RwSignal::new(String::new());
     let ended_early = RwSignal::new(String::new());
     let incident = RwSignal::new(String::new());
@@ -102,8 +108,10 @@ pub(super) fn sign_on_phone(context: SignContext) -> AnyView {
     let sign = move || {
         problem.set(None);
         let Some(salt) = pin_salt.clone() else { return };
-        if supervised && summary.get_untracked().trim().is_empty() {
-            problem.set(Some("Write how the session went before signing.".into()));
+        if record.with_untracked(|r| r.needs_summary(service))
+            && summary.get_untracked().trim().is_empty()
+        {
+            problem.set(Some("Write the record before signing.".into()));
             return;
         }
         let typed = pin.get_untracked();
@@ -149,7 +157,14 @@ pub(super) fn sign_on_phone(context: SignContext) -> AnyView {
     };
     view! {
         {move || {
-            let (ended, signed_on_phone) = record.with(|r| (r.ended_ms, r.signed_on_phone_ms));
+            // Ended, or did not take place: the record can be written.
+            let (ended, signed_on_phone, absent) = record.with(|r| {
+                (
+                    r.ended_ms.or(r.did_not_take_place().map(|a| a.at_ms)),
+                    r.signed_on_phone_ms,
+                    r.did_not_take_place().is_some(),
+                )
+            });
             ended?;
             if signed_on_server() {
                 return Some(view! {
@@ -184,8 +199,8 @@ pub(super) fn sign_on_phone(context: SignContext) -> AnyView {
                 <section class="card sign-here">
                     <h2>"Complete and sign the record"</h2>
                     <p class="hint">"This works without signal: the signature waits on the phone and reaches the centre when it syncs."</p>
-                    {supervised.then(|| view! {
-                        <label class="field"><span>"How the session went"</span>
+                    {(supervised || absent).then(|| view! {
+                        <label class="field"><span>{if absent { NON_ATTENDANCE_PROMPT } else { "How the session went" }}</span>
                             <textarea rows="4" prop:value=move || summary.get() on:input=move |ev| summary.set(event_target_value(&ev))></textarea>
                         </label>
                     })}

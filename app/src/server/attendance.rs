@@ -56,27 +56,92 @@ pub async fn record_attendance(
     by: i64,
     now_ms: i64,
 ) -> Result<AttendanceEffect, AppError> {
+    record(db, booking_id, attendance, by, Source::Coordinator, now_ms).await
+}
+
+/// Who is recording attendance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// The coordinator, on the case page: once the session has started;
+    /// corrects anything recorded before.
+    Coordinator,
+    /// A worker's session log (started, or did not take place): sets
+    /// attendance not yet recorded, or corrects what an earlier entry of the
+    /// log set, never the coordinator's.
+    SessionLog,
+}
+
+/// Attendance as the session's log now says it, after a worker's phone
+/// synced a start or a "did not take place": the session started (they
+/// came), or the latest non-attendance entry. Nothing when the log says
+/// neither, the booking was cancelled, or the coordinator recorded it.
+pub async fn record_from_session_log(
+    db: &Db,
+    booking_id: i64,
+    worker: i64,
+    now_ms: i64,
+) -> Result<AttendanceEffect, AppError> {
+    let log = super::sessions::log(db, booking_id).await?;
+    let merged = crate::domain::session_log::merge(&log.entries);
+    let attendance = match (merged.started_ms, merged.not_attended) {
+        (Some(_), _) => Attendance::Attended,
+        (None, Some(absent)) => absent.attendance(),
+        (None, None) => return Ok(AttendanceEffect::None),
+    };
+    record(
+        db,
+        booking_id,
+        attendance,
+        worker,
+        Source::SessionLog,
+        now_ms,
+    )
+    .await
+}
+
+async fn record(
+    db: &Db,
+    booking_id: i64,
+    attendance: Attendance,
+    by: i64,
+    source: Source,
+    now_ms: i64,
+) -> Result<AttendanceEffect, AppError> {
     let mut tx = db.begin_write().await?;
     let row = sqlx::query(
-        "SELECT case_id, starts_at, cancelled_at, attendance FROM bookings WHERE id = $1",
+        "SELECT case_id, starts_at, cancelled_at, attendance, attendance_from_log FROM bookings WHERE id = $1",
     )
     .bind(booking_id)
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| AppError::not_found("Booking"))?;
     let case_id: i64 = row.try_get("case_id")?;
-    if row.try_get::<Option<i64>, _>("cancelled_at")?.is_some() {
+    let cancelled = row.try_get::<Option<i64>, _>("cancelled_at")?.is_some();
+    let before: Option<String> = row.try_get("attendance")?;
+    let from_log = row.try_get::<i32, _>("attendance_from_log")? != 0;
+    if source == Source::SessionLog && (cancelled || (before.is_some() && !from_log)) {
+        return Ok(AttendanceEffect::None);
+    }
+    if cancelled {
         return Err(AppError::conflict(
             "That booking was cancelled: there is no attendance to record.",
         ));
     }
-    if row.try_get::<i64, _>("starts_at")? > now_ms {
+    // The worker in the room may record that nobody came before the start.
+    if source == Source::Coordinator && row.try_get::<i64, _>("starts_at")? > now_ms {
         return Err(AppError::conflict(
             "That session has not started yet: record attendance once it has.",
         ));
     }
-    let before: Option<String> = row.try_get("attendance")?;
     if before.as_deref() == Some(attendance.as_str()) {
+        if source == Source::Coordinator && from_log {
+            // The coordinator confirms what the phone said: theirs now.
+            sqlx::query("UPDATE bookings SET attendance_from_log = 0 WHERE id = $1")
+                .bind(booking_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
         return Ok(AttendanceEffect::None);
     }
     // Misses count from the current plan (a new plan and agreements lift a
@@ -88,8 +153,9 @@ pub async fn record_attendance(
         Some(since) => is_suspended(&attendance_in(&mut *tx, case_id, since).await?),
         None => false,
     };
-    sqlx::query("UPDATE bookings SET attendance = $1 WHERE id = $2")
+    sqlx::query("UPDATE bookings SET attendance = $1, attendance_from_log = $2 WHERE id = $3")
         .bind(attendance.as_str())
+        .bind(i32::from(source == Source::SessionLog))
         .bind(booking_id)
         .execute(&mut *tx)
         .await?;
@@ -101,13 +167,17 @@ pub async fn record_attendance(
     step.audit(
         &mut tx,
         "attendance",
-        &match before {
+        &(match before {
             Some(before) => format!(
                 "booking {booking_id}: corrected from {before} to {}",
                 attendance.as_str()
             ),
             None => format!("booking {booking_id}: {}", attendance.as_str()),
-        },
+        } + if source == Source::SessionLog {
+            ", from the session log"
+        } else {
+            ""
+        }),
     )
     .await?;
     let effect = match (was_suspended, suspended) {

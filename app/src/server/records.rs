@@ -27,12 +27,12 @@ use crate::model::{
 const MAX_TEXT: usize = 10_000;
 
 /// When the worker ended the session, by the server's clock: the latest
-/// "session ended" entry's time with its phone's offset allowed for, and
-/// never later than the entry reached the server.
+/// "session ended" (or "did not take place") entry's time with its phone's
+/// offset allowed for, and never later than the entry reached the server.
 async fn ended_entry_ms(db: &Db, booking_id: i64) -> Result<Option<i64>, AppError> {
     let rows = sqlx::query(
         "SELECT at_ms, clock_offset_ms, received_ms, body FROM session_entries \
-         WHERE booking_id = $1 AND kind = 'ended' AND late = 0",
+         WHERE booking_id = $1 AND kind IN ('ended', 'attendance') AND late = 0",
     )
     .bind(booking_id)
     .fetch_all(&db.pool)
@@ -42,7 +42,7 @@ async fn ended_entry_ms(db: &Db, booking_id: i64) -> Result<Option<i64>, AppErro
         let body: String = row.try_get("body")?;
         if matches!(
             serde_json::from_str::<EntryKind>(&body),
-            Ok(EntryKind::Ended)
+            Ok(EntryKind::Ended | EntryKind::NotAttended { .. })
         ) {
             let at: i64 = row.try_get("at_ms")?;
             let offset: i64 = row.try_get("clock_offset_ms")?;
@@ -523,7 +523,7 @@ pub async fn unsigned_for(
          LEFT JOIN session_records r ON r.booking_id = b.id \
          WHERE w.user_id = $1 AND b.cancelled_at IS NULL AND b.kind IN ('session', 'handover') \
          AND r.booking_id IS NULL \
-         AND (b.ends_at <= $2 OR EXISTS (SELECT 1 FROM session_entries e WHERE e.booking_id = b.id AND e.kind = 'ended'))",
+         AND (b.ends_at <= $2 OR EXISTS (SELECT 1 FROM session_entries e WHERE e.booking_id = b.id AND (e.kind = 'ended' OR (e.kind = 'attendance' AND e.body LIKE '%not_attended%'))))",
     )
     .bind(worker.id)
     .bind(now_ms)

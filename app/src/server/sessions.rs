@@ -415,6 +415,24 @@ pub async fn ingest(
             }
         });
     }
+    // A start, or "did not take place", newly stored records attendance
+    // (and may suspend contact) once the entries are safe.
+    let mut attendance_of: Vec<i64> = good
+        .iter()
+        .filter(|a| stored.contains(&a.item.id) && !a.late)
+        .filter(|a| {
+            matches!(
+                a.item.payload.kind,
+                EntryKind::Started | EntryKind::NotAttended { .. }
+            )
+        })
+        .map(|a| a.item.payload.booking_id)
+        .collect();
+    attendance_of.sort_unstable();
+    attendance_of.dedup();
+    for booking_id in attendance_of {
+        super::attendance::record_from_session_log(db, booking_id, author, now_ms).await?;
+    }
     for (at, item) in signatures {
         outcomes[at] = Some(signature_outcome(db, worker, item, now_ms).await?);
     }

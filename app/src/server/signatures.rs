@@ -221,10 +221,15 @@ async fn add_signature(
         ended_early: signing.text.ended_early.trim().to_owned(),
         incident: signing.text.incident.trim().to_owned(),
     };
-    if record.service == crate::domain::schedule::Service::Supervised && text.summary.is_empty() {
+    let merged = crate::domain::session_log::merge(&record.entries);
+    if merged.needs_summary(record.service) && text.summary.is_empty() {
         return Err(AppError::invalid(
             "summary",
-            "Write how the session went before signing.",
+            if merged.did_not_take_place().is_some() {
+                "Write the non-attendance record (how long you waited, whom you told) before signing."
+            } else {
+                "Write how the session went before signing."
+            },
         ));
     }
     check_text("unsigned_note", signing.unsigned_note)?;

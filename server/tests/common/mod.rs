@@ -8,6 +8,8 @@
 
 #![allow(dead_code)]
 
+pub mod cases;
+
 use std::net::SocketAddr;
 
 use app::server::{Db, SecureCookies, demo, now_ms};
