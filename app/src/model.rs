@@ -334,6 +334,10 @@ pub struct CaseDetail {
     /// On a Cafcass-funded case: how many sessions Cafcass funds, and how
     /// many live sessions take a funded place.
     pub funded: Option<(u32, u32)>,
+    /// A case a local authority funds: its account (what it was invoiced
+    /// and what it paid).
+    #[serde(default)]
+    pub authority: Option<FunderAccount>,
     /// What each review meeting decided, by its booking.
     pub review_outcomes: Vec<ReviewRecorded>,
     pub bookings: Vec<StaffBooking>,
@@ -857,4 +861,26 @@ pub struct VerifiedDocument {
     /// The first 64 bits of the fingerprint, grouped: "1A2B 3C4D 5E6F 7A8B".
     pub fingerprint: String,
     pub intact: bool,
+}
+
+/// A local authority's account on a case it funds: what the centre has
+/// invoiced it (every charge of the case) and what it has paid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunderAccount {
+    /// Charges and payments, oldest first.
+    pub lines: Vec<FunderLine>,
+    pub invoiced_pence: i64,
+    pub paid_pence: i64,
+    /// Invoiced less paid: what the authority still owes.
+    pub owed_pence: i64,
+}
+
+/// One line of a funder's account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunderLine {
+    /// London date, YYYY-MM-DD.
+    pub on: String,
+    pub what: String,
+    /// Positive for a charge, negative for a payment.
+    pub amount_pence: i64,
 }

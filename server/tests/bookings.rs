@@ -225,6 +225,42 @@ both_databases! {
         }
     }
 
+    async fn a_local_authority_is_invoiced_every_charge_and_its_payments_recorded_while_the_parents_owe_nothing(app: TestApp) {
+        use app::server::{casebook, funding};
+        let case = signed_case(&app, "FAM-0140", Funding::LocalAuthority).await;
+        let room = settings::add_room(&app.db, "Test room 1", BY, now_ms()).await.unwrap();
+        bookings::book_series(&app.db, &series(case, room, saturday_ten_next_week(), 3, worker_ids(&app).await), BY, now_ms())
+            .await
+            .unwrap();
+        for parent in [Parent::Resident, Parent::Visiting] {
+            let statement = ledger::statement(&app.db, case, parent).await.unwrap();
+            assert_eq!(statement.balance, Pence(0), "{:?}", statement.lines);
+            assert!(statement.lines.iter().all(|l| l.description.contains("invoiced to the local authority")), "{:?}", statement.lines);
+            assert!(ledger::parent_bookings(&app.db, case, parent).await.unwrap().iter().all(|b| b.status == BookingStatus::Confirmed));
+        }
+        // The authority: two registrations (no deposit) and three sessions.
+        let account = funding::authority_account(&app.db, case).await.unwrap().expect("an authority account");
+        let prices = app::domain::money::Prices::default();
+        let invoiced = 2 * prices.registration_per_parent.0 + 3 * prices.supervised_session.0;
+        assert_eq!((account.invoiced_pence, account.paid_pence, account.owed_pence), (invoiced, 0, invoiced), "{:?}", account.lines);
+        assert_eq!(account.lines.len(), 5);
+        // Its payment is recorded and audited; nonsense is refused with words.
+        let refused = funding::record_authority_payment(&app.db, case, Pence(0), "2026-11-20", "", BY, now_ms()).await.unwrap_err();
+        assert_eq!(field_of(refused), "amount");
+        let refused = funding::record_authority_payment(&app.db, case, Pence(10_000), "20/11/2026", "", BY, now_ms()).await.unwrap_err();
+        assert_eq!(field_of(refused), "paid_on");
+        funding::record_authority_payment(&app.db, case, Pence(20_000), "2026-11-20", "INV-77", BY, now_ms()).await.unwrap();
+        let detail = casebook::detail(&app.db, case, now_ms()).await.unwrap();
+        let account = detail.authority.expect("shown on the case page");
+        assert_eq!(account.owed_pence, invoiced - 20_000);
+        assert!(account.lines.iter().any(|l| l.what.contains("INV-77") && l.amount_pence == -20_000));
+        assert!(app::server::audit::audit_trail(&app.db).await.unwrap().iter().any(|e| e.action == "authority payment"));
+        // Any other case has no authority account, and takes no authority payment.
+        let private = signed_case(&app, "FAM-0141", Funding::Private).await;
+        assert!(funding::authority_account(&app.db, private).await.unwrap().is_none());
+        assert_eq!(funding::record_authority_payment(&app.db, private, Pence(100), "2026-11-20", "", BY, now_ms()).await.unwrap_err().status(), 409);
+    }
+
     async fn cafcass_funds_six_sessions_the_rest_are_the_visiting_parents_until_it_extends(app: TestApp) {
         use app::server::casebook;
         let case = signed_case(&app, "FAM-0134", Funding::Cafcass).await;

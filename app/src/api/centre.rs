@@ -507,3 +507,26 @@ pub async fn case_reads(case_id: i64) -> Result<Vec<crate::model::ReadNote>, App
     require("case_reads").await?;
     audit::reads_of_case(&state()?.db, case_id).await
 }
+
+/// Records a payment from the local authority on a case it funds.
+#[server(endpoint = "record_authority_payment")]
+pub async fn record_authority_payment(
+    case_id: i64,
+    amount_pence: i64,
+    paid_on: String,
+    reference: String,
+) -> Result<(), AppError> {
+    use crate::domain::money::Pence;
+    use crate::server::{funding, now_ms, require, state};
+    let user = require("record_authority_payment").await?;
+    funding::record_authority_payment(
+        &state()?.db,
+        case_id,
+        Pence(amount_pence),
+        &paid_on,
+        &reference,
+        user.id,
+        now_ms(),
+    )
+    .await
+}

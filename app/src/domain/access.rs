@@ -197,6 +197,11 @@ pub const RULES: &[Rule] = &[
         Scope::Centre,
     ),
     rule(
+        "record_authority_payment",
+        Who::Roles(&[Role::Coordinator]),
+        Scope::Centre,
+    ),
+    rule(
         "record_review_outcome",
         Who::Roles(&[Role::Coordinator]),
         Scope::Centre,

@@ -82,6 +82,10 @@ pub enum Funding {
     Private,
     /// Court-ordered contact funded through Cafcass: the parents pay nothing.
     Cafcass,
+    /// A local authority funds the contact: the centre invoices the
+    /// authority for every charge (no deposit) and records its payments;
+    /// the parents pay nothing.
+    LocalAuthority,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,11 +115,27 @@ impl Funding {
         match self {
             Funding::Private => "private",
             Funding::Cafcass => "cafcass",
+            Funding::LocalAuthority => "local_authority",
         }
     }
 
+    /// How the case is funded, in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Funding::Private => "parents pay",
+            Funding::Cafcass => "Cafcass-funded",
+            Funding::LocalAuthority => "funded by the local authority (invoiced)",
+        }
+    }
+
+    /// Whether the centre invoices a funder for every charge of the case,
+    /// so that the charges are the funder's, never a parent's.
+    pub fn invoices_funder(self) -> bool {
+        self == Funding::LocalAuthority
+    }
+
     pub fn parse(text: &str) -> Option<Funding> {
-        [Funding::Private, Funding::Cafcass]
+        [Funding::Private, Funding::Cafcass, Funding::LocalAuthority]
             .into_iter()
             .find(|f| f.as_str() == text)
     }
@@ -200,6 +220,12 @@ pub const MOST_FUNDED_SESSIONS: u32 = 52;
 pub fn charges_for(event: Chargeable, funding: Funding, prices: &Prices) -> Vec<Charge> {
     if funding == Funding::Cafcass && event != Chargeable::Session {
         return Vec::new();
+    }
+    if funding == Funding::LocalAuthority {
+        // An authority leaves no deposit: it pays its invoices.
+        let mut charges = charges_for(event, Funding::Private, prices);
+        charges.retain(|charge| charge.kind != ChargeKind::Deposit);
+        return charges;
     }
     let charge = |parent, kind, amount| Charge {
         parent,
@@ -353,6 +379,9 @@ pub fn forfeit_explanation(forfeit: Forfeit, amount: Pence, funding: Funding) ->
         (_, Funding::Cafcass) if amount.0 <= 0 => format!(
             "{LATE} This session is funded through Cafcass, so cancelling costs you nothing, but please tell the centre why."
         ),
+        (_, Funding::LocalAuthority) => format!(
+            "{LATE} The local authority funds these sessions, so cancelling costs you nothing, but please tell the centre why."
+        ),
         (_, _) if amount.0 <= 0 => {
             format!("{LATE} Cancelling now costs you nothing, but please tell the centre why.")
         }
@@ -430,6 +459,28 @@ impl PaymentTerms {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_local_authority_is_invoiced_every_charge_but_a_deposit_and_a_parent_is_told_it_costs_nothing()
+     {
+        let prices = Prices::default();
+        let plan = charges_for(Chargeable::PlanStarts, Funding::LocalAuthority, &prices);
+        assert_eq!(plan.len(), 2, "{plan:?}");
+        assert!(plan.iter().all(|c| c.kind == ChargeKind::Registration));
+        assert_eq!(
+            charges_for(Chargeable::Session, Funding::LocalAuthority, &prices),
+            charges_for(Chargeable::Session, Funding::Private, &prices)
+        );
+        assert!(
+            forfeit_explanation(Forfeit::SessionFee, Pence(0), Funding::LocalAuthority)
+                .contains("costs you nothing")
+        );
+        assert_eq!(
+            Funding::parse("local_authority"),
+            Some(Funding::LocalAuthority)
+        );
+        assert!(Funding::LocalAuthority.invoices_funder() && !Funding::Cafcass.invoices_funder());
+    }
 
     #[test]
     fn prices_are_typed_in_pounds_and_checked() {

@@ -7,8 +7,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::centre::{
     BookSeries, CancelBooking, CreatePlan, DecideReferral, MoveBooking, RecordAgreement,
-    RecordAttendance, RecordPayment, RecordReviewOutcome, SetFundedSessions, booking_choices,
-    case_detail, case_reads,
+    RecordAttendance, RecordAuthorityPayment, RecordPayment, RecordReviewOutcome,
+    SetFundedSessions, booking_choices, case_detail, case_reads,
 };
 use crate::components::booking_badge::booking_badge;
 use crate::components::error_note::{ErrorNote, action_error};
@@ -18,7 +18,7 @@ use crate::domain::attendance::Attendance;
 use crate::domain::london_time::{
     format_day, format_london_day, format_london_time, ms_from_london, parse_date, parse_time,
 };
-use crate::domain::money::{Parent, parse_pounds};
+use crate::domain::money::{Parent, Pence, parse_pounds};
 use crate::domain::review::ReviewOutcome;
 use crate::domain::risk::suggest;
 use crate::domain::role::Role;
@@ -41,6 +41,7 @@ struct Actions {
     relocate: ServerAction<MoveBooking>,
     review: ServerAction<RecordReviewOutcome>,
     funding: ServerAction<SetFundedSessions>,
+    authority: ServerAction<RecordAuthorityPayment>,
 }
 
 impl Actions {
@@ -56,6 +57,7 @@ impl Actions {
             relocate: ServerAction::new(),
             review: ServerAction::new(),
             funding: ServerAction::new(),
+            authority: ServerAction::new(),
         }
     }
 
@@ -70,6 +72,7 @@ impl Actions {
             + self.relocate.version().get()
             + self.review.version().get()
             + self.funding.version().get()
+            + self.authority.version().get()
     }
 }
 
@@ -125,7 +128,7 @@ fn CaseSections(case: CaseDetail, actions: Actions) -> AnyView {
             <p>{children}</p>
             <p class="account-meta">
                 {format!("Referral {} · {} law · referred by {} · {}", case.status, case.law, case.source.replace('_', " "),
-                    match case.funding { crate::domain::money::Funding::Cafcass => "Cafcass-funded", _ => "parents pay" })}
+                    case.funding.label())}
             </p>
             <div class="suggestion">
                 <strong>{suggestion.service.headline()}</strong>
@@ -194,6 +197,7 @@ fn CaseSections(case: CaseDetail, actions: Actions) -> AnyView {
             </ul>
         </section>
         {case.funded.map(|(funded, used)| view! { <FundedSessions case_id=case.id funded used actions /> })}
+        {case.authority.clone().map(|account| view! { <AuthorityAccount case_id=case.id account actions /> })}
         <PaymentForm case_id=case.id actions resident=case.resident_statement visiting=case.visiting_statement />
         {(case.status == "accepted").then(|| view! {
             <IndirectContact case_id=case.id children=case.children.iter().map(|c| c.first_name.clone()).collect() />
@@ -695,6 +699,61 @@ fn FundedSessions(case_id: i64, funded: u32, used: u32, actions: Actions) -> Any
                     actions.funding.dispatch(SetFundedSessions { case_id, funded_sessions: count.get_untracked() });
                 }>"Save funded sessions"</button>
             </div>
+        </section>
+    }
+    .into_any()
+}
+
+/// A case a local authority funds: what it was invoiced and paid, and its
+/// payments recorded as they come.
+#[component]
+fn AuthorityAccount(
+    case_id: i64,
+    account: crate::model::FunderAccount,
+    actions: Actions,
+) -> AnyView {
+    let amount = RwSignal::new(String::new());
+    let paid_on = RwSignal::new(String::new());
+    let reference = RwSignal::new(String::new());
+    let local_error = RwSignal::new(None::<AppError>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match parse_pounds("amount", &amount.get()) {
+            Ok(pence) => {
+                local_error.set(None);
+                actions.authority.dispatch(RecordAuthorityPayment {
+                    case_id,
+                    amount_pence: pence.0,
+                    paid_on: paid_on.get(),
+                    reference: reference.get(),
+                });
+            }
+            Err(error) => local_error.set(Some(error)),
+        }
+    };
+    view! {
+        <section class="card" data-testid="authority-account">
+            <h2>"Local authority account"</h2>
+            <p>{format!(
+                "Invoiced {} · paid {} · owed {}",
+                Pence(account.invoiced_pence),
+                Pence(account.paid_pence),
+                Pence(account.owed_pence)
+            )}</p>
+            <p class="hint">"Every charge on this case is invoiced to the local authority; the parents pay nothing."</p>
+            <ul class="list">
+                {account.lines.into_iter().map(|line| view! {
+                    <li class="list-item">{format!("{} · {} · {}", line.on, line.what, Pence(line.amount_pence))}</li>
+                }).collect_view()}
+            </ul>
+            <form class="stack" on:submit=submit>
+                <TextField id="authority-amount" label="Amount the authority paid (£)" value=amount placeholder="99.00" />
+                <TextField id="authority-date" label="Paid on" value=paid_on kind="date" />
+                <TextField id="authority-reference" label="Their reference (optional)" value=reference />
+                {move || local_error.get().map(|error| view! { <ErrorNote error /> })}
+                {action_error(actions.authority.value())}
+                <button type="submit" class="button primary">"Record the authority's payment"</button>
+            </form>
         </section>
     }
     .into_any()

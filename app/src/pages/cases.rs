@@ -191,7 +191,7 @@ pub fn ReferralForm(
                 })}
                 <SelectField id="ref-source" label={if by_referrer { "You are referring as" } else { "Referred by" }} value=source options=options(sources) />
                 <SelectField id="ref-law" label="Law" value=law options=options(&[("private", "Private law"), ("public", "Public law")]) />
-                <SelectField id="ref-funding" label="Funding" value=funding options=options(&[("private", "Parents pay"), ("cafcass", "Funded through Cafcass")]) />
+                <SelectField id="ref-funding" label="Funding" value=funding options=options(&[("private", "Parents pay"), ("cafcass", "Funded through Cafcass"), ("local_authority", "Funded by the local authority (invoiced)")]) />
                 <TextField id="ref-orders" label="Court orders and proceedings" value=court_orders />
                 <fieldset class="stack">
                     <legend>"Child"</legend>

@@ -500,6 +500,7 @@ pub async fn detail(db: &Db, case_id: i64, now_ms: i64) -> Result<CaseDetail, Ap
         suspended: super::attendance::is_case_suspended(db, case_id).await?,
         review_to_book: review_to_book_for(db, case_id, now_ms).await?,
         funded: super::funding::funded_use(db, case_id).await?,
+        authority: super::funding::authority_account(db, case_id).await?,
         review_outcomes: review_outcomes(db, case_id).await?,
         earlier_plans,
         bookings: bookings_between(db, i64::MIN, i64::MAX, Some(case_id), now_ms).await?,

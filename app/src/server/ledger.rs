@@ -17,7 +17,8 @@ use crate::model::{AmountDue, Arrear, ParentBooking, Statement, StatementLine};
 pub const METHODS: [&str; 4] = ["card", "bank_transfer", "cash", "cheque"];
 
 /// Writes charges inside the caller's transaction: one parent's, for the
-/// case, and for one booking if it is a booking's.
+/// case, and for one booking if it is a booking's. On a case a local
+/// authority funds, each is the authority's (invoiced), never the parent's.
 pub(super) async fn raise(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     case_id: i64,
@@ -27,8 +28,9 @@ pub(super) async fn raise(
 ) -> Result<(), AppError> {
     for charge in charges {
         sqlx::query(
-            "INSERT INTO charges (case_id, parent_side, kind, amount_pence, booking_id, raised_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO charges (case_id, parent_side, kind, amount_pence, booking_id, raised_at, funded_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, \
+             (SELECT CASE WHEN funding = 'local_authority' THEN funding END FROM referrals WHERE case_id = $1))",
         )
         .bind(case_id)
         .bind(charge.parent.as_str())
@@ -120,8 +122,11 @@ struct ChargeRow {
     raised_at: i64,
     waived: bool,
     forfeited: bool,
-    /// Paid by a funder (Cafcass), not owed by the parent.
+    /// Paid by a funder (Cafcass, or a local authority invoiced for it),
+    /// not owed by the parent.
     funded: bool,
+    /// Which funder, as stored ("cafcass", "local_authority").
+    funder: Option<String>,
 }
 
 async fn charges(db: &Db, case_id: i64, parent: Parent) -> Result<Vec<ChargeRow>, AppError> {
@@ -146,6 +151,7 @@ async fn charges(db: &Db, case_id: i64, parent: Parent) -> Result<Vec<ChargeRow>
                 waived: row.try_get::<Option<i64>, _>("waived_at")?.is_some(),
                 forfeited: row.try_get::<Option<i64>, _>("forfeited_at")?.is_some(),
                 funded: row.try_get::<Option<String>, _>("funded_by")?.is_some(),
+                funder: row.try_get("funded_by")?,
             })
         })
         .collect()
@@ -448,7 +454,10 @@ pub async fn statement(db: &Db, case_id: i64, parent: Parent) -> Result<Statemen
     for charge in &all {
         let mut description = charge.kind.label().to_owned();
         if charge.funded && !charge.waived {
-            description.push_str(": funded by Cafcass");
+            description.push_str(match charge.funder.as_deref() {
+                Some("local_authority") => ": invoiced to the local authority",
+                _ => ": funded by Cafcass",
+            });
         } else if charge.waived {
             description.push_str(": cancelled in good time, not charged");
         } else {
