@@ -234,3 +234,65 @@ test("a referral becomes a booked series of six, paid for, and one late cancella
     await context.close();
   }
 });
+
+test("a case a local authority funds: the authority is invoiced, its payment is recorded on the case page, and the parents owe nothing", async () => {
+  const { context, page, problems } = await phonePage(browser);
+  try {
+    await signIn(page, "coordinator");
+    await page.waitForURL("**/coordinator");
+    await hydrated(page);
+    // The case's paperwork, through the same server functions the forms use.
+    const reference = `FAM-${7000 + Math.floor(Math.random() * 2999)}`;
+    const caseId = await page.evaluate(async (reference) => {
+      const call = async (name, body, json) => {
+        const response = await fetch(`/api/${name}`, {
+          method: "POST",
+          headers: { "content-type": json ? "application/json" : "application/x-www-form-urlencoded" },
+          body: json ? JSON.stringify(body) : new URLSearchParams(body).toString(),
+        });
+        if (!response.ok) throw new Error(`${name}: ${response.status} ${await response.text()}`);
+        return response.json();
+      };
+      const parent = (name) => ({ full_name: name, phone: "07700 900123", email: "", address: "2 Mill Lane" });
+      const caseId = await call("record_referral", { referral: {
+        reference, source: "social_worker", law: "public", funding: "local_authority",
+        court_orders: "", pending_proceedings: "", reasons: ["past_substance_misuse"],
+        children: [{ first_name: "Noah", last_name: "Reed", date_of_birth: "2018-05-04" }],
+        resident: parent("Rae Reed"), visiting: parent("Vic Reed"), resident_consent_on: null, visiting_consent_on: null,
+      } }, true);
+      await call("decide_referral", { case_id: caseId, accept: true, note: "" });
+      const plan = await call("create_plan", { case_id: caseId, plan: { service: "supervised", every_days: 7, duration_min: 60,
+        sessions_planned: 6, ground_rules: "", who_may_attend: "" } }, true);
+      for (const side of ["resident", "visiting"]) {
+        await call("record_agreement", { plan_id: plan, parent: side, signed_on: new Date().toISOString().slice(0, 10) });
+      }
+      return caseId;
+    }, reference);
+
+    await page.goto(`/coordinator/cases/${caseId}`);
+    await hydrated(page);
+    const account = page.getByTestId("authority-account");
+    await account.getByText("Invoiced £220.00 · paid £0.00 · owed £220.00").waitFor();
+    await account.getByLabel("Amount the authority paid (£)").fill("100");
+    await account.getByLabel("Paid on").fill("2026-11-20");
+    await account.getByLabel("Their reference (optional)").fill("INV-3391");
+    await account.getByRole("button", { name: "Record the authority's payment" }).click();
+    await account.getByText("Invoiced £220.00 · paid £100.00 · owed £120.00").waitFor();
+    await account.getByText("Payment from the local authority, ref. INV-3391").waitFor();
+    // A mistake is named, nothing is recorded, and what was typed stays.
+    await account.getByLabel("Amount the authority paid (£)").fill("0");
+    await account.getByLabel("Their reference (optional)").fill("INV-3392");
+    await account.getByRole("button", { name: "Record the authority's payment" }).click();
+    await account.getByRole("alert").filter({ hasText: "above £0.00" }).waitFor();
+    assert.equal(await account.getByLabel("Their reference (optional)").inputValue(), "INV-3392");
+    assert.equal(await account.getByLabel("Amount the authority paid (£)").inputValue(), "0");
+    await account.getByText("Invoiced £220.00 · paid £100.00 · owed £120.00").waitFor();
+    await assertPhoneFriendly(page);
+    await account.screenshot({ path: `${SCREENSHOTS}case-local-authority-account.png` });
+    // The parents' statements carry the charges as the authority's.
+    await page.getByText("Resident parent owes £0.00 · visiting parent owes £0.00").waitFor();
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

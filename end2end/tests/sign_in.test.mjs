@@ -131,6 +131,27 @@ test("a coordinator creates an account on the phone and that person signs in", a
     await chooseOwnPassword(page, "dana-first-pass", "dana chooses this");
     await page.waitForURL("**/worker");
     await page.locator("header.top-bar").getByText("Dana Fox").waitFor();
+    assert.equal(await page.getByRole("link", { name: "Records and reports to co-sign" }).count(), 0, "not senior yet");
+
+    // The coordinator marks Dana as senior: she may now co-sign others' records.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL("**/sign-in");
+    await signIn(page, "coordinator");
+    await page.waitForURL("**/coordinator");
+    await hydrated(page);
+    const dana = page.locator(".list-item.account", { hasText: "Dana Fox" });
+    await dana.getByRole("button", { name: "Mark as senior (may co-sign)" }).click();
+    await dana.getByText("Senior: co-signs").waitFor();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL("**/sign-in");
+    await signIn(page, "dana.fox", "dana chooses this");
+    await page.waitForURL("**/worker");
+    await page.getByRole("link", { name: "Records and reports to co-sign" }).click();
+    await page.waitForURL("**/worker/cosign");
+    await page.getByRole("heading", { name: "Records to co-sign" }).waitFor();
+    await page.getByRole("heading", { name: "Final reports to co-sign" }).waitFor();
+    await assertPhoneFriendly(page);
+    await page.screenshot({ path: `${SCREENSHOTS}senior-worker-cosign.png`, fullPage: true });
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

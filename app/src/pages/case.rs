@@ -42,11 +42,12 @@ struct Actions {
     review: ServerAction<RecordReviewOutcome>,
     funding: ServerAction<SetFundedSessions>,
     authority: ServerAction<RecordAuthorityPayment>,
+    done: RwSignal<usize>,
 }
 
 impl Actions {
     fn new() -> Self {
-        Actions {
+        let actions = Actions {
             decide: ServerAction::new(),
             plan: ServerAction::new(),
             agree: ServerAction::new(),
@@ -58,21 +59,31 @@ impl Actions {
             review: ServerAction::new(),
             funding: ServerAction::new(),
             authority: ServerAction::new(),
+            done: RwSignal::new(0),
+        };
+        // Counts the actions that succeeded: the case is read again after
+        // each, and only then. After a refusal the page stays as it is, so
+        // what the coordinator typed is still there beside the error.
+        macro_rules! count_successes {
+            ($($action:ident),*) => {$(
+                let action = actions.$action;
+                let done = actions.done;
+                Effect::new(move |_| {
+                    if action.value().with(|value| matches!(value, Some(Ok(_)))) {
+                        done.update(|n| *n += 1);
+                    }
+                });
+            )*};
         }
+        count_successes!(
+            decide, plan, agree, book, pay, cancel, attend, relocate, review, funding, authority
+        );
+        actions
     }
 
+    /// How many actions have succeeded on this page.
     fn version(&self) -> usize {
-        self.decide.version().get()
-            + self.plan.version().get()
-            + self.agree.version().get()
-            + self.book.version().get()
-            + self.pay.version().get()
-            + self.cancel.version().get()
-            + self.attend.version().get()
-            + self.relocate.version().get()
-            + self.review.version().get()
-            + self.funding.version().get()
-            + self.authority.version().get()
+        self.done.get()
     }
 }
 

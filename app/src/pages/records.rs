@@ -357,6 +357,7 @@ pub fn CosignQueuePage() -> impl IntoView {
 pub fn SeniorCosignPage() -> impl IntoView {
     view! {
         <RoleGate role=Role::Worker children=|user| senior_only(&user, || view! {
+            <a class="back" href="/worker">"‹ Your sessions"</a>
             <CosignQueue base="/worker/cosign" /> <ReportsToCosign />
         }) />
     }
