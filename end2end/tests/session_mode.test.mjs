@@ -498,3 +498,35 @@ test("with no signal, a worker records that nobody came; it syncs once and the r
     await server.stop();
   }
 });
+
+test("an observation names the child it is about when the family has more than one", async () => {
+  const server = await ownServer();
+  const { context, page, problems } = await phonePage(browser, server.url);
+  try {
+    await signIn(page, "worker1");
+    await page.waitForURL("**/worker");
+    // The demo's other family has two children, Lily and Noah.
+    await page.locator("a.session-link", { hasText: "FAM-0001" }).first().click();
+    await page.getByRole("heading", { name: /FAM-0001/ }).waitFor();
+    await hydrated(page);
+    const about = page.getByRole("group", { name: "About" });
+    await about.getByRole("button", { name: "All children" }).waitFor();
+    assert.equal(await about.getByRole("button", { name: "All children" }).getAttribute("aria-pressed"), "true");
+    await about.getByRole("button", { name: "Noah" }).click();
+    assert.equal(await about.getByRole("button", { name: "Noah" }).getAttribute("aria-pressed"), "true");
+    await assertPhoneFriendly(page);
+    // Without signal (the session is next week: synced now, the server
+    // would refuse an entry dated today, which is not what this checks).
+    await context.setOffline(true);
+    await logObservation(page, "Play", "Noah built a tower with his dad");
+    const line = page.locator("[data-testid=timeline] .timeline-line", { hasText: "Noah built a tower" });
+    await line.locator(".line-what", { hasText: "Play (Noah)" }).waitFor();
+    // Saved, the choice goes back to all the children for the next entry.
+    assert.equal(await about.getByRole("button", { name: "All children" }).getAttribute("aria-pressed"), "true");
+    await page.screenshot({ path: `${SCREENSHOTS}observation-about-a-child.png`, fullPage: true });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});

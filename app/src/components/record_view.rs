@@ -120,7 +120,9 @@ pub fn RecordView(
                         {(!record.text.ended_early.is_empty()).then(|| view! { <h3>"Why the session ended early"</h3> <p class="prose">{record.text.ended_early.clone()}</p> })}
                         {(!record.text.incident.is_empty()).then(|| view! { <h3>"Incident"</h3> <p class="prose">{record.text.incident.clone()}</p> })}
                     </section>
-                    <Coverage record=Signal::stored(merged.clone()) workers=record.workers.clone() until_ms=Signal::stored(ends) />
+                    {absent.is_none().then(|| view! {
+                        <Coverage record=Signal::stored(merged.clone()) workers=record.workers.clone() until_ms=Signal::stored(ends) />
+                    })}
                     <Timeline record=Signal::stored(merged) workers=record.workers.clone() />
                 }
                 .into_any()
@@ -299,8 +301,12 @@ fn binding_line(s: &crate::model::RecordSignature) -> String {
             s.name, s.version
         ),
         (Some(true), true) => format!(
-            "{} signed exactly this text and the {} entries above it (fingerprint {short}).",
-            s.name, s.covered
+            "{} signed exactly this text and the {} above it (fingerprint {short}).",
+            s.name,
+            match s.covered {
+                1 => "entry".to_owned(),
+                n => format!("{n} entries"),
+            }
         ),
         (None, true) => format!("{} signed this text.", s.name),
     }
