@@ -269,8 +269,11 @@ test("a case a local authority funds: the authority is invoiced, its payment is 
       return caseId;
     }, reference);
 
-    await page.goto(`/coordinator/cases/${caseId}`);
+    // Into the case from the case list, as a coordinator would.
+    await page.goto("/coordinator/cases");
     await hydrated(page);
+    await page.getByRole("link", { name: reference }).click();
+    await page.waitForURL(`**/coordinator/cases/${caseId}`);
     const account = page.getByTestId("authority-account");
     await account.getByText("Invoiced £220.00 · paid £0.00 · owed £220.00").waitFor();
     await account.getByLabel("Amount the authority paid (£)").fill("100");

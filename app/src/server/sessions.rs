@@ -415,11 +415,13 @@ pub async fn ingest(
             }
         });
     }
-    // A start, or "did not take place", newly stored records attendance
-    // (and may suspend contact) once the entries are safe.
+    // A start, or "did not take place", records attendance (and may
+    // suspend contact) once the entries are safe. Replayed ones too: had
+    // this failed after the commit, the phone's retry finishes it (recording
+    // what is already recorded changes nothing).
     let mut attendance_of: Vec<i64> = good
         .iter()
-        .filter(|a| stored.contains(&a.item.id) && !a.late)
+        .filter(|a| !a.late)
         .filter(|a| {
             matches!(
                 a.item.payload.kind,
