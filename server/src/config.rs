@@ -61,6 +61,12 @@ pub struct Config {
     #[arg(long, env = "CCC_DEMO", default_value_t = false)]
     pub demo: bool,
 
+    /// Demo mode only: the server's clock reads this London time when it
+    /// starts (`2031-01-06 09:00`) and runs on from there, so a demo (or a
+    /// test) can rehearse a case's weeks in minutes by starting again later.
+    #[arg(long, env = "CCC_DEMO_CLOCK", value_parser = parse_london_clock)]
+    pub demo_clock: Option<i64>,
+
     /// For the fault-injection harness only: crash the process inside a
     /// sync, before or after its commit, with these probabilities (for
     /// example `before_commit=0.1,after_commit=0.1`). Never set it in use.
@@ -160,4 +166,37 @@ fn make_key_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
         path.display()
     );
     Ok(key)
+}
+
+/// `YYYY-MM-DD HH:MM`, London time, as milliseconds since the epoch (UTC).
+fn parse_london_clock(text: &str) -> Result<i64, String> {
+    use app::domain::london_time::{ms_from_london, parse_date, parse_time};
+    let unreadable = || format!("`{text}` is not a London time like 2031-01-06 09:00");
+    let (day, time) = text.trim().split_once(' ').ok_or_else(unreadable)?;
+    let day = parse_date("clock", day).map_err(|_| unreadable())?;
+    let time = parse_time("clock", time.trim()).map_err(|_| unreadable())?;
+    Ok(ms_from_london(day.and_time(time)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_london_clock;
+
+    #[test]
+    fn a_demo_clock_is_read_as_london_time_in_winter_and_summer() {
+        assert_eq!(
+            parse_london_clock("2031-01-06 09:00"),
+            Ok(1_925_456_400_000)
+        );
+        // British Summer Time: 09:00 in London is 08:00 UTC.
+        assert_eq!(
+            parse_london_clock("2031-07-01 09:00"),
+            Ok(1_940_659_200_000)
+        );
+        assert!(
+            parse_london_clock("next Monday")
+                .unwrap_err()
+                .contains("like 2031-01-06 09:00")
+        );
+    }
 }

@@ -117,12 +117,33 @@ pub fn state() -> Result<AppState, AppError> {
     })
 }
 
-/// The current time in milliseconds since the Unix epoch (UTC).
-pub fn now_ms() -> i64 {
+/// How far this process's clock is set from the machine's, in milliseconds:
+/// 0, except in a demo started at a chosen time (`start_clock_at`).
+static CLOCK_SHIFT_MS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+fn machine_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
+}
+
+/// The current time in milliseconds since the Unix epoch (UTC): the
+/// machine's clock, or the demo's (see `start_clock_at`). Every rule the
+/// server applies reads the time here, so the whole server agrees on it.
+pub fn now_ms() -> i64 {
+    machine_ms() + CLOCK_SHIFT_MS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Sets this process's clock to `start_ms` now; from here it runs on in
+/// step with the machine's. Called once at start-up, for a demo (or a
+/// test) that rehearses weeks of a case in minutes (`CCC_DEMO_CLOCK`); a
+/// server for real families never calls it.
+pub fn start_clock_at(start_ms: i64) {
+    CLOCK_SHIFT_MS.store(
+        start_ms - machine_ms(),
+        std::sync::atomic::Ordering::Relaxed,
+    );
 }
 
 /// The signed-in caller, if the request carries a live session.
