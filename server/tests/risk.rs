@@ -37,10 +37,16 @@ both_databases! {
         assert_eq!(first.status, StatusCode::OK, "{}", first.body);
         let review = call(record("after_pre_visits", "supervised", "Both pre-visits went well; keep supervised for now.", "2099-03-31"), coordinator.clone()).await;
         assert_eq!(review.status, StatusCode::OK, "{}", review.body);
+        // Later, a review meeting moves the case on, and the assessment says
+        // it was made there.
+        let later = call(record("at_review", "supported", "The review found no incident in the series; supported contact next.", "2099-06-30"), coordinator.clone()).await;
+        assert_eq!(later.status, StatusCode::OK, "{}", later.body);
         let list = app.call("risk_assessments", &[("case_id", &case)], Some(&coordinator)).await.json();
-        assert_eq!(list[0]["stage"], "after_pre_visits");
-        assert_eq!(list[1]["why"], "Fear of abduction; a safety plan agreed.");
-        assert_eq!(list[1]["suggested"], "supported", "the guide allows supported contact for this reason");
-        assert_eq!(list[1]["review_on"], "2099-01-31");
+        assert_eq!(list[0]["stage"], "at_review");
+        assert_eq!(list[0]["decision"], "supported");
+        assert_eq!(list[1]["stage"], "after_pre_visits");
+        assert_eq!(list[2]["why"], "Fear of abduction; a safety plan agreed.");
+        assert_eq!(list[2]["suggested"], "supported", "the guide allows supported contact for this reason");
+        assert_eq!(list[2]["review_on"], "2099-01-31");
     }
 }

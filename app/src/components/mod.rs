@@ -6,6 +6,8 @@ pub mod error_note;
 pub mod fields;
 /// The bar at the top: app name, who is signed in, sign out.
 pub mod header;
+/// A page's data, made before anything on the page waits, read again on demand.
+pub mod page_data;
 /// A session record, read-only and printable; a line of a records list.
 pub mod record_view;
 /// Lets a page through only for the right role; sends others on.

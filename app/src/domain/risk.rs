@@ -192,33 +192,42 @@ impl SuggestedService {
     }
 }
 
-/// When an assessment is made: at referral, or the review after the
-/// pre-visits.
+/// When an assessment is made: at referral, the review after the
+/// pre-visits, or again at a review meeting later in the case's life (when
+/// the review changes the service, say).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AssessmentStage {
     AtReferral,
     AfterPreVisits,
+    AtReview,
 }
 
 impl AssessmentStage {
+    /// Every stage, in the order a case meets them.
+    pub const ALL: [AssessmentStage; 3] = [
+        AssessmentStage::AtReferral,
+        AssessmentStage::AfterPreVisits,
+        AssessmentStage::AtReview,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             AssessmentStage::AtReferral => "at_referral",
             AssessmentStage::AfterPreVisits => "after_pre_visits",
+            AssessmentStage::AtReview => "at_review",
         }
     }
 
     pub fn parse(text: &str) -> Option<AssessmentStage> {
-        [AssessmentStage::AtReferral, AssessmentStage::AfterPreVisits]
-            .into_iter()
-            .find(|s| s.as_str() == text)
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
     pub fn label(self) -> &'static str {
         match self {
             AssessmentStage::AtReferral => "At referral",
             AssessmentStage::AfterPreVisits => "Review after the pre-visits",
+            AssessmentStage::AtReview => "At a review meeting",
         }
     }
 }

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use crate::pages::indirect::IndirectContact;
-use crate::pages::records::FinalReports;
-use crate::pages::risk_assessment::RiskAssessments;
+use crate::pages::indirect::{IndirectContact, items_of};
+use crate::pages::records::{FinalReports, reports_of};
+use crate::pages::risk_assessment::{RiskAssessments, assessments_of};
 use leptos_router::hooks::use_params_map;
 
 use crate::api::centre::{
@@ -13,6 +13,7 @@ use crate::api::centre::{
 use crate::components::booking_badge::booking_badge;
 use crate::components::error_note::{ErrorNote, action_error};
 use crate::components::fields::{SelectField, TextField};
+use crate::components::page_data::PageData;
 use crate::components::role_gate::RoleGate;
 use crate::domain::attendance::Attendance;
 use crate::domain::london_time::{
@@ -25,7 +26,8 @@ use crate::domain::role::Role;
 use crate::domain::schedule::{BookingKind, Service};
 use crate::error::AppError;
 use crate::model::{
-    CaseDetail, Choice, NewPlan, ReviewRecorded, SeriesRequest, StaffBooking, Statement,
+    CaseDetail, Choice, FinalReport, IndirectItem, NewPlan, ReadNote, ReviewRecorded,
+    RiskAssessment, SeriesRequest, StaffBooking, Statement,
 };
 
 /// Every action on the case page; the case is read again after any of them.
@@ -108,11 +110,27 @@ fn CaseView() -> impl IntoView {
         move || (case_id(), actions.version()),
         |(id, _)| case_detail(id),
     );
+    // Everything else the page reads is made here too, before the case is
+    // awaited, never in the sections below it (see `PageData`).
+    let data = CaseData {
+        risks: assessments_of(case_id),
+        choices: PageData::new(case_id, |_, _| booking_choices()),
+        items: items_of(case_id),
+        reports: reports_of(case_id),
+        reads: PageData::new(case_id, |id, asked| async move {
+            // Read only once asked for: it is long and only sometimes needed.
+            if asked == 0 {
+                Ok(None)
+            } else {
+                case_reads(id).await.map(Some)
+            }
+        }),
+    };
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match case.await {
-                    Ok(case) => view! { <CaseSections case actions /> }.into_any(),
+                    Ok(case) => view! { <CaseSections case actions data /> }.into_any(),
                     Err(error) => view! { <ErrorNote error /> }.into_any(),
                 }
             })}
@@ -120,8 +138,21 @@ fn CaseView() -> impl IntoView {
     }
 }
 
+/// The rooms and the contact workers the booking form offers.
+type RoomsAndWorkers = (Vec<Choice>, Vec<Choice>);
+
+/// What the case page reads besides the case itself.
+#[derive(Clone, Copy)]
+struct CaseData {
+    risks: PageData<Vec<RiskAssessment>>,
+    choices: PageData<RoomsAndWorkers>,
+    items: PageData<Vec<IndirectItem>>,
+    reports: PageData<Vec<FinalReport>>,
+    reads: PageData<Option<Vec<ReadNote>>>,
+}
+
 #[component]
-fn CaseSections(case: CaseDetail, actions: Actions) -> AnyView {
+fn CaseSections(case: CaseDetail, actions: Actions, data: CaseData) -> AnyView {
     let suggestion = suggest(&case.reasons, case.source == "self");
     let children = case
         .children
@@ -157,7 +188,7 @@ fn CaseSections(case: CaseDetail, actions: Actions) -> AnyView {
                 <p>{format!("Visiting: {} · {}", case.visiting.full_name, case.visiting.phone)}</p>
             </details>
         </section>
-        <RiskAssessments case_id=case.id />
+        <RiskAssessments case_id=case.id list=data.risks />
         {(case.status == "received").then(|| view! { <Decision case_id=case.id actions /> })}
         {case.suspended.then(|| view! {
             <section class="card concerns" role="alert" data-testid="suspended">
@@ -185,7 +216,7 @@ fn CaseSections(case: CaseDetail, actions: Actions) -> AnyView {
                 <p>"This series is running out and no review meeting is booked. Book one before the last session: it decides whether contact continues, changes service, ends, or goes back to the court."</p>
             </section>
         })}
-        {(case.status == "accepted").then(|| view! { <BookingForm case_id=case.id actions plan_signed /> })}
+        {(case.status == "accepted").then(|| view! { <BookingForm case_id=case.id actions plan_signed choices=data.choices /> })}
         <section class="card">
             <h2>"Bookings"</h2>
             {action_error(actions.cancel.value())}
@@ -211,10 +242,10 @@ fn CaseSections(case: CaseDetail, actions: Actions) -> AnyView {
         {case.authority.clone().map(|account| view! { <AuthorityAccount case_id=case.id account actions /> })}
         <PaymentForm case_id=case.id actions resident=case.resident_statement visiting=case.visiting_statement />
         {(case.status == "accepted").then(|| view! {
-            <IndirectContact case_id=case.id children=case.children.iter().map(|c| c.first_name.clone()).collect() />
-            <FinalReports case_id=case.id />
+            <IndirectContact case_id=case.id children=case.children.iter().map(|c| c.first_name.clone()).collect() items=data.items />
+            <FinalReports case_id=case.id reports=data.reports />
         })}
-        <WhoRead case_id=case.id />
+        <WhoRead reads=data.reads />
     }
     .into_any()
 }
@@ -222,26 +253,15 @@ fn CaseSections(case: CaseDetail, actions: Actions) -> AnyView {
 /// Who read this family's records, from the audit trail: closed until
 /// asked for, as it is long and only sometimes needed.
 #[component]
-fn WhoRead(case_id: i64) -> AnyView {
-    let asked = RwSignal::new(false);
-    let reads = Resource::new(
-        move || asked.get(),
-        move |asked| async move {
-            if asked {
-                case_reads(case_id).await.map(Some)
-            } else {
-                Ok(None)
-            }
-        },
-    );
+fn WhoRead(reads: PageData<Option<Vec<ReadNote>>>) -> AnyView {
     view! {
         <section class="card">
             <h2>"Who read this family's records"</h2>
             <p class="hint">"Every reading of the case file, a session record or a report, from the audit trail. Readings by one person of one thing within 15 minutes count once."</p>
-            <button type="button" class="button secondary" on:click=move |_| asked.set(true)>"Show who read them"</button>
+            <button type="button" class="button secondary" on:click=move |_| reads.reload()>"Show who read them"</button>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match reads.await {
+                    match reads.data().await {
                         Ok(None) => ().into_any(),
                         Ok(Some(list)) if list.is_empty() => view! { <p class="empty">"Nobody yet."</p> }.into_any(),
                         Ok(Some(list)) => view! {
@@ -430,8 +450,12 @@ fn booking_kind(value: &str) -> (BookingKind, Option<Parent>) {
 }
 
 #[component]
-fn BookingForm(case_id: i64, actions: Actions, plan_signed: bool) -> AnyView {
-    let choices = Resource::new(|| (), |_| booking_choices());
+fn BookingForm(
+    case_id: i64,
+    actions: Actions,
+    plan_signed: bool,
+    choices: PageData<RoomsAndWorkers>,
+) -> AnyView {
     let what = RwSignal::new(
         if plan_signed {
             "session"
@@ -503,7 +527,7 @@ fn BookingForm(case_id: i64, actions: Actions, plan_signed: bool) -> AnyView {
             <p class="hint">"A session of a series that would fall on a bank holiday or a closed day moves to the end of the series."</p>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match choices.await {
+                    match choices.data().await {
                         Ok((rooms, workers)) => view! {
                             <form class="stack" on:submit=submit>
                                 <SelectField id="book-kind" label="What to book" value=what options=BOOKABLE.iter().map(|(v, t)| (v.to_string(), t.to_string())).collect() />

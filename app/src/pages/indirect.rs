@@ -6,15 +6,24 @@ use leptos::prelude::*;
 
 use crate::api::centre::{indirect_item_step, indirect_items, log_indirect_item};
 use crate::components::error_note::ErrorNote;
+use crate::components::page_data::PageData;
 use crate::domain::indirect::{ItemKind, ItemStage};
 use crate::domain::london_time::{format_iso_date, format_london, format_stored_day, london_date};
 use crate::error::AppError;
 use crate::model::{IndirectItem, NewIndirectItem};
 
+/// A case's indirect-contact items, for `IndirectContact`: made by the
+/// case page before it waits for anything (see `PageData`).
+pub fn items_of(case_id: impl Fn() -> i64 + Send + Sync + 'static) -> PageData<Vec<IndirectItem>> {
+    PageData::new(case_id, |id, _| indirect_items(id))
+}
+
 #[component]
-pub fn IndirectContact(case_id: i64, children: Vec<String>) -> impl IntoView {
-    let changed = RwSignal::new(0_u32);
-    let items = Resource::new(move || changed.get(), move |_| indirect_items(case_id));
+pub fn IndirectContact(
+    case_id: i64,
+    children: Vec<String>,
+    items: PageData<Vec<IndirectItem>>,
+) -> impl IntoView {
     let problem = RwSignal::new(None::<AppError>);
     let from_side = RwSignal::new("visiting".to_owned());
     let for_child = RwSignal::new(children.first().cloned().unwrap_or_default());
@@ -35,7 +44,7 @@ pub fn IndirectContact(case_id: i64, children: Vec<String>) -> impl IntoView {
                 Ok(_) => {
                     description.set(String::new());
                     problem.set(None);
-                    changed.update(|n| *n += 1);
+                    items.reload();
                 }
                 Err(error) => problem.set(Some(error)),
             }
@@ -47,11 +56,11 @@ pub fn IndirectContact(case_id: i64, children: Vec<String>) -> impl IntoView {
             <p class="hint">"Letters, cards and gifts for the children. Check each one before passing it on; the sender never learns where the children live."</p>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match items.await {
+                    match items.data().await {
                         Ok(list) if list.is_empty() => view! { <p class="empty">"Nothing received yet."</p> }.into_any(),
                         Ok(list) => view! {
                             <ul class="list">
-                                {list.into_iter().map(|item| view! { <ItemRow item changed /> }).collect_view()}
+                                {list.into_iter().map(|item| view! { <ItemRow item items /> }).collect_view()}
                             </ul>
                         }.into_any(),
                         Err(error) => view! { <ErrorNote error /> }.into_any(),
@@ -90,7 +99,7 @@ pub fn IndirectContact(case_id: i64, children: Vec<String>) -> impl IntoView {
 }
 
 #[component]
-fn ItemRow(item: IndirectItem, changed: RwSignal<u32>) -> impl IntoView {
+fn ItemRow(item: IndirectItem, items: PageData<Vec<IndirectItem>>) -> impl IntoView {
     let note = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<AppError>);
     let id = item.id;
@@ -99,7 +108,7 @@ fn ItemRow(item: IndirectItem, changed: RwSignal<u32>) -> impl IntoView {
             match indirect_item_step(id, step.to_owned(), note.get_untracked()).await {
                 Ok(()) => {
                     problem.set(None);
-                    changed.update(|n| *n += 1);
+                    items.reload();
                 }
                 Err(error) => problem.set(Some(error)),
             }

@@ -18,6 +18,7 @@ use crate::api::records::{
     verify_audit_trail, verify_document, write_final_report,
 };
 use crate::components::error_note::ErrorNote;
+use crate::components::page_data::PageData;
 use crate::components::record_view::{RecordView, due_line, pdf_link};
 use crate::components::role_gate::RoleGate;
 use crate::device;
@@ -670,9 +671,7 @@ fn report_view(report: FinalReport, heading: bool) -> AnyView {
 /// The coordinator's final reports of one case: write and sign one, or
 /// co-sign another coordinator's (which releases it to the referrer).
 #[component]
-pub fn FinalReports(case_id: i64) -> AnyView {
-    let version = RwSignal::new(0u32);
-    let reports = Resource::new(move || version.get(), move |_| case_reports(case_id));
+pub fn FinalReports(case_id: i64, reports: PageData<Vec<FinalReport>>) -> AnyView {
     let summary = RwSignal::new(String::new());
     let recommendation = RwSignal::new(String::new());
     let charge = RwSignal::new(false);
@@ -691,7 +690,7 @@ pub fn FinalReports(case_id: i64) -> AnyView {
             if result.is_ok() {
                 summary.set(String::new());
                 recommendation.set(String::new());
-                version.update(|v| *v += 1);
+                reports.reload();
             }
             outcome.set(Some(result.map(|_| {
                 "Written and signed. Another coordinator co-signs it to release it.".to_owned()
@@ -702,7 +701,7 @@ pub fn FinalReports(case_id: i64) -> AnyView {
         leptos::task::spawn_local(async move {
             let result = cosign_report(report_id, password).await;
             if result.is_ok() {
-                version.update(|v| *v += 1);
+                reports.reload();
             }
             outcome.set(Some(
                 result.map(|()| "Co-signed and released to the referrer.".to_owned()),
@@ -714,7 +713,7 @@ pub fn FinalReports(case_id: i64) -> AnyView {
             <h2>"Final reports"</h2>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match reports.await {
+                    match reports.data().await {
                         Ok(list) => list.into_iter().map(|report| {
                             let id = report.id;
                             let waiting = report.status == RecordStatus::Signed;
@@ -759,6 +758,12 @@ pub fn FinalReports(case_id: i64) -> AnyView {
         </section>
     }
     .into_any()
+}
+
+/// A case's final reports, for `FinalReports`: made by the case page before
+/// it waits for anything (see `PageData`).
+pub fn reports_of(case_id: impl Fn() -> i64 + Send + Sync + 'static) -> PageData<Vec<FinalReport>> {
+    PageData::new(case_id, |id, _| case_reports(id))
 }
 
 /// The referrer's released final reports.

@@ -7,14 +7,22 @@ use leptos::prelude::*;
 
 use crate::api::centre::{record_risk_assessment, risk_assessments};
 use crate::components::error_note::ErrorNote;
+use crate::components::page_data::PageData;
 use crate::domain::london_time::format_london;
 use crate::domain::risk::AssessmentStage;
 use crate::error::AppError;
+use crate::model::RiskAssessment;
+
+/// A case's assessments, for `RiskAssessments`: made by the case page
+/// before it waits for anything (see `PageData`).
+pub fn assessments_of(
+    case_id: impl Fn() -> i64 + Send + Sync + 'static,
+) -> PageData<Vec<RiskAssessment>> {
+    PageData::new(case_id, |id, _| risk_assessments(id))
+}
 
 #[component]
-pub fn RiskAssessments(case_id: i64) -> AnyView {
-    let version = RwSignal::new(0u32);
-    let list = Resource::new(move || version.get(), move |_| risk_assessments(case_id));
+pub fn RiskAssessments(case_id: i64, list: PageData<Vec<RiskAssessment>>) -> AnyView {
     let stage = RwSignal::new("at_referral".to_owned());
     let decision = RwSignal::new("supervised".to_owned());
     let why = RwSignal::new(String::new());
@@ -33,7 +41,7 @@ pub fn RiskAssessments(case_id: i64) -> AnyView {
             .await;
             if result.is_ok() {
                 why.set(String::new());
-                version.update(|v| *v += 1);
+                list.reload();
             }
             outcome.set(Some(result));
         });
@@ -43,7 +51,7 @@ pub fn RiskAssessments(case_id: i64) -> AnyView {
             <h2>"Risk assessment"</h2>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match list.await {
+                    match list.data().await {
                         Ok(list) if list.is_empty() => view! { <p class="empty">"No assessment recorded yet."</p> }.into_any(),
                         Ok(list) => view! {
                             <ul class="list">
@@ -66,8 +74,7 @@ pub fn RiskAssessments(case_id: i64) -> AnyView {
             <form class="stack" on:submit=submit>
                 <label for="risk-stage">"When"</label>
                 <select id="risk-stage" on:change=move |ev| stage.set(event_target_value(&ev)) prop:value=move || stage.get()>
-                    <option value=AssessmentStage::AtReferral.as_str()>{AssessmentStage::AtReferral.label()}</option>
-                    <option value=AssessmentStage::AfterPreVisits.as_str()>{AssessmentStage::AfterPreVisits.label()}</option>
+                    {AssessmentStage::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
                 </select>
                 <label for="risk-decision">"Decision"</label>
                 <select id="risk-decision" on:change=move |ev| decision.set(event_target_value(&ev)) prop:value=move || decision.get()>
