@@ -151,10 +151,19 @@ export async function assertPhoneFriendly(page) {
       const hidden = box.width === 0 || box.height === 0 || element.type === "hidden";
       if (!hidden && box.height < 44) tooSmall.push(`${element.tagName} "${element.textContent.trim() || element.name}" ${Math.round(box.height)}px`);
     }
+    // Text squeezed into a column a few letters wide (a heading beside a
+    // long badge, say) is unreadable though nothing scrolls sideways.
+    const squeezed = [];
+    for (const element of document.querySelectorAll("body *")) {
+      const text = [...element.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent.trim()).join(" ");
+      const box = element.getBoundingClientRect();
+      if (text.length >= 12 && box.width > 0 && box.width < 64) squeezed.push(`${element.tagName} "${text.slice(0, 40)}" ${Math.round(box.width)}px wide`);
+    }
     return {
       scrollWidth: document.documentElement.scrollWidth,
       innerWidth: window.innerWidth,
       tooSmall,
+      squeezed,
       smallestFont: Math.min(
         ...[...document.querySelectorAll("body *")]
           .filter((e) => e.childNodes.length && [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
@@ -164,6 +173,7 @@ export async function assertPhoneFriendly(page) {
   });
   assert.ok(layout.scrollWidth <= layout.innerWidth, `page scrolls sideways: ${layout.scrollWidth} > ${layout.innerWidth}`);
   assert.deepEqual(layout.tooSmall, [], "touch targets under 44px");
+  assert.deepEqual(layout.squeezed, [], "text squeezed into a narrow column");
   assert.ok(layout.smallestFont >= 14, `text as small as ${layout.smallestFont}px`);
   await assertAccessible(page);
   await assertKeyboardReachable(page);
@@ -211,7 +221,7 @@ export async function assertKeyboardReachable(page) {
  * port and data folder (the same origin for the browser, the same database):
  * the honest way to take the network away, service worker included.
  */
-export async function ownServer() {
+export async function ownServer({ clock } = {}) {
   const { spawn } = await import("node:child_process");
   const { mkdtempSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
@@ -230,7 +240,12 @@ export async function ownServer() {
   let child = null;
   const server = {
     url,
-    async start() {
+    /**
+     * Starts the server on the same port and data. `clock` (London time,
+     * "2031-01-06 09:00") sets the demo server's clock to that time now,
+     * running on from there: a later start skips days of a case.
+     */
+    async start({ clock } = {}) {
       child = spawn(bin, [], {
         env: {
           ...process.env,
@@ -240,6 +255,7 @@ export async function ownServer() {
           CCC_DATA_DIR: data,
           CCC_ADDR: `127.0.0.1:${port}`,
           CCC_LOG: "warn",
+          ...(clock ? { CCC_DEMO_CLOCK: clock } : {}),
         },
         stdio: ["ignore", "inherit", "inherit"],
       });
@@ -262,7 +278,7 @@ export async function ownServer() {
       child = null;
     },
   };
-  await server.start();
+  await server.start({ clock });
   return server;
 }
 
