@@ -4,7 +4,7 @@
 // less than 48 hours ahead and sees the fee kept on the statement.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, chooseOwnPassword, SCREENSHOTS } from "./support.mjs";
+import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, chooseOwnPassword, createAccount, SCREENSHOTS } from "./support.mjs";
 
 let browser;
 before(async () => {
@@ -143,15 +143,9 @@ test("a referral becomes a booked series of six, paid for, and one late cancella
     // An account for the visiting parent, linked to the case.
     await page.goto("/coordinator");
     await hydrated(page);
-    const form = page.locator("#new-account");
-    await form.getByLabel("Full name").fill("Lee Stone");
-    await form.getByLabel("Username").fill("fam200.visiting");
-    await form.getByLabel("Role").selectOption("parent");
-    await form.getByLabel("Temporary password").fill("fam200-visiting-pass");
-    await form.getByLabel("Case reference (optional)").fill("FAM-0200");
-    await form.getByLabel("Parent is the").selectOption("visiting_parent");
-    await form.getByRole("button", { name: "Create account" }).click();
-    await page.getByRole("status").filter({ hasText: "Account created" }).waitFor();
+    await createAccount(page, {
+      name: "Lee Stone", username: "fam200.visiting", role: "parent", password: "fam200-visiting-pass", caseReference: "FAM-0200", side: "visiting_parent",
+    });
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL("**/sign-in");
     // The parent's first sign-in: they choose their own password.

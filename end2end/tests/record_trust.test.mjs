@@ -4,7 +4,7 @@
 // the coordinator at once, and the record shows what each signature binds.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, phonePage, signIn, assertPhoneFriendly, ownServer, waitForUnsynced, SCREENSHOTS } from "./support.mjs";
+import { launch, phonePage, signIn, assertPhoneFriendly, ownServer, waitForUnsynced, endSessionAndOpenRecord, SCREENSHOTS } from "./support.mjs";
 
 let browser;
 before(async () => {
@@ -45,10 +45,7 @@ test("a concern synced after the record was signed is kept, flagged and shown ap
     await tom.page.getByRole("status").filter({ hasText: "Saved on this phone" }).waitFor();
     await waitForUnsynced(tom.page, 1);
 
-    await page.getByRole("button", { name: "End session" }).click();
-    await page.getByRole("link", { name: "Complete and sign the record" }).waitFor();
-    await waitForUnsynced(page, 0);
-    await page.getByRole("link", { name: "Complete and sign the record" }).click();
+    await endSessionAndOpenRecord(page);
     await page.getByLabel("How the session went").fill("A calm session.");
     await page.getByLabel("If your co-worker will not sign, say why").fill("Tom was called to another room.");
     await page.getByLabel("Your password").fill("contact-demo");
@@ -101,10 +98,7 @@ test("once a worker signs, the words are fixed: the co-worker signs them as they
     await page.waitForURL("**/worker");
     await page.locator("a.session-link", { hasText: "FAM-0002" }).click();
     await page.getByRole("button", { name: "Start session" }).click();
-    await page.getByRole("button", { name: "End session" }).click();
-    await page.getByRole("link", { name: "Complete and sign the record" }).waitFor();
-    await waitForUnsynced(page, 0);
-    await page.getByRole("link", { name: "Complete and sign the record" }).click();
+    await endSessionAndOpenRecord(page);
     await page.getByLabel("How the session went").fill("A calm session.");
     await page.getByLabel("Your password").fill("contact-demo");
     await page.getByRole("button", { name: "Sign", exact: true }).click();

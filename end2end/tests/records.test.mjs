@@ -3,7 +3,7 @@
 // referrer reads the released record and its printable view.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, ownServer, waitForUnsynced, downloadPdfText, SCREENSHOTS, DEMO_PASSWORD } from "./support.mjs";
+import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, ownServer, waitForUnsynced, endSessionAndOpenRecord, downloadPdfText, SCREENSHOTS, DEMO_PASSWORD } from "./support.mjs";
 
 let browser;
 before(async () => {
@@ -39,13 +39,7 @@ test("a worker signs on a phone, the coordinator returns it once and co-signs, t
     await page.getByLabel("What happened").fill("Ava and her dad built a marble run");
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByRole("status").filter({ hasText: "Saved on this phone" }).waitFor();
-    // The record can be made once the "ended" entry is on the server: the
-    // link shows once it is saved on the phone (and counted as unsynced),
-    // and the count returns to 0 when the server has it.
-    await page.getByRole("button", { name: "End session" }).click();
-    await page.getByRole("link", { name: "Complete and sign the record" }).waitFor();
-    await waitForUnsynced(page, 0);
-    await page.getByRole("link", { name: "Complete and sign the record" }).click();
+    await endSessionAndOpenRecord(page);
     await page.getByRole("heading", { name: "Record · FAM-0002", exact: true }).waitFor();
     await page.getByText(/Sign by .* \(the 2-hour target\)/).waitFor();
     await signRecord(page, "A warm, calm session.");

@@ -302,6 +302,39 @@ export async function waitForUnsynced(page, expected, timeout = 20_000) {
   );
 }
 
+/**
+ * In session mode: ends the session and, once the server has the "ended"
+ * entry (the link shows when it is saved on the phone and counted as
+ * unsynced; the count returns to 0 when the server has it), opens the
+ * record to complete and sign.
+ */
+export async function endSessionAndOpenRecord(page) {
+  await page.getByRole("button", { name: "End session" }).click();
+  await page.getByRole("link", { name: "Complete and sign the record" }).waitFor();
+  await waitForUnsynced(page, 0);
+  await page.getByRole("link", { name: "Complete and sign the record" }).click();
+}
+
+/**
+ * The coordinator's "new account" form on their home page; a parent's
+ * account is linked to `caseReference` as the `side` parent. Waits until
+ * the account is listed.
+ */
+export async function createAccount(page, { name, username, role, password, caseReference, side }) {
+  const form = page.locator("#new-account");
+  await form.getByLabel("Full name").fill(name);
+  await form.getByLabel("Username").fill(username);
+  await form.getByLabel("Role").selectOption(role);
+  await form.getByLabel("Temporary password").fill(password);
+  if (caseReference) {
+    await form.getByLabel("Case reference (optional)").fill(caseReference);
+    await form.getByLabel("Parent is the").selectOption(side);
+  }
+  await form.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("status").filter({ hasText: "Account created" }).waitFor();
+  await page.locator(".account-name", { hasText: name }).waitFor();
+}
+
 /** Signs in as worker1 and opens the demo's session in progress (FAM-0002), once the page is kept for offline use; returns its path. */
 export async function openTodaysSession(page) {
   await signIn(page, "worker1");

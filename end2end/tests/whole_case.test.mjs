@@ -18,7 +18,8 @@ import {
   assertPhoneFriendly,
   chooseOwnPassword,
   ownServer,
-  waitForUnsynced,
+  endSessionAndOpenRecord,
+  createAccount,
   downloadPdfText,
   SCREENSHOTS,
   DEMO_PASSWORD,
@@ -51,20 +52,6 @@ async function signInAs(page, username, password, home) {
   await signIn(page, username, password);
   await page.waitForURL(`**${home}`);
   await hydrated(page);
-}
-
-async function createAccount(page, { name, username, role, password, caseReference, side }) {
-  const form = page.locator("#new-account");
-  await form.getByLabel("Full name").fill(name);
-  await form.getByLabel("Username").fill(username);
-  await form.getByLabel("Role").selectOption(role);
-  await form.getByLabel("Temporary password").fill(password);
-  if (caseReference) {
-    await form.getByLabel("Case reference (optional)").fill(caseReference);
-    await form.getByLabel("Parent is the").selectOption(side);
-  }
-  await form.getByRole("button", { name: "Create account" }).click();
-  await page.locator(".account-name", { hasText: name }).waitFor();
 }
 
 /** Opens the case from the coordinator's case list. */
@@ -196,10 +183,7 @@ test("one case from referral to a released final report, across a supervised and
     await phone.getByLabel("What happened").fill("Rosa and her dad drew a map of the park");
     await phone.getByRole("button", { name: "Save", exact: true }).click();
     await phone.getByRole("status").filter({ hasText: "Saved on this phone" }).waitFor();
-    await phone.getByRole("button", { name: "End session" }).click();
-    await phone.getByRole("link", { name: "Complete and sign the record" }).waitFor();
-    await waitForUnsynced(phone, 0);
-    await phone.getByRole("link", { name: "Complete and sign the record" }).click();
+    await endSessionAndOpenRecord(phone);
     await phone.getByLabel("How the session went").fill("A relaxed first session; Rosa warmed up within minutes.");
     await phone.getByLabel("If your co-worker will not sign, say why").fill("Sam left to cover the next room.");
     await phone.getByLabel("Your password").fill("dana's own passphrase");
