@@ -141,5 +141,10 @@ both_databases! {
             assert!(told[0].body.contains("Contact is suspended"), "{}", told[0].body);
         }
         assert!(app::server::casebook::detail(&app.db, case, now_ms()).await.unwrap().suspended);
+        // The coordinator's case list (and the counts on their home page)
+        // shows it at once, though no coordinator recorded anything.
+        let rows = app::server::casebook::list(&app.db, now_ms()).await.unwrap();
+        let row = rows.iter().find(|row| row.id == case).unwrap();
+        assert!(row.needs.contains(&app::domain::casework::Need::Suspended), "{:?}", row.needs);
     }
 }
