@@ -140,6 +140,18 @@ impl Config {
         Ok(app::server::audit::AuditSeal::new(key, Some(head_file)))
     }
 
+    /// When the demo's clock starts (`CCC_DEMO_CLOCK`), if it is set: a
+    /// clock set outside demo mode is refused, as a server for real
+    /// families keeps the machine's time.
+    pub fn demo_clock_start(&self) -> Result<Option<i64>, String> {
+        match (self.demo_clock, self.demo) {
+            (Some(_), false) => {
+                Err("CCC_DEMO_CLOCK sets the clock of a demo only: set CCC_DEMO too".into())
+            }
+            (start, _) => Ok(start),
+        }
+    }
+
     /// The database URL in force: the one given, or SQLite in the data directory.
     pub fn database_url(&self) -> String {
         self.database_url
@@ -180,7 +192,25 @@ fn parse_london_clock(text: &str) -> Result<i64, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_london_clock;
+    use super::{Config, parse_london_clock};
+    use clap::Parser;
+
+    #[test]
+    fn the_demo_clock_is_refused_outside_demo_mode() {
+        let real =
+            Config::try_parse_from(["contact-centre", "--demo-clock", "2031-01-06 09:00"]).unwrap();
+        assert!(real.demo_clock_start().unwrap_err().contains("demo only"));
+        let demo = Config::try_parse_from([
+            "contact-centre",
+            "--demo",
+            "--demo-clock",
+            "2031-01-06 09:00",
+        ])
+        .unwrap();
+        assert_eq!(demo.demo_clock_start(), Ok(Some(1_925_456_400_000)));
+        let plain = Config::try_parse_from(["contact-centre", "--demo"]).unwrap();
+        assert_eq!(plain.demo_clock_start(), Ok(None));
+    }
 
     #[test]
     fn a_demo_clock_is_read_as_london_time_in_winter_and_summer() {

@@ -53,10 +53,7 @@ async fn serve(config: Config, db: Db) -> Result<(), StartError> {
             .install();
         tracing::warn!("crash points armed for the fault harness: {faults}");
     }
-    if let Some(start_ms) = config.demo_clock {
-        if !config.demo {
-            return Err("CCC_DEMO_CLOCK sets the clock of a demo only: set CCC_DEMO too".into());
-        }
+    if let Some(start_ms) = config.demo_clock_start()? {
         app::server::start_clock_at(start_ms);
         tracing::warn!(
             "the demo's clock starts at {} (London), not the machine's time",
