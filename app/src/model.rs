@@ -276,6 +276,9 @@ pub struct StaffBooking {
     pub cancelled_note: Option<String>,
     /// It had started when this was read: attendance can be recorded.
     pub started: bool,
+    /// For a pre-visit: whose it is.
+    #[serde(default)]
+    pub with_parent: Option<crate::domain::money::Parent>,
 }
 
 /// A review meeting's outcome as recorded.

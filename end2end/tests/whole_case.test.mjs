@@ -154,6 +154,9 @@ test("one case from referral to a released final report, across a supervised and
     desk = await at("2031-01-07 15:45");
     await signInAs(desk, "coordinator", DEMO_PASSWORD, "/coordinator");
     await openCase(desk);
+    // Each pre-visit says whose it is, and is one meeting (no staggered times).
+    await bookingRow(desk, "Pre-visit, visiting parent · Tue 7 Jan 2031").getByText("Meeting 14:00–14:30").waitFor();
+    await bookingRow(desk, "Pre-visit, resident parent · Tue 7 Jan 2031").getByText("Meeting 15:00–15:30").waitFor();
     for (const visit of [0, 1]) {
       const row = desk.locator("li.booking").nth(visit);
       await row.getByRole("button", { name: "Attended", exact: true }).click();

@@ -5,7 +5,8 @@
 use chrono::{Datelike, Duration, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
-use super::london_time::{london_from_ms, ms_from_london};
+use super::london_time::{format_london_time, london_from_ms, ms_from_london};
+use super::money::Parent;
 use crate::error::AppError;
 
 const MINUTE_MS: i64 = 60_000;
@@ -104,6 +105,40 @@ impl BookingKind {
             BookingKind::Session => "Contact session",
             BookingKind::Handover => "Handover",
             BookingKind::Review => "Review meeting",
+        }
+    }
+
+    /// The kind as staff read it on a booking: a pre-visit says whose it is.
+    pub fn words_with(self, parent: Option<Parent>) -> String {
+        match (self, parent) {
+            (BookingKind::PreVisit, Some(parent)) => {
+                format!("Pre-visit, {} parent", parent.as_str())
+            }
+            _ => self.label().to_owned(),
+        }
+    }
+
+    /// A booking's times as staff read them: a session or a handover gives
+    /// the visiting parent's staggered arrival and departure beside the
+    /// child's time; a pre-visit or a review meeting is one meeting.
+    pub fn times_words(
+        self,
+        starts_ms: i64,
+        ends_ms: i64,
+        arrives_ms: i64,
+        leaves_ms: i64,
+    ) -> String {
+        let at = format_london_time;
+        if self.is_contact() {
+            format!(
+                "Visiting {}–{} · child {}–{}",
+                at(arrives_ms),
+                at(leaves_ms),
+                at(starts_ms),
+                at(ends_ms)
+            )
+        } else {
+            format!("Meeting {}–{}", at(starts_ms), at(ends_ms))
         }
     }
 
@@ -460,6 +495,27 @@ pub fn find_clash(proposed: &Slot, existing: &[Slot]) -> Option<Clash> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pre_visit_says_whose_it_is_and_a_meeting_has_no_arrival_times() {
+        // Tue 7 Jan 2031, 14:00-14:30 (GMT); the visiting parent's times
+        // would be 13:45-14:40.
+        let (start, end) = (1_925_560_800_000, 1_925_562_600_000);
+        let (arrive, leave) = (start - 15 * 60_000, end + 10 * 60_000);
+        assert_eq!(
+            BookingKind::PreVisit.words_with(Some(Parent::Resident)),
+            "Pre-visit, resident parent"
+        );
+        assert_eq!(BookingKind::Review.words_with(None), "Review meeting");
+        assert_eq!(
+            BookingKind::PreVisit.times_words(start, end, arrive, leave),
+            "Meeting 14:00–14:30"
+        );
+        assert_eq!(
+            BookingKind::Session.times_words(start, end, arrive, leave),
+            "Visiting 13:45–14:40 · child 14:00–14:30"
+        );
+    }
     use crate::domain::closures::Closures;
     use chrono::NaiveDateTime;
 

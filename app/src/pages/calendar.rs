@@ -43,13 +43,15 @@ fn WeekView() -> AnyView {
                                             </span>
                                             <span class="booking-kind">{format!(
                                                 "{} · {} · {}",
-                                                b.kind.label(), b.room, b.workers.join(" and "),
+                                                b.kind.words_with(b.with_parent), b.room, b.workers.join(" and "),
                                             )}</span>
                                             {booking_badge(b.status, None)}
-                                            <span class="booking-times">{format!(
-                                                "Visiting parent {}–{}",
-                                                format_london_time(b.visiting_arrives_ms), format_london_time(b.visiting_leaves_ms),
-                                            )}</span>
+                                            {b.kind.is_contact().then(|| view! {
+                                                <span class="booking-times">{format!(
+                                                    "Visiting parent {}–{}",
+                                                    format_london_time(b.visiting_arrives_ms), format_london_time(b.visiting_leaves_ms),
+                                                )}</span>
+                                            })}
                                             {(!b.cancelled).then(|| view! {
                                                 <a class="button secondary small" href=format!("/coordinator/sessions/{}", b.id)>"Session record"</a>
                                             })}

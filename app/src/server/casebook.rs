@@ -275,7 +275,7 @@ pub async fn bookings_between(
 ) -> Result<Vec<StaffBooking>, AppError> {
     let rows = sqlx::query(
         "SELECT b.id, c.reference, b.kind, b.starts_at, b.ends_at, b.visiting_arrives_at, b.visiting_leaves_at, \
-         r.name AS room, b.case_id, b.cancelled_at, b.cancelled_by, b.cancel_reason, b.held_at, b.attendance \
+         b.parent_side, r.name AS room, b.case_id, b.cancelled_at, b.cancelled_by, b.cancel_reason, b.held_at, b.attendance \
          FROM bookings b JOIN cases c ON c.id = b.case_id JOIN rooms r ON r.id = b.room_id \
          WHERE b.starts_at >= $1 AND b.starts_at < $2 AND ($3 = 0 OR b.case_id = $3) \
          ORDER BY b.starts_at, b.id",
@@ -324,6 +324,10 @@ pub async fn bookings_between(
             status: booking_status(cancelled, held, attendance, payment),
             cancelled_note: cancelled_by.map(|by| cancelled_note(&by, reason.as_deref())),
             started: row.try_get::<i64, _>("starts_at")? <= now_ms,
+            with_parent: row
+                .try_get::<Option<String>, _>("parent_side")?
+                .as_deref()
+                .and_then(Parent::parse),
         });
     }
     Ok(bookings)

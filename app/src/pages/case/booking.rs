@@ -211,15 +211,13 @@ pub(super) fn StaffBookingRow(
     view! {
         <li class="list-item booking" data-booking=id.to_string()>
             <div class="booking-head">
-                <span class="booking-day">{format!("{} · {}", booking.kind.label(), format_london_day(booking.starts_ms))}</span>
+                <span class="booking-day">{format!("{} · {}", booking.kind.words_with(booking.with_parent), format_london_day(booking.starts_ms))}</span>
                 {booking_badge(booking.status, None)}
             </div>
             {booking.cancelled_note.map(|note| view! { <span class="hint">{note}</span> })}
             {attendance_note.map(|note| view! { <span class="hint">{note}</span> })}
-            <span class="booking-times">{format!(
-                "Visiting {}–{} · child {}–{}",
-                format_london_time(booking.visiting_arrives_ms), format_london_time(booking.visiting_leaves_ms),
-                format_london_time(booking.starts_ms), format_london_time(booking.ends_ms),
+            <span class="booking-times">{booking.kind.times_words(
+                booking.starts_ms, booking.ends_ms, booking.visiting_arrives_ms, booking.visiting_leaves_ms,
             )}</span>
             <span class="booking-kind">{format!("{} · {}", booking.room, booking.workers.join(" and "))}</span>
             {outcome.map(|o| view! {
