@@ -222,6 +222,19 @@ pub struct Notice {
     pub created_ms: i64,
 }
 
+/// How messages reach one person, for staff: their choice, their details,
+/// and what became of the last message sent to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub who: String,
+    pub choice: String,
+    pub email: String,
+    pub phone: String,
+    /// Whether any message can reach them at all.
+    pub reached: bool,
+    pub last_message: Option<String>,
+}
+
 /// What cancelling a booking would cost, told before the parent confirms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CancellationPreview {

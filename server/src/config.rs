@@ -73,6 +73,57 @@ pub struct Config {
     #[arg(long, env = "CCC_FAULTS")]
     pub faults: Option<String>,
 
+    /// The centre's name, at the foot of every email and text message.
+    #[arg(
+        long,
+        env = "CCC_CENTRE_NAME",
+        default_value = "The child contact centre"
+    )]
+    pub centre_name: String,
+
+    /// The address people reach the portal at, which links in messages
+    /// start with (`https://contact.example.org`). Default: http:// and the
+    /// listening address.
+    #[arg(long, env = "CCC_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// The mail server for email: `smtp://host:25` (plain, loopback only),
+    /// `smtp://user:password@host:587?tls=required` (STARTTLS) or
+    /// `smtps://user:password@host:465`. Unset: no email is sent, and
+    /// messages that would go by email are marked "not sent" with why.
+    #[arg(long, env = "CCC_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// Who email comes from: an address, with a name if wanted.
+    #[arg(
+        long,
+        env = "CCC_MAIL_FROM",
+        default_value = "Contact centre <no-reply@localhost>"
+    )]
+    pub mail_from: String,
+
+    /// GOV.UK Notify's API key, for text messages. Unset: no SMS is sent.
+    #[arg(long, env = "CCC_NOTIFY_API_KEY")]
+    pub notify_api_key: Option<String>,
+
+    /// The Notify SMS template whose whole content is `((body))`.
+    #[arg(long, env = "CCC_NOTIFY_SMS_TEMPLATE", default_value = "")]
+    pub notify_sms_template: String,
+
+    /// Notify's API address (a test stand-in may be given here).
+    #[arg(
+        long,
+        env = "CCC_NOTIFY_URL",
+        default_value = "https://api.notifications.service.gov.uk"
+    )]
+    pub notify_url: String,
+
+    /// How often the delivery task looks for messages that came due
+    /// (retries, and messages another server process queued), in seconds.
+    #[arg(long, env = "CCC_DELIVERY_POLL_SECONDS", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub delivery_poll_seconds: u64,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -153,6 +204,42 @@ impl Config {
     }
 
     /// The database URL in force: the one given, or SQLite in the data directory.
+    /// The delivery task's channels and words, from the settings; an error
+    /// names the setting that is wrong.
+    pub fn messaging(
+        &self,
+        listening: SocketAddr,
+    ) -> Result<app::server::delivery::Messaging, String> {
+        use app::server::delivery::{GovUkNotify, Mailer, Messaging, SmsProvider};
+        let mailer = match self.smtp_url.as_deref().filter(|u| !u.is_empty()) {
+            Some(url) => {
+                Some(Mailer::new(url, &self.mail_from).map_err(|e| format!("CCC_SMTP_URL: {e}"))?)
+            }
+            None => None,
+        };
+        let sms: Option<std::sync::Arc<dyn SmsProvider>> = match self
+            .notify_api_key
+            .as_deref()
+            .filter(|k| !k.is_empty())
+        {
+            Some(key) => {
+                if self.notify_sms_template.trim().is_empty() {
+                    return Err("CCC_NOTIFY_SMS_TEMPLATE: give the id of the Notify template whose content is ((body))".into());
+                }
+                Some(std::sync::Arc::new(
+                    GovUkNotify::new(&self.notify_url, key, self.notify_sms_template.trim())
+                        .map_err(|e| format!("CCC_NOTIFY_API_KEY: {e}"))?,
+                ))
+            }
+            None => None,
+        };
+        let public_url = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{listening}"));
+        Ok(Messaging::new(&self.centre_name, &public_url, mailer, sms))
+    }
+
     pub fn database_url(&self) -> String {
         self.database_url
             .clone()

@@ -78,6 +78,27 @@ async fn serve(config: Config, db: Db) -> Result<(), StartError> {
         leptos_options.site_root.as_ref(),
     ));
     let addr = config.addr.unwrap_or(leptos_options.site_addr);
+    let messaging = config.messaging(addr)?;
+    tracing::info!(
+        "messages: email {}, text messages {}",
+        config
+            .smtp_url
+            .as_deref()
+            .map_or("off (CCC_SMTP_URL unset)".to_owned(), |_| format!(
+                "on, from {}",
+                config.mail_from
+            )),
+        if messaging.sms.is_some() {
+            "on, through GOV.UK Notify"
+        } else {
+            "off (CCC_NOTIFY_API_KEY unset)"
+        },
+    );
+    tokio::spawn(app::server::delivery::run(
+        db.clone(),
+        std::sync::Arc::new(messaging),
+        config.delivery_poll_seconds * 1000,
+    ));
     let state = crate::app_state(
         db,
         leptos_options,

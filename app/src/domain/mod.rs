@@ -19,6 +19,8 @@ pub mod indirect;
 pub mod ledger;
 /// UK local time (Europe/London) from UTC, and ages from dates of birth.
 pub mod london_time;
+/// Email and SMS: what each message says (nothing sensitive), by which channel, retries.
+pub mod message;
 /// Prices, charges and cancellation forfeits, in integer pence.
 pub mod money;
 /// What a parent is told when someone else cancels their booking.

@@ -192,7 +192,14 @@ async fn record(
             .execute(&mut *tx)
             .await?
             .rows_affected() as usize;
-            portal::tell_both(&mut tx, case_id, &suspension_notice(held), now_ms).await?;
+            portal::tell_both(
+                &mut tx,
+                case_id,
+                &suspension_notice(held),
+                &crate::domain::message::suspended(),
+                now_ms,
+            )
+            .await?;
             step.audit(
                 &mut tx,
                 "suspend",
@@ -207,6 +214,7 @@ async fn record(
                 &mut tx,
                 case_id,
                 &suspension_lifted_notice(released),
+                &crate::domain::message::resumed(),
                 now_ms,
             )
             .await?;

@@ -193,6 +193,8 @@ impl Step {
 /// trail's head outside the database.
 pub(super) async fn commit(db: &Db, tx: sqlx::Transaction<'_, sqlx::Any>) -> Result<(), AppError> {
     tx.commit().await?;
+    // Messages the step queued can go now.
+    super::outbox::wake();
     if let Some(head) = newest(db).await? {
         db.audit_seal().write_head(&head)?;
     }

@@ -347,6 +347,7 @@ pub async fn move_booking(
             parent,
             Some(booking_id),
             &moved_notice(kind, old_own, new_own),
+            &crate::domain::message::moved(kind, old_own, new_own),
             now_ms,
         )
         .await?;
@@ -597,6 +598,7 @@ pub async fn cancel(
             parent,
             Some(booking_id),
             &cancellation_notice(by, kind, own_time, reason),
+            &crate::domain::message::cancelled(by, kind, own_time, reason),
             now_ms,
         )
         .await?;

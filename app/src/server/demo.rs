@@ -53,6 +53,15 @@ pub async fn seed_if_empty(db: &Db, now_ms: i64) -> Result<bool, AppError> {
             .await?,
         );
     }
+    // Staff and the referrer can be reached by email too (the demo's mail
+    // goes to a mail server on loopback, never out).
+    for ((username, _, _), id) in DEMO_ACCOUNTS.iter().zip(&ids) {
+        sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
+            .bind(format!("{username}@centre.example"))
+            .bind(id)
+            .execute(&db.pool)
+            .await?;
+    }
     let coordinator = ids[0];
     let blue_room = settings::add_room(db, "Blue room", coordinator, now_ms).await?;
     settings::add_room(db, "Green room", coordinator, now_ms).await?;
@@ -60,7 +69,7 @@ pub async fn seed_if_empty(db: &Db, now_ms: i64) -> Result<bool, AppError> {
     let parent = |name: &str, phone: &str| ParentDetails {
         full_name: name.to_owned(),
         phone: phone.to_owned(),
-        email: String::new(),
+        email: format!("{}@family.example", name.to_lowercase().replace(' ', ".")),
         address: String::new(),
     };
     let child = |first: &str, born: &str| ChildDetails {

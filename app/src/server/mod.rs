@@ -22,6 +22,8 @@ pub mod casebook;
 pub mod cases;
 /// Connecting to SQLite or PostgreSQL and applying migrations.
 pub mod db;
+/// Sending the outbox: email over SMTP, SMS through GOV.UK Notify; the delivery task.
+pub mod delivery;
 /// The seeded demo centre, used only in demo mode.
 pub mod demo;
 /// Released records and reports as PDFs with a verification code; checking a code.
@@ -36,6 +38,8 @@ pub mod funding;
 pub mod indirect;
 /// Payments, refunds, statements and booking statuses.
 pub mod ledger;
+/// Messages queued in the transaction of the step that causes them; claims, outcomes.
+pub mod outbox;
 /// A document laid out on A4 pages and written as a PDF.
 pub mod pdf;
 /// Contact plans and the parents' agreements.

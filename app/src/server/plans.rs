@@ -178,6 +178,7 @@ pub async fn record_agreement(
                 &mut tx,
                 case_id,
                 &crate::domain::notice::suspension_lifted_notice(released),
+                &crate::domain::message::resumed(),
                 now_ms,
             )
             .await?;

@@ -3,7 +3,8 @@
 
 use sqlx::Row;
 
-use super::{Db, bookings, cases};
+use super::{Db, bookings, cases, outbox};
+use crate::domain::message::Outgoing;
 use crate::domain::money::{Canceller, Parent};
 use crate::domain::role::CaseRelation;
 use crate::error::AppError;
@@ -73,38 +74,48 @@ pub async fn preview(
     bookings::cancellation_cost(db, booking_id, Canceller::Parent(side), now_ms).await
 }
 
-/// A message to both parents of a case, in their portal.
+/// A message to both parents of a case, in their portal and by email or
+/// SMS as each chose.
 pub(super) async fn tell_both(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     case_id: i64,
     body: &str,
+    message: &Outgoing,
     now_ms: i64,
 ) -> Result<(), AppError> {
     for parent in [Parent::Resident, Parent::Visiting] {
-        tell(tx, case_id, parent, None, body, now_ms).await?;
+        tell(tx, case_id, parent, None, body, message, now_ms).await?;
     }
     Ok(())
 }
 
-/// A message to one parent of a case, in their portal, about a booking or
-/// the case as a whole.
+/// A message to one parent of a case, about a booking or the case as a
+/// whole: `body` in their portal, `message` (which says less) by email or
+/// SMS as they chose, queued in the same transaction.
 pub(super) async fn tell(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     case_id: i64,
     parent: Parent,
     booking_id: Option<i64>,
     body: &str,
+    message: &Outgoing,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO notices (case_id, parent_side, booking_id, body, created_ms) VALUES ($1, $2, $3, $4, $5)",
+    let notice: i64 = sqlx::query_scalar(
+        "INSERT INTO notices (case_id, parent_side, booking_id, body, created_ms) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(case_id)
     .bind(parent.as_str())
     .bind(booking_id)
     .bind(body)
     .bind(now_ms)
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
+    let to = outbox::To::Parent {
+        case_id,
+        side: parent,
+    };
+    outbox::queue(tx, to, message, &format!("notice {notice}"), now_ms).await?;
     Ok(())
 }

@@ -11,8 +11,9 @@ use sqlx::Row;
 
 use super::audit::Step;
 use super::signing;
-use super::{Db, failure, sessions, signatures};
+use super::{Db, failure, outbox, sessions, signatures};
 use crate::domain::document::DocumentKind;
+use crate::domain::message;
 use crate::domain::record::{Deadlines, SignedContent};
 use crate::domain::role::Role;
 use crate::domain::session_log::EntryKind;
@@ -396,6 +397,16 @@ pub async fn cosign(
     Step::on_record(db, coordinator.id, booking_id, now_ms)
         .audit(&mut tx, "release", "to the case's referrer")
         .await?;
+    let (case_id, reference) = outbox::case_of_booking(&mut tx, booking_id).await?;
+    let referrers = outbox::referrers_of(&mut tx, case_id).await?;
+    outbox::queue_to_users(
+        &mut tx,
+        &referrers,
+        &message::released(false, &reference),
+        &format!("released record {booking_id} v{}", record.version),
+        now_ms,
+    )
+    .await?;
     super::audit::commit(db, tx).await?;
     super::documents::register_released(db, DocumentKind::Record, booking_id, now_ms).await;
     Ok(())
@@ -452,6 +463,20 @@ pub async fn send_back(
     Step::on_record(db, coordinator.id, booking_id, now_ms)
         .audit(&mut tx, "return", &format!("version {version}: {comment}"))
         .await?;
+    let (_, reference) = outbox::case_of_booking(&mut tx, booking_id).await?;
+    let workers: Vec<i64> =
+        sqlx::query_scalar("SELECT user_id FROM booking_workers WHERE booking_id = $1")
+            .bind(booking_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    outbox::queue_to_users(
+        &mut tx,
+        &workers,
+        &message::record_returned(&reference),
+        &format!("returned record {booking_id} v{version}"),
+        now_ms,
+    )
+    .await?;
     super::audit::commit(db, tx).await?;
     Ok(())
 }

@@ -198,6 +198,13 @@ pub async fn record(
         Recorder::Coordinator(id) => id,
         Recorder::Referrer(id) => {
             cases::link_in(db, &mut tx, case_id, id, CaseRelation::Referrer, id, now_ms).await?;
+            super::outbox::queue_to_coordinators(
+                &mut tx,
+                &crate::domain::message::new_referral(&reference),
+                &format!("referral {case_id}"),
+                now_ms,
+            )
+            .await?;
             id
         }
     };

@@ -186,6 +186,24 @@ pub async fn cosign_report(
     .await?;
     step.audit(&mut tx, "report-release", "to the case's referrer")
         .await?;
+    let (case_id, reference): (i64, String) = {
+        let row = sqlx::query(
+            "SELECT c.id, c.reference FROM final_reports f JOIN cases c ON c.id = f.case_id WHERE f.id = $1",
+        )
+        .bind(report_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        (row.try_get("id")?, row.try_get("reference")?)
+    };
+    let referrers = super::outbox::referrers_of(&mut tx, case_id).await?;
+    super::outbox::queue_to_users(
+        &mut tx,
+        &referrers,
+        &crate::domain::message::released(true, &reference),
+        &format!("released report {report_id}"),
+        now_ms,
+    )
+    .await?;
     super::audit::commit(db, tx).await?;
     super::documents::register_released(db, DocumentKind::Report, report_id, now_ms).await;
     Ok(())

@@ -398,8 +398,24 @@ pub async fn ingest(
             earlier_authors.insert(admitted.item.id.clone(), row.try_get("author_id")?);
         }
     }
+    // A concern is told to every coordinator at once, in the same
+    // transaction as the entry (its words stay in the portal).
+    for admitted in good.iter().filter(|a| stored.contains(&a.item.id)) {
+        if admitted.item.payload.kind.is_safeguarding() {
+            let (_, reference) =
+                super::outbox::case_of_booking(&mut tx, admitted.item.payload.booking_id).await?;
+            super::outbox::queue_to_coordinators(
+                &mut tx,
+                &crate::domain::message::concern_raised(&reference),
+                &format!("concern {}", admitted.item.id),
+                now_ms,
+            )
+            .await?;
+        }
+    }
     faults::maybe_crash(faults::Point::BeforeCommit);
     tx.commit().await?;
+    super::outbox::wake();
     faults::maybe_crash(faults::Point::AfterCommit);
 
     for admitted in &good {

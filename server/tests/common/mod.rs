@@ -9,6 +9,7 @@
 #![allow(dead_code)]
 
 pub mod cases;
+pub mod mail;
 
 use std::net::SocketAddr;
 
@@ -45,6 +46,8 @@ pub const OWN_PASSWORD: &str = "my own passphrase";
 pub struct TestApp {
     pub router: Router,
     pub db: Db,
+    /// The database's URL, for a second connection pool (a second server).
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -132,6 +135,7 @@ impl TestApp {
         Some(TestApp {
             router: server::router(state),
             db,
+            url,
             cleanup,
         })
     }

@@ -1,0 +1,269 @@
+//! Messages that leave the portal: queued in the step's own transaction,
+//! delivered by the delivery task to a real SMTP server (aiosmtpd) and a
+//! stand-in of GOV.UK Notify's API, retried, never sent twice where the
+//! channel allows it, on both databases.
+
+mod common;
+
+use std::sync::Arc;
+
+use app::domain::money::{Canceller, Funding, Parent};
+use app::server::delivery::{self, GovUkNotify, LEASE_MS, Mailer, Messaging, SmsProvider};
+use app::server::{Db, bookings, now_ms, outbox, settings};
+use common::cases::{BY, series, signed_case, worker_ids};
+use common::mail::{NOTIFY_KEY, NotifyStandIn, SmtpSink, header};
+use common::{Backend, TestApp};
+use sqlx::Row;
+
+const MINUTE: i64 = 60_000;
+
+/// A case of the test's own whose parents gave their email addresses.
+async fn case_with_emails(app: &TestApp, reference: &str) -> i64 {
+    let case = signed_case(app, reference, Funding::Private).await;
+    for (side, email) in [
+        ("resident", "res@family.example"),
+        ("visiting", "vis@family.example"),
+    ] {
+        sqlx::query("UPDATE case_parents SET email = $1 WHERE case_id = $2 AND side = $3")
+            .bind(email)
+            .bind(case)
+            .bind(side)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+    }
+    case
+}
+
+/// `count` weekly sessions from next week's Saturday, `weeks` later still.
+async fn book(app: &TestApp, case: i64, count: u32, weeks: i64) -> (Vec<i64>, i64) {
+    let room = uuid::Uuid::new_v4().simple().to_string();
+    let room = settings::add_room(&app.db, &room, BY, now_ms())
+        .await
+        .unwrap();
+    let first = common::cases::saturday_ten_next_week() + weeks * 7 * 24 * 60 * MINUTE;
+    let ids = bookings::book_series(
+        &app.db,
+        &series(case, room, first, count, worker_ids(app).await),
+        BY,
+        now_ms(),
+    )
+    .await
+    .unwrap();
+    (ids, first)
+}
+
+fn mailer(url: &str) -> Option<Mailer> {
+    Some(Mailer::new(url, "Riverside Centre <bookings@riverside.example>").unwrap())
+}
+
+async fn rows(db: &Db) -> Vec<(String, String, String, i64, String)> {
+    sqlx::query("SELECT recipient, status, body, attempts, last_answer FROM outbox ORDER BY id")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r.get("recipient"),
+                r.get("status"),
+                r.get("body"),
+                r.get("attempts"),
+                r.get("last_answer"),
+            )
+        })
+        .collect()
+}
+
+both_databases! {
+    async fn a_cancellation_and_its_messages_commit_together_or_not_at_all(app: TestApp) {
+        let case = case_with_emails(&app, "FAM-0601").await;
+        let (ids, first) = book(&app, case, 2, 0).await;
+
+        // The step fails at its very end (its audit entry cannot be written):
+        // neither the cancellation nor its messages are kept.
+        sqlx::query("ALTER TABLE audit_log RENAME TO audit_log_away").execute(&app.db.pool).await.unwrap();
+        let failed = bookings::cancel(&app.db, ids[0], Canceller::Centre, "Child unwell", BY, now_ms()).await;
+        sqlx::query("ALTER TABLE audit_log_away RENAME TO audit_log").execute(&app.db.pool).await.unwrap();
+        assert!(failed.is_err());
+        assert!(rows(&app.db).await.is_empty(), "no message for a cancellation that did not happen");
+        let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bookings WHERE id = $1 AND cancelled_at IS NULL")
+            .bind(ids[0]).fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(live, 1);
+
+        // Done for real: one email to each parent, each with their own time,
+        // the listed reason, and nothing of the child.
+        bookings::cancel(&app.db, ids[0], Canceller::Centre, "Child unwell", BY, now_ms()).await.unwrap();
+        let queued = rows(&app.db).await;
+        assert_eq!(queued.len(), 2, "{queued:?}");
+        let to = |who: &str| queued.iter().find(|r| r.0 == who).unwrap_or_else(|| panic!("{who}: {queued:?}"));
+        let visiting_time = app::domain::london_time::format_london_time(first - 15 * MINUTE);
+        let resident_time = app::domain::london_time::format_london_time(first);
+        assert!(to("vis@family.example").2.contains(&format!("at {visiting_time}")), "{queued:?}");
+        assert!(to("res@family.example").2.contains(&format!("at {resident_time}")), "{queued:?}");
+        for row in &queued {
+            assert_eq!(row.1, "queued");
+            assert!(row.2.contains("The reason: child unwell."), "{}", row.2);
+            assert!(!row.2.contains("Mia"), "no child's name: {}", row.2);
+        }
+
+        // A reason typed by staff stays in the portal.
+        bookings::cancel(&app.db, ids[1], Canceller::Centre, "Mia said she is scared of the car", BY, now_ms()).await.unwrap();
+        let queued = rows(&app.db).await;
+        assert_eq!(queued.len(), 4);
+        for row in &queued[2..] {
+            assert!(!row.2.contains("Mia") && !row.2.contains("scared"), "{}", row.2);
+            assert!(row.2.contains("The reason is in your portal."), "{}", row.2);
+        }
+        let portal = app::server::portal::notices(&app.db, case, Parent::Resident).await.unwrap();
+        assert!(portal[0].body.contains("scared of the car"), "the portal keeps the whole reason");
+    }
+
+    async fn email_goes_once_is_retried_with_backoff_and_is_given_up_in_the_end(app: TestApp) {
+        let case = case_with_emails(&app, "FAM-0602").await;
+        let (ids, _) = book(&app, case, 2, 0).await;
+        bookings::cancel(&app.db, ids[0], Canceller::Centre, "Staff unwell", BY, now_ms()).await.unwrap();
+        let t0 = now_ms();
+
+        // The mail server is down: both are tried, kept, and not tried
+        // again before their time.
+        let closed = format!("smtp://127.0.0.1:{}", common::mail::free_port());
+        let down = Messaging::new("Riverside Centre", "https://centre.example", mailer(&closed), None);
+        assert_eq!(delivery::deliver_due(&app.db, &down, t0).await.unwrap(), 2);
+        let after = rows(&app.db).await;
+        assert!(after.iter().all(|r| r.1 == "retrying" && r.3 == 1 && !r.4.is_empty()), "{after:?}");
+        assert_eq!(delivery::deliver_due(&app.db, &down, t0 + 10_000).await.unwrap(), 0, "not before the backoff");
+
+        // It is back: each goes once, with the link and the centre's name.
+        let sink = SmtpSink::start().await;
+        let up = Messaging::new("Riverside Centre", "https://centre.example", mailer(&sink.url()), None);
+        assert_eq!(delivery::deliver_due(&app.db, &up, t0 + MINUTE).await.unwrap(), 2);
+        assert_eq!(delivery::deliver_due(&app.db, &up, t0 + 60 * MINUTE).await.unwrap(), 0);
+        let mail = sink.messages();
+        assert_eq!(mail.len(), 2);
+        let to_res = mail.iter().find(|m| header(m, "To").unwrap().contains("res@family.example")).unwrap();
+        assert_eq!(header(to_res, "Subject").unwrap(), "A session is cancelled");
+        assert!(header(to_res, "From").unwrap().contains("bookings@riverside.example"));
+        assert!(to_res.contains("https://centre.example/parent"), "{to_res}");
+        assert!(to_res.contains("Riverside Centre"));
+        assert!(to_res.contains("multipart/alternative") && to_res.contains("text/html"));
+        assert!(rows(&app.db).await.iter().all(|r| r.1 == "sent" && r.3 == 2));
+
+        // A message that keeps failing is given up after six tries, with why.
+        bookings::cancel(&app.db, ids[1], Canceller::Centre, "Centre closed", BY, now_ms()).await.unwrap();
+        let mut at = t0 + 2 * 60 * MINUTE;
+        for _ in 0..6 {
+            delivery::deliver_due(&app.db, &down, at).await.unwrap();
+            at += 24 * 60 * MINUTE;
+        }
+        let last = rows(&app.db).await;
+        assert!(last[2..].iter().all(|r| r.1 == "given_up" && r.3 == 6), "{last:?}");
+        assert_eq!(delivery::deliver_due(&app.db, &down, at).await.unwrap(), 0);
+        assert_eq!(sink.messages().len(), 2, "nothing more reached the mail server");
+    }
+
+    async fn a_task_that_dies_mid_send_lets_go_and_the_next_one_sends_it(app: TestApp) {
+        let case = case_with_emails(&app, "FAM-0603").await;
+        let (ids, _) = book(&app, case, 1, 0).await;
+        bookings::cancel(&app.db, ids[0], Canceller::Centre, "Child unwell", BY, now_ms()).await.unwrap();
+        let sink = SmtpSink::start().await;
+        let t0 = now_ms();
+
+        // The first server claims both and stops before sending anything.
+        let dead = Messaging::new("Riverside", "https://centre.example", mailer(&sink.url()), None);
+        let claimed = outbox::claim(&app.db, &dead.worker, t0, LEASE_MS, 20).await.unwrap();
+        assert_eq!(claimed.len(), 2);
+
+        // After a restart, a new task leaves them while the claim lasts,
+        // then sends each once.
+        let next = Messaging::new("Riverside", "https://centre.example", mailer(&sink.url()), None);
+        assert_eq!(delivery::deliver_due(&app.db, &next, t0 + 1_000).await.unwrap(), 0);
+        assert_eq!(delivery::deliver_due(&app.db, &next, t0 + LEASE_MS).await.unwrap(), 2);
+        assert_eq!(sink.messages().len(), 2);
+        // The old claim's late word changes nothing.
+        let late = outbox::settle(&app.db, &claimed[0], &dead.worker, &outbox::Outcome::Failed { answer: "x".into(), permanent: true }, t0).await.unwrap();
+        assert!(!late);
+        assert!(rows(&app.db).await.iter().all(|r| r.1 == "sent"));
+        // And a restart after they went sends nothing again.
+        let again = Messaging::new("Riverside", "https://centre.example", mailer(&sink.url()), None);
+        assert_eq!(delivery::deliver_due(&app.db, &again, t0 + 10 * LEASE_MS).await.unwrap(), 0);
+        assert_eq!(sink.messages().len(), 2);
+
+        // Email is at least once: a server that sent a message and died
+        // before marking it sends it again, with the same Message-ID.
+        bookings::cancel(&app.db, book(&app, case, 1, 1).await.0[0], Canceller::Centre, "Child unwell", BY, now_ms()).await.unwrap();
+        let t1 = t0 + 20 * LEASE_MS;
+        let dying = Messaging::new("Riverside", "https://centre.example", mailer(&sink.url()), None);
+        let claimed = outbox::claim(&app.db, &dying.worker, t1, LEASE_MS, 1).await.unwrap();
+        assert!(matches!(dying.try_send(&claimed[0]).await, outbox::Outcome::Sent(_)));
+        assert_eq!(delivery::deliver_due(&app.db, &again, t1 + LEASE_MS).await.unwrap(), 2);
+        let mail = sink.messages();
+        assert_eq!(mail.len(), 5);
+        let ids: Vec<String> = mail.iter().map(|m| header(m, "Message-ID").unwrap()).collect();
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), 4, "the resent copy carries the first copy's Message-ID: {ids:?}");
+    }
+
+    async fn a_text_message_goes_exactly_once_even_when_its_server_died_after_sending(app: TestApp) {
+        let case = signed_case(&app, "FAM-0604", Funding::Private).await;
+        sqlx::query("UPDATE case_parents SET message_by = 'sms', phone = '07700 900123' WHERE case_id = $1 AND side = 'resident'")
+            .bind(case).execute(&app.db.pool).await.unwrap();
+        let (ids, _) = book(&app, case, 1, 0).await;
+        bookings::cancel(&app.db, ids[0], Canceller::Parent(Parent::Visiting), "", BY, now_ms()).await.unwrap();
+        let (notify, url) = NotifyStandIn::start().await;
+        let sms: Arc<dyn SmsProvider> = Arc::new(GovUkNotify::new(&url, NOTIFY_KEY, "template-1").unwrap());
+        let t0 = now_ms();
+
+        // The first server sends it, and dies before marking it sent.
+        let dying = Messaging::new("Riverside", "https://centre.example", None, Some(sms.clone()));
+        let claimed = outbox::claim(&app.db, &dying.worker, t0, LEASE_MS, 20).await.unwrap();
+        assert_eq!(claimed.len(), 1, "only the resident parent is told, by text");
+        assert!(matches!(dying.try_send(&claimed[0]).await, outbox::Outcome::Sent(_)));
+        // The next asks Notify by the message's reference and does not send it again.
+        let next = Messaging::new("Riverside", "https://centre.example", None, Some(sms));
+        assert_eq!(delivery::deliver_due(&app.db, &next, t0 + LEASE_MS).await.unwrap(), 1);
+        assert_eq!(*notify.posts.lock().unwrap(), 1, "Notify was sent it once");
+        let row = &rows(&app.db).await[0];
+        assert_eq!(row.1, "sent");
+        assert!(row.4.contains("Notify already had it"), "{row:?}");
+        let sent = notify.sent.lock().unwrap();
+        let (number, text) = sent.values().next().unwrap();
+        assert_eq!(number, "07700 900123");
+        assert!(text.contains("is off") && text.ends_with("Riverside"), "{text}");
+    }
+
+    async fn two_servers_on_one_database_send_each_message_once(app: TestApp) {
+        let case = case_with_emails(&app, "FAM-0605").await;
+        let (ids, _) = book(&app, case, 6, 0).await;
+        for id in &ids {
+            bookings::cancel(&app.db, *id, Canceller::Centre, "Room not available", BY, now_ms()).await.unwrap();
+        }
+        let sink = SmtpSink::start().await;
+        let t0 = now_ms();
+        // A second pool stands for a second server process on the same database.
+        let other_db = Db::connect(&app.url).await.unwrap();
+        let one = Messaging::new("Riverside", "https://centre.example", mailer(&sink.url()), None);
+        let two = Messaging::new("Riverside", "https://centre.example", mailer(&sink.url()), None);
+        let (db1, db2) = (app.db.clone(), other_db.clone());
+        let run = |db: Db, m: Messaging| async move {
+            let mut total = 0;
+            loop {
+                let n = delivery::deliver_due(&db, &m, t0).await.unwrap();
+                if n == 0 { return total; }
+                total += n;
+            }
+        };
+        let (a, b) = tokio::join!(tokio::spawn(run(db1, one)), tokio::spawn(run(db2, two)));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(a + b, 12, "each of the 12 messages tried once in all ({a} + {b})");
+        let mail = sink.messages();
+        assert_eq!(mail.len(), 12);
+        let mut message_ids: Vec<String> = mail.iter().map(|m| header(m, "Message-ID").unwrap()).collect();
+        message_ids.sort();
+        message_ids.dedup();
+        assert_eq!(message_ids.len(), 12, "no message twice");
+        other_db.pool.close().await;
+    }
+}
