@@ -5,6 +5,7 @@
 source "$(dirname "$0")/tools.sh"
 install_rust_tools
 install_node_tools
+install_mail_tools
 install_browser
 
 LOGS="$(mktemp -d)"

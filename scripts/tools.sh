@@ -46,6 +46,22 @@ install_node_tools() {
   fi
 }
 
+# aiosmtpd (PyPI): the real SMTP server the demo and the tests send mail to,
+# on loopback, keeping each message in a Maildir.
+install_mail_tools() {
+  if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    say "Installing aiosmtpd from PyPI (the demo's and the tests' mail server)"
+    python3 -m pip install --user --quiet --disable-pip-version-check "aiosmtpd==1.4.6"
+  fi
+}
+
+# Starts aiosmtpd on 127.0.0.1:$2, keeping mail in $1/Maildir; prints its pid.
+start_mail_sink() {
+  mkdir -p "$1"
+  python3 -m aiosmtpd -n -l "127.0.0.1:$2" -c aiosmtpd.handlers.Mailbox "$1/Maildir" >/dev/null 2>&1 &
+  echo $!
+}
+
 install_browser() {
   if [ ! -x /usr/bin/chromium ]; then
     say "Installing Chromium from Debian"

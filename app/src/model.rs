@@ -213,6 +213,12 @@ pub struct FamilyAccount {
     pub notices: Vec<Notice>,
     /// Letters, cards and gifts this parent sent through the centre.
     pub sent_items: Vec<SentItem>,
+    /// How this parent chose to hear from the centre (`MessageBy::as_str`),
+    /// and whether the centre has an email address and a mobile number
+    /// for them (not the details themselves).
+    pub message_by: String,
+    pub has_email: bool,
+    pub has_phone: bool,
 }
 
 /// A message to one parent, such as a cancellation.
@@ -359,6 +365,8 @@ pub struct CaseDetail {
     pub bookings: Vec<StaffBooking>,
     pub resident_statement: Statement,
     pub visiting_statement: Statement,
+    /// How email and text messages reach each parent.
+    pub deliveries: Vec<Delivery>,
 }
 
 /// Something to choose from a list: a room, a worker.

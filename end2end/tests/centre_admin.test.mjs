@@ -19,7 +19,7 @@ async function signOut(page) {
 }
 
 test("settings, a centre cancellation both parents hear of, indirect contact, and an online referral", async () => {
-  const server = await ownServer();
+  const server = await ownServer({ mail: true });
   const { context, page, problems } = await phonePage(browser, server.url);
   try {
     // Settings: a wrong price is refused with the field named; a closed day is added.
@@ -65,6 +65,31 @@ test("settings, a centre cancellation both parents hear of, indirect contact, an
     await booking.getByRole("button", { name: "Cancel it and tell the parents" }).click();
     await booking.locator(".badge", { hasText: "Cancelled" }).waitFor();
 
+    // Both parents are emailed at once, each with their own time, the
+    // listed reason, and no child's name.
+    let mail = [];
+    for (let i = 0; i < 100 && mail.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      mail = await server.mail();
+    }
+    assert.equal(mail.length, 2, "one email to each parent");
+    for (const [address, time] of [["ryan.collins@family.example", "09:45"], ["jade.collins@family.example", "10:00"]]) {
+      const email = mail.find((m) => /^To: .*$/m.exec(m)?.[0].includes(address));
+      assert.ok(email, `an email to ${address}`);
+      assert.match(email, /^Subject: A session is cancelled$/m);
+      assert.match(email, new RegExp(`The centre has cancelled your contact session on \\w{3} \\d{1,2} \\w{3} \\d{4} at ${time}\\. The reason: child unwell\\.`));
+      assert.match(email, new RegExp(`${server.url}/parent`));
+      assert.match(email, /Riverside Child Contact Centre/);
+      assert.doesNotMatch(email, /Lily|Noah/, "no child's name in an email");
+    }
+    // The coordinator sees that the messages reached both parents.
+    await page.reload();
+    await hydrated(page);
+    const deliveries = page.locator("section.deliveries");
+    await deliveries.getByText("Jade Collins (resident parent)").waitFor();
+    assert.equal(await deliveries.getByText("Last email (booking cancelled) reached their provider.").count(), 2);
+    await assertPhoneFriendly(page);
+
     // A birthday card arrives for Lily; it is checked and passed on.
     const indirect = page.locator("section.indirect");
     await indirect.getByText("Log an item received").click();
@@ -91,6 +116,15 @@ test("settings, a centre cancellation both parents hear of, indirect contact, an
         await page.locator("section.sent-items").getByText(/Passed on: /).waitFor();
         // What to pay comes with the centre's own words on how to pay.
         await page.locator("section.to-pay").getByText("Bank transfer to Example Centre, sort code 00-00-00, account 12345678.").waitFor();
+        // They choose how the centre tells them; the choice is kept.
+        const choice = page.locator("section.message-choice");
+        await choice.getByText("The centre has your email address and mobile number.").waitFor();
+        await choice.getByLabel("Send me messages by").selectOption("sms");
+        await choice.getByRole("button", { name: "Save how I hear" }).click();
+        await choice.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+        await page.reload();
+        await hydrated(page);
+        assert.equal(await page.locator("section.message-choice").getByLabel("Send me messages by").inputValue(), "sms");
         await assertPhoneFriendly(page);
         await page.screenshot({ path: `${SCREENSHOTS}parent-messages.png`, fullPage: true });
       } else {

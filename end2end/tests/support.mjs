@@ -221,7 +221,7 @@ export async function assertKeyboardReachable(page) {
  * port and data folder (the same origin for the browser, the same database):
  * the honest way to take the network away, service worker included.
  */
-export async function ownServer({ clock } = {}) {
+export async function ownServer({ clock, mail = false } = {}) {
   const { spawn } = await import("node:child_process");
   const { mkdtempSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
@@ -238,6 +238,35 @@ export async function ownServer({ clock } = {}) {
   const data = mkdtempSync(join(tmpdir(), "ccc-e2e-"));
   const url = `http://127.0.0.1:${port}`;
   let child = null;
+  // A real SMTP server of the spec's own (aiosmtpd), keeping each message
+  // it takes as a file: what the parents' mailboxes would receive.
+  let mailEnv = {};
+  if (mail) {
+    const smtpPort = await new Promise((resolve) => {
+      const probe = net.createServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address();
+        probe.close(() => resolve(port));
+      });
+    });
+    const sink = spawn("python3", ["-m", "aiosmtpd", "-n", "-l", `127.0.0.1:${smtpPort}`, "-c", "aiosmtpd.handlers.Mailbox", join(data, "Maildir")], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    process.on("exit", () => sink.kill());
+    for (let i = 0; i < 100; i++) {
+      const open = await new Promise((resolve) => {
+        const socket = net.connect(smtpPort, "127.0.0.1", () => { socket.end(); resolve(true); });
+        socket.on("error", () => resolve(false));
+      });
+      if (open) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    mailEnv = {
+      CCC_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      CCC_MAIL_FROM: "Riverside Child Contact Centre <bookings@riverside.example>",
+      CCC_CENTRE_NAME: "Riverside Child Contact Centre",
+      CCC_DELIVERY_POLL_SECONDS: "1",
+    };
+  }
   const server = {
     url,
     /**
@@ -256,6 +285,7 @@ export async function ownServer({ clock } = {}) {
           CCC_ADDR: `127.0.0.1:${port}`,
           CCC_LOG: "warn",
           ...(clock ? { CCC_DEMO_CLOCK: clock } : {}),
+          ...mailEnv,
         },
         stdio: ["ignore", "inherit", "inherit"],
       });
@@ -269,6 +299,17 @@ export async function ownServer({ clock } = {}) {
         await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error(`the server on ${url} did not start`);
+    },
+    /** Every email the server has sent, as text (quoted-printable undone). */
+    async mail() {
+      const { readdirSync, readFileSync, existsSync } = await import("node:fs");
+      const folder = join(data, "Maildir", "new");
+      if (!existsSync(folder)) return [];
+      return readdirSync(folder).map((name) =>
+        readFileSync(join(folder, name), "utf8")
+          .replace(/=\r?\n/g, "")
+          .replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16))),
+      );
     },
     async stop() {
       if (!child) return;

@@ -19,6 +19,8 @@ pub async fn my_family_accounts() -> Result<Vec<FamilyAccount>, AppError> {
         let Some(side) = crate::server::portal::side_of(relation) else {
             continue;
         };
+        let (message_by, has_email, has_phone) =
+            crate::server::portal::message_choice(&db, case_id, side).await?;
         accounts.push(FamilyAccount {
             pay_reference: format!("{reference}-{}", side.as_str().to_uppercase()),
             reference,
@@ -30,9 +32,28 @@ pub async fn my_family_accounts() -> Result<Vec<FamilyAccount>, AppError> {
             how_to_pay: terms.how_to_pay.clone(),
             notices: crate::server::portal::notices(&db, case_id, side).await?,
             sent_items: crate::server::indirect::sent_by(&db, case_id, side).await?,
+            message_by,
+            has_email,
+            has_phone,
         });
     }
     Ok(accounts)
+}
+
+/// How the signed-in parent wants to hear from the centre: "email", "sms"
+/// or "none" (the centre still sends what it must).
+#[server(endpoint = "set_my_message_choice")]
+pub async fn set_my_message_choice(choice: String) -> Result<(), AppError> {
+    use crate::domain::message::MessageBy;
+    use crate::server::{portal, require, state};
+    let user = require("set_my_message_choice").await?;
+    let by = MessageBy::parse(choice.trim()).ok_or_else(|| {
+        AppError::invalid(
+            "choice",
+            "Choose email, text message, or only what the centre must send.",
+        )
+    })?;
+    portal::set_message_choice(&state()?.db, user.id, by).await
 }
 
 /// What cancelling this booking would cost the signed-in parent.

@@ -273,6 +273,11 @@ pub const RULES: &[Rule] = &[
         Scope::ParentsBooking,
     ),
     rule(
+        "set_my_message_choice",
+        Who::Roles(&[Role::Parent]),
+        Scope::Own,
+    ),
+    rule(
         "cancel_my_booking",
         Who::Roles(&[Role::Parent]),
         Scope::ParentsBooking,

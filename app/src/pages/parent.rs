@@ -1,12 +1,15 @@
 use leptos::prelude::*;
 
-use crate::api::portal::{CancelMyBooking, PreviewCancellation, my_family_accounts};
+use crate::api::portal::{
+    CancelMyBooking, PreviewCancellation, SetMyMessageChoice, my_family_accounts,
+};
 use crate::components::booking_badge::booking_badge;
 use crate::components::error_note::{ErrorNote, action_error};
 use crate::components::role_gate::RoleGate;
 use crate::domain::london_time::{
     format_london, format_london_day, format_london_time, format_stored_day,
 };
+use crate::domain::message::MessageBy;
 use crate::domain::money::Parent;
 use crate::domain::role::Role;
 use crate::model::{AmountDue, FamilyAccount, ParentBooking, Statement};
@@ -112,6 +115,7 @@ fn FamilyAccountView(account: FamilyAccount, cancel: ServerAction<CancelMyBookin
                 </ul>
             </section>
         })}
+        <MessageChoice by=account.message_by has_email=account.has_email has_phone=account.has_phone />
         {account.rules.map(|rules| view! {
             <section class="card rules">
                 <h2>"The rules you agreed to"</h2>
@@ -120,6 +124,38 @@ fn FamilyAccountView(account: FamilyAccount, cancel: ServerAction<CancelMyBookin
                 <p><strong>"Who may attend: "</strong>{rules.who_may_attend}</p>
             </section>
         })}
+    }
+    .into_any()
+}
+
+/// How the parent hears from the centre besides the portal.
+#[component]
+fn MessageChoice(by: String, has_email: bool, has_phone: bool) -> AnyView {
+    let choose = ServerAction::<SetMyMessageChoice>::new();
+    let chosen = RwSignal::new(by);
+    let held = match (has_email, has_phone) {
+        (true, true) => "The centre has your email address and mobile number.",
+        (true, false) => "The centre has your email address, but no mobile number.",
+        (false, true) => "The centre has your mobile number, but no email address.",
+        (false, false) => {
+            "The centre has no email address or mobile number for you: tell the centre if you want messages."
+        }
+    };
+    view! {
+        <section class="card message-choice">
+            <h2>"How the centre tells you"</h2>
+            <p class="hint">{held}" Messages never name your children or give details: they tell you to look here. A cancellation or a change of time is always sent."</p>
+            <label class="field"><span>"Send me messages by"</span>
+                <select prop:value=move || chosen.get() on:change=move |ev| chosen.set(event_target_value(&ev))>
+                    {MessageBy::ALL.into_iter().map(|by| view! { <option value=by.as_str() selected=move || chosen.get() == by.as_str()>{by.label()}</option> }).collect_view()}
+                </select>
+            </label>
+            {action_error(choose.value())}
+            {move || matches!(choose.value().get(), Some(Ok(()))).then(|| view! { <p class="ok-note" role="status">"Saved."</p> })}
+            <button type="button" class="button secondary" on:click=move |_| {
+                choose.dispatch(SetMyMessageChoice { choice: chosen.get_untracked() });
+            }>"Save how I hear"</button>
+        </section>
     }
     .into_any()
 }

@@ -510,5 +510,6 @@ pub async fn detail(db: &Db, case_id: i64, now_ms: i64) -> Result<CaseDetail, Ap
         bookings: bookings_between(db, i64::MIN, i64::MAX, Some(case_id), now_ms).await?,
         resident_statement: ledger::statement(db, case_id, Parent::Resident).await?,
         visiting_statement: ledger::statement(db, case_id, Parent::Visiting).await?,
+        deliveries: super::outbox::parent_deliveries(db, case_id).await?,
     })
 }

@@ -63,6 +63,44 @@ pub async fn notices(db: &Db, case_id: i64, side: Parent) -> Result<Vec<Notice>,
     .collect()
 }
 
+/// A parent's choice of how to hear from the centre, and whether the
+/// centre has an email address and a mobile number for them.
+pub async fn message_choice(
+    db: &Db,
+    case_id: i64,
+    side: Parent,
+) -> Result<(String, bool, bool), AppError> {
+    let row = sqlx::query(
+        "SELECT message_by, email, phone FROM case_parents WHERE case_id = $1 AND side = $2",
+    )
+    .bind(case_id)
+    .bind(side.as_str())
+    .fetch_one(&db.pool)
+    .await?;
+    let email: String = row.try_get("email")?;
+    let phone: String = row.try_get("phone")?;
+    Ok((
+        row.try_get("message_by")?,
+        !email.trim().is_empty(),
+        !phone.trim().is_empty(),
+    ))
+}
+
+/// Sets how a parent hears from the centre, on every case they are a
+/// parent of.
+pub async fn set_message_choice(
+    db: &Db,
+    user_id: i64,
+    by: crate::domain::message::MessageBy,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE case_parents SET message_by = $1 WHERE user_id = $2")
+        .bind(by.as_str())
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
 /// What cancelling one of the parent's own bookings would cost them now.
 pub async fn preview(
     db: &Db,

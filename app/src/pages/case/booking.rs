@@ -279,10 +279,11 @@ pub(super) fn StaffBookingRow(
                 <Show when=move || cancelling.get()>
                     <div class="cancel-reason">
                         <div class="chips" role="group" aria-label="Common reasons">
-                            {["Child unwell", "Child has an appointment", "Staff unwell", "Centre closed"].into_iter().map(|text| view! {
+                            {crate::domain::message::CANCEL_REASONS.into_iter().map(|text| view! {
                                 <button type="button" class="chip" on:click=move |_| reason.set(text.to_owned())>{text}</button>
                             }).collect_view()}
                         </div>
+                        <p class="hint">"Parents' emails and texts give one of these reasons; any other words stay in their portal."</p>
                         <label class="field"><span>"Why the centre cancels (both parents are told)"</span>
                             <input prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
                         </label>

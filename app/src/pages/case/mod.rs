@@ -247,7 +247,42 @@ fn CaseSections(case: CaseDetail, actions: Actions, data: CaseData) -> AnyView {
             <IndirectContact case_id=case.id children=case.children.iter().map(|c| c.first_name.clone()).collect() items=data.items />
             <FinalReports case_id=case.id reports=data.reports />
         })}
+        <Deliveries deliveries=case.deliveries.clone() />
         <WhoRead reads=data.reads />
+    }
+    .into_any()
+}
+
+/// How email and text messages reach each parent, and what became of the
+/// last one: staff see the addresses, nobody else does.
+#[component]
+fn Deliveries(deliveries: Vec<crate::model::Delivery>) -> AnyView {
+    view! {
+        <section class="card deliveries">
+            <h2>"Messages by email and text"</h2>
+            <ul class="list">
+                {deliveries.into_iter().map(|d| {
+                    let details = [d.email.as_str(), d.phone.as_str()]
+                        .into_iter()
+                        .filter(|x| !x.trim().is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" · ");
+                    let reach = if d.reached {
+                        format!("Prefers: {}", d.choice.to_lowercase())
+                    } else {
+                        "No email address or mobile number: only the portal reaches them".to_owned()
+                    };
+                    view! {
+                        <li class="list-item delivery">
+                            <strong>{d.who}</strong>
+                            <span>{reach}</span>
+                            {(!details.is_empty()).then(|| view! { <span class="account-meta">{details}</span> })}
+                            <span>{d.last_message.unwrap_or_else(|| "Nothing sent yet.".to_owned())}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
     }
     .into_any()
 }
