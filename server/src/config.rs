@@ -124,8 +124,18 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub delivery_poll_seconds: u64,
 
+    /// When parents' reminders and workers' "tomorrow" messages go, the
+    /// day before: a London time of day, `HH:MM`.
+    #[arg(long, env = "CCC_REMINDER_TIME", default_value = "17:00", value_parser = parse_time_of_day)]
+    pub reminder_time: u32,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+fn parse_time_of_day(text: &str) -> Result<u32, String> {
+    app::domain::message::parse_time_of_day(text)
+        .ok_or_else(|| format!("give a time of day as HH:MM (17:00), not {text:?}"))
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -237,7 +247,8 @@ impl Config {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{listening}"));
-        Ok(Messaging::new(&self.centre_name, &public_url, mailer, sms))
+        Ok(Messaging::new(&self.centre_name, &public_url, mailer, sms)
+            .with_reminders_at(self.reminder_time))
     }
 
     pub fn database_url(&self) -> String {

@@ -234,6 +234,56 @@ both_databases! {
         assert!(text.contains("is off") && text.ends_with("Riverside"), "{text}");
     }
 
+    async fn reminders_go_the_day_before_once_and_nearly_late_records_are_flagged(app: TestApp) {
+        use app::domain::message::reminder_due_ms;
+        use app::server::scheduled::queue_due;
+        let case = case_with_emails(&app, "FAM-0606").await;
+        let workers = worker_ids(&app).await;
+        for id in &workers {
+            sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
+                .bind(format!("worker{id}@centre.example")).bind(id).execute(&app.db.pool).await.unwrap();
+        }
+        let (ids, first) = book(&app, case, 2, 0).await;
+        bookings::cancel(&app.db, ids[1], Canceller::Centre, "Centre closed", BY, now_ms()).await.unwrap();
+        let before: usize = rows(&app.db).await.len();
+        let due = reminder_due_ms(first, 17 * 60);
+
+        queue_due(&app.db, 17 * 60, due - 1).await.unwrap();
+        assert_eq!(rows(&app.db).await.len(), before, "nothing before 17:00 the day before");
+        queue_due(&app.db, 17 * 60, due + 1).await.unwrap();
+        queue_due(&app.db, 17 * 60, due + 60_000).await.unwrap();
+        let after = rows(&app.db).await;
+        // (The demo centre's own session that Saturday has its reminders too.)
+        let mine = [
+            "res@family.example".to_owned(),
+            "vis@family.example".to_owned(),
+            format!("worker{}@centre.example", workers[0]),
+            format!("worker{}@centre.example", workers[1]),
+        ];
+        let new: Vec<_> = after[before..].iter().filter(|r| mine.contains(&r.0)).cloned().collect();
+        assert_eq!(new.len(), 4, "both parents and both workers, once: {new:?}");
+        let to = |who: &str| new.iter().find(|r| r.0 == who).unwrap_or_else(|| panic!("{who}: {new:?}"));
+        let time = app::domain::london_time::format_london_time;
+        assert!(to("vis@family.example").2.contains(&format!("at {}", time(first - 15 * MINUTE))), "{new:?}");
+        assert!(to("res@family.example").2.contains(&format!("at {}", time(first))), "{new:?}");
+        let worker = to(&format!("worker{}@centre.example", workers[0]));
+        assert!(worker.2.starts_with("You have 1 session tomorrow") && worker.2.contains(&time(first)), "{worker:?}");
+        assert!(new.iter().all(|r| !r.2.contains("Mia")));
+
+        // The session ends and nobody signs its record: with 12 hours left
+        // of the 48, every coordinator is told once.
+        let ends = first + 60 * MINUTE;
+        queue_due(&app.db, 17 * 60, ends + 30 * 60 * MINUTE).await.unwrap();
+        assert_eq!(rows(&app.db).await.len(), after.len());
+        queue_due(&app.db, 17 * 60, ends + 37 * 60 * MINUTE).await.unwrap();
+        queue_due(&app.db, 17 * 60, ends + 38 * 60 * MINUTE).await.unwrap();
+        let flagged = rows(&app.db).await;
+        let warned: Vec<_> = flagged[after.len()..].iter().filter(|r| r.2.contains("FAM-0606")).cloned().collect();
+        assert_eq!(warned.len(), 1, "the demo's one coordinator: {warned:?}");
+        assert_eq!(warned[0].0, "coordinator@centre.example");
+        assert!(warned[0].2.contains("11 hours left"), "{warned:?}");
+    }
+
     async fn two_servers_on_one_database_send_each_message_once(app: TestApp) {
         let case = case_with_emails(&app, "FAM-0605").await;
         let (ids, _) = book(&app, case, 6, 0).await;

@@ -7,7 +7,7 @@
 //! there is more to know, it says only that something is waiting and links
 //! to the page in the portal, behind a sign-in.
 
-use super::london_time::{format_london_day, format_london_time};
+use super::london_time::{format_london_day, format_london_time, london_from_ms, ms_from_london};
 use super::money::Canceller;
 use super::schedule::BookingKind;
 
@@ -383,6 +383,25 @@ fn escape_html(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// When the reminder for something starting at `start_ms` goes: the day
+/// before, at `minutes` past midnight, London time.
+pub fn reminder_due_ms(start_ms: i64, minutes: u32) -> i64 {
+    let day = london_from_ms(start_ms).date() - chrono::Duration::days(1);
+    ms_from_london(
+        day.and_time(chrono::NaiveTime::MIN) + chrono::Duration::minutes(i64::from(minutes)),
+    )
+}
+
+/// A time of day typed as `HH:MM`, in minutes past midnight.
+pub fn parse_time_of_day(text: &str) -> Option<u32> {
+    let (hours, minutes) = text.trim().split_once(':')?;
+    let (hours, minutes): (u32, u32) = (hours.parse().ok()?, minutes.parse().ok()?);
+    (hours < 24 && minutes < 60 && text.trim().len() == 5).then_some(hours * 60 + minutes)
+}
+
+/// A record's 48 hours run out within 12: time to tell the coordinators.
+pub const RECORD_WARNING_MS: i64 = 12 * 3_600_000;
+
 /// How long to wait before trying a failed message again, by how many
 /// tries it has had; `None` once it is time to give up (after six tries,
 /// about seven hours from the first).
@@ -478,6 +497,28 @@ mod tests {
         assert!(page.contains("href=\"https://c.example/parent?a=1&amp;b=2\""));
         let text = plain_text("Body.", "https://c.example/parent", "Riverside");
         assert_eq!(text, "Body.\n\nhttps://c.example/parent\n\nRiverside");
+    }
+
+    #[test]
+    fn a_reminder_goes_the_day_before_at_the_chosen_london_time_in_winter_and_summer() {
+        use crate::domain::london_time::format_london;
+        // Saturday 5 December 2026, 10:00 GMT.
+        let winter = 1_796_464_800_000;
+        assert_eq!(
+            format_london(reminder_due_ms(winter, 17 * 60)),
+            "Fri 4 Dec 2026 17:00"
+        );
+        // Sunday 29 March 2026, 10:00 BST, the day the clocks went forward:
+        // the reminder is at 17:00 on the Saturday, GMT.
+        let summer = 1_774_774_800_000;
+        assert_eq!(format_london(summer), "Sun 29 Mar 2026 10:00");
+        assert_eq!(
+            format_london(reminder_due_ms(summer, 17 * 60 + 30)),
+            "Sat 28 Mar 2026 17:30"
+        );
+        assert_eq!(parse_time_of_day("17:00"), Some(1020));
+        assert_eq!(parse_time_of_day("7:00"), None);
+        assert_eq!(parse_time_of_day("24:00"), None);
     }
 
     #[test]

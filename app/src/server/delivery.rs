@@ -257,6 +257,8 @@ pub struct Messaging {
     pub sms: Option<Arc<dyn SmsProvider>>,
     /// This task's name in claims: unique per process.
     pub worker: String,
+    /// When reminders go the day before: minutes past midnight, London.
+    pub reminder_minutes: u32,
 }
 
 impl Messaging {
@@ -272,7 +274,14 @@ impl Messaging {
             mailer,
             sms,
             worker: format!("{}:{}", std::process::id(), uuid::Uuid::new_v4().simple()),
+            reminder_minutes: 17 * 60,
         }
+    }
+
+    /// Reminders go the day before at `minutes` past midnight, London time.
+    pub fn with_reminders_at(mut self, minutes: u32) -> Messaging {
+        self.reminder_minutes = minutes;
+        self
     }
 
     /// One try at one claimed message.
@@ -340,11 +349,17 @@ pub async fn deliver_due(db: &Db, messaging: &Messaging, now_ms: i64) -> Result<
     Ok(batch.len())
 }
 
-/// The delivery task of a running server: sends what is due, waking when
-/// a step commits messages and every `poll_ms` in any case (for retries
-/// coming due, and messages another process queued).
+/// The delivery task of a running server: queues reminders and warnings
+/// that came due, sends what is due, waking when a step commits messages
+/// and every `poll_ms` in any case (for retries coming due, and messages
+/// another process queued).
 pub async fn run(db: Db, messaging: Arc<Messaging>, poll_ms: u64) {
     loop {
+        if let Err(e) =
+            super::scheduled::queue_due(&db, messaging.reminder_minutes, super::now_ms()).await
+        {
+            tracing::warn!("reminders: {e}");
+        }
         match deliver_due(&db, &messaging, super::now_ms()).await {
             Ok(n) if n > 0 => continue,
             Ok(_) => {}

@@ -55,6 +55,8 @@ pub mod referrals;
 pub mod reports;
 /// Review meetings' outcomes; ending contact after one.
 pub mod reviews;
+/// Messages due with time: reminders the day before, tomorrow's sessions, records nearly due.
+pub mod scheduled;
 /// Session mode: a worker's sessions, storing synced entries once, reading them.
 pub mod sessions;
 /// Centre settings (prices, staggering, hours) and rooms.
