@@ -80,6 +80,10 @@ pub struct AccountSummary {
     pub must_change_password: bool,
     /// When the account was disabled, if it is.
     pub disabled_ms: Option<i64>,
+    /// How messages reach them (staff and referrers; a parent's details
+    /// are on their case).
+    #[serde(default)]
+    pub delivery: Option<Delivery>,
     /// A worker marked senior, who may co-sign.
     #[serde(default)]
     pub senior: bool,
@@ -226,6 +230,15 @@ pub struct FamilyAccount {
 pub struct Notice {
     pub body: String,
     pub created_ms: i64,
+}
+
+/// How the centre reaches a member of staff or a referrer: their own
+/// details and choice (`MessageBy::as_str`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyContact {
+    pub email: String,
+    pub phone: String,
+    pub message_by: String,
 }
 
 /// How messages reach one person, for staff: their choice, their details,

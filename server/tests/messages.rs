@@ -284,6 +284,48 @@ both_databases! {
         assert!(warned[0].2.contains("11 hours left"), "{warned:?}");
     }
 
+    async fn staff_choose_how_they_hear_and_bad_details_are_refused_in_words(app: TestApp) {
+        let worker = app.sign_in_demo("worker1").await;
+        let call = |email: &'static str, phone: &'static str, choice: &'static str| {
+            let worker = worker.clone();
+            let app = &app;
+            async move {
+                app.call("set_my_contact", &[("email", email), ("phone", phone), ("choice", choice)], Some(&worker)).await
+            }
+        };
+        let bad = call("priya@", "", "email").await;
+        assert_eq!(bad.status, http::StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+        assert!(bad.body.contains("does not look like an email address"), "{}", bad.body);
+        let no_phone = call("priya@centre.example", "", "sms").await;
+        assert!(no_phone.body.contains("Give a mobile number to hear by text message"), "{}", no_phone.body);
+        let odd = call("priya@centre.example", "", "pigeon").await;
+        assert_eq!(odd.status, http::StatusCode::UNPROCESSABLE_ENTITY);
+        let saved = call("priya@centre.example", "07700 900555", "sms").await;
+        assert_eq!(saved.status, http::StatusCode::OK, "{}", saved.body);
+        let mine = app.call("my_contact", &[], Some(&worker)).await.json();
+        assert_eq!(mine["message_by"], "sms");
+        assert_eq!(mine["phone"], "07700 900555");
+        // The coordinator sees it on the accounts list; a parent's own
+        // details are on their case, not here.
+        let coordinator = app.sign_in_demo("coordinator").await;
+        let list = app.call("list_accounts", &[], Some(&coordinator)).await.json();
+        let row = list.as_array().unwrap().iter().find(|a| a["username"] == "worker1").unwrap();
+        assert_eq!(row["delivery"]["choice"], "Text message");
+        assert_eq!(row["delivery"]["phone"], "07700 900555");
+        let parent_row = list.as_array().unwrap().iter().find(|a| a["username"] == "resident").unwrap();
+        assert!(parent_row["delivery"].is_null());
+        let parent = app.sign_in_demo("resident").await;
+        assert!(app.call("my_contact", &[], Some(&parent)).await.json().is_null());
+        let refused = app.call("set_my_contact", &[("email", ""), ("phone", ""), ("choice", "none")], Some(&parent)).await;
+        assert_eq!(refused.status, http::StatusCode::FORBIDDEN);
+        // A parent chooses, for their case's messages.
+        let chose = app.call("set_my_message_choice", &[("choice", "none")], Some(&parent)).await;
+        assert_eq!(chose.status, http::StatusCode::OK, "{}", chose.body);
+        let family = app.call("my_family_accounts", &[], Some(&parent)).await.json();
+        assert_eq!(family[0]["message_by"], "none");
+        assert_eq!(family[0]["has_email"], true);
+    }
+
     async fn two_servers_on_one_database_send_each_message_once(app: TestApp) {
         let case = case_with_emails(&app, "FAM-0605").await;
         let (ids, _) = book(&app, case, 6, 0).await;

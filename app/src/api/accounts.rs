@@ -91,13 +91,18 @@ pub async fn create_account(
     password: String,
     case_reference: Option<String>,
     relation: Option<String>,
+    #[server(default)] email: String,
+    #[server(default)] phone: String,
 ) -> Result<(), AppError> {
+    use crate::domain::message::MessageBy;
     use crate::domain::role::{CaseRelation, Role};
     use crate::domain::validate;
     use crate::server::{accounts, cases, now_ms, require, state};
     let coordinator = require("create_account").await?;
     let db = state()?.db;
 
+    let email = validate::email(&email)?;
+    let phone = validate::phone(&phone)?;
     let username = validate::username(&username)?;
     let display_name = validate::display_name(&display_name)?;
     let role = Role::parse(role.trim())
@@ -141,10 +146,74 @@ pub async fn create_account(
     let hash = accounts::hash_password(password).await?;
     let by = accounts::PasswordBy::Coordinator(coordinator.id);
     let user_id = accounts::create(&db, &username, &display_name, role, hash, by, now_ms()).await?;
+    if !email.is_empty() || !phone.is_empty() {
+        let choice = if email.is_empty() {
+            MessageBy::Sms
+        } else {
+            MessageBy::Email
+        };
+        accounts::set_contact(
+            &db,
+            user_id,
+            coordinator.id,
+            &email,
+            &phone,
+            choice,
+            now_ms(),
+        )
+        .await?;
+    }
     if let Some((case_id, relation)) = link {
         cases::link(&db, case_id, user_id, relation, coordinator.id, now_ms()).await?;
     }
     Ok(())
+}
+
+/// How the centre reaches the signed-in member of staff or referrer; `None`
+/// for a parent, whose details are held on their case.
+#[server(endpoint = "my_contact")]
+pub async fn my_contact() -> Result<Option<crate::model::MyContact>, AppError> {
+    use crate::domain::role::Role;
+    use crate::server::{accounts, require, state};
+    let user = require("my_contact").await?;
+    if user.role == Role::Parent {
+        return Ok(None);
+    }
+    accounts::contact(&state()?.db, user.id).await.map(Some)
+}
+
+/// The signed-in member of staff or referrer sets their email address,
+/// mobile number and how they want to hear (`email`, `sms` or `none`).
+#[server(endpoint = "set_my_contact")]
+pub async fn set_my_contact(email: String, phone: String, choice: String) -> Result<(), AppError> {
+    use crate::domain::message::MessageBy;
+    use crate::domain::validate;
+    use crate::server::{accounts, now_ms, require, state};
+    let user = require("set_my_contact").await?;
+    let email = validate::email(&email)?;
+    let phone = validate::phone(&phone)?;
+    let by = MessageBy::parse(choice.trim()).ok_or_else(|| {
+        AppError::invalid(
+            "choice",
+            "Choose email, text message, or only what must be sent.",
+        )
+    })?;
+    match by {
+        MessageBy::Email if email.is_empty() => {
+            return Err(AppError::invalid(
+                "email",
+                "Give an email address to hear by email.",
+            ));
+        }
+        MessageBy::Sms if phone.is_empty() => {
+            return Err(AppError::invalid(
+                "phone",
+                "Give a mobile number to hear by text message.",
+            ));
+        }
+        _ => {}
+    }
+    accounts::set_contact(&state()?.db, user.id, user.id, &email, &phone, by, now_ms()).await
 }
 
 /// Sets a temporary password for an account and signs it out everywhere:

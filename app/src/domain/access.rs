@@ -91,6 +91,12 @@ pub const RULES: &[Rule] = &[
     ),
     rule("change_my_password", Who::SignedIn, Scope::Own),
     rule("my_password_history", Who::SignedIn, Scope::Own),
+    rule("my_contact", Who::SignedIn, Scope::Own),
+    rule(
+        "set_my_contact",
+        Who::Roles(&[Role::Coordinator, Role::Worker, Role::Referrer]),
+        Scope::Own,
+    ),
     rule(
         "set_account_disabled",
         Who::Roles(&[Role::Coordinator]),

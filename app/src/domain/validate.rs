@@ -51,6 +51,53 @@ pub fn display_name(raw: &str) -> Result<String, AppError> {
     Ok(cleaned)
 }
 
+/// An email address for messages, or none (empty). A plain check: one `@`,
+/// a dot in the domain, no spaces; the mail server says the rest.
+pub fn email(raw: &str) -> Result<String, AppError> {
+    let cleaned = raw.trim().to_owned();
+    if cleaned.is_empty() {
+        return Ok(cleaned);
+    }
+    let good = cleaned.chars().count() <= 254
+        && !cleaned.chars().any(char::is_whitespace)
+        && cleaned.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+    if good {
+        Ok(cleaned)
+    } else {
+        Err(AppError::invalid(
+            "email",
+            "That does not look like an email address (for example name@example.org).",
+        ))
+    }
+}
+
+/// A phone number for text messages, or none (empty): 10 to 15 digits,
+/// with spaces, dashes, brackets and a leading + allowed.
+pub fn phone(raw: &str) -> Result<String, AppError> {
+    let cleaned = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if cleaned.is_empty() {
+        return Ok(cleaned);
+    }
+    let digits = cleaned.chars().filter(char::is_ascii_digit).count();
+    let allowed = cleaned.char_indices().all(|(i, c)| {
+        c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')') || (c == '+' && i == 0)
+    });
+    if allowed && (10..=15).contains(&digits) {
+        Ok(cleaned)
+    } else {
+        Err(AppError::invalid(
+            "phone",
+            "Give a mobile number of 10 to 15 digits (for example 07700 900123).",
+        ))
+    }
+}
+
 /// Refuses text longer than `max` characters, saying the cap.
 pub fn capped(field: &str, value: &str, max: usize) -> Result<(), AppError> {
     let count = value.chars().count();
@@ -101,6 +148,28 @@ pub fn new_password(raw: &str) -> Result<String, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contact_details_are_checked_and_may_be_left_empty() {
+        assert_eq!(email(" jade@example.org ").unwrap(), "jade@example.org");
+        assert_eq!(email("").unwrap(), "");
+        for bad in [
+            "jade",
+            "jade@",
+            "@example.org",
+            "jade@example",
+            "ja de@example.org",
+            "a@b@c.org",
+        ] {
+            assert!(email(bad).is_err(), "{bad}");
+        }
+        assert_eq!(phone("07700  900123").unwrap(), "07700 900123");
+        assert_eq!(phone("+44 7700 900123").unwrap(), "+44 7700 900123");
+        assert_eq!(phone("").unwrap(), "");
+        for bad in ["12345", "07700 9001x3", "0770+0900123", "1234567890123456"] {
+            assert!(phone(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn caps_say_the_cap_and_the_length() {

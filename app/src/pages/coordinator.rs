@@ -242,6 +242,11 @@ fn Accounts() -> impl IntoView {
                 <p class="hint">
                     {format!("At least {MIN_PASSWORD_CHARS} characters. Give it to the person in private.")}
                 </p>
+                <label for="new-email">"Email address (optional; for messages)"</label>
+                <input id="new-email" name="email" type="email" autocomplete="off" />
+                <label for="new-phone">"Mobile number (optional; for text messages)"</label>
+                <input id="new-phone" name="phone" type="tel" autocomplete="off" />
+                <p class="hint">"Staff and referrers can change these themselves, on their password page. A parent's are kept on their case."</p>
                 <fieldset class="stack">
                     <legend>"Parents and referrers: link to a case"</legend>
                     <label for="new-case">"Case reference (optional)"</label>
@@ -335,6 +340,22 @@ fn AccountRow(
                 <span class="badge badge-warn">{format!("Disabled {}", format_london_day(at))}</span>
             })}
             {is_senior.then(|| view! { <span class="badge">"Senior: co-signs"</span> })}
+            {account.delivery.map(|d| {
+                let details = [d.email.as_str(), d.phone.as_str()]
+                    .into_iter()
+                    .filter(|x| !x.trim().is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                let line = if d.reached {
+                    format!("Messages: {} · {}", d.choice.to_lowercase(), details)
+                } else {
+                    "Messages: no email address or mobile number".to_owned()
+                };
+                view! {
+                    <span class="account-meta">{line}</span>
+                    {d.last_message.map(|last| view! { <span class="account-meta">{last}</span> })}
+                }
+            })}
             <details>
                 <summary>"Reset password"</summary>
                 <ActionForm action=reset attr:class="stack">

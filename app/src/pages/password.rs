@@ -5,12 +5,15 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-use crate::api::{ChangeMyPassword, my_password_history};
+use crate::api::{ChangeMyPassword, SetMyContact, my_contact, my_password_history};
 use crate::app::use_session;
 use crate::components::error_note::ErrorNote;
+use crate::components::error_note::action_error;
 use crate::domain::london_time::format_london;
+use crate::domain::message::MessageBy;
 use crate::domain::validate::MIN_PASSWORD_CHARS;
 use crate::error::AppError;
+use crate::model::MyContact;
 
 #[component]
 pub fn PasswordPage() -> AnyView {
@@ -94,6 +97,57 @@ fn PasswordForm(must_change: bool, home: &'static str) -> AnyView {
                 <p class="ok-note" role="status">"Your password is changed."</p>
                 <a class="button primary" href=home>"Go on"</a>
             </Show>
+        </section>
+        {(!must_change).then(|| view! { <ContactForm /> })}
+    }
+    .into_any()
+}
+
+/// Staff and referrers: how the centre reaches them by email or text (a
+/// parent's details are held on their case, and chosen on their page).
+#[component]
+fn ContactForm() -> AnyView {
+    let contact = Resource::new(|| (), |_| my_contact());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match contact.await {
+                    Ok(Some(contact)) => view! { <ContactFields contact /> }.into_any(),
+                    Ok(None) => ().into_any(),
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+fn ContactFields(contact: MyContact) -> AnyView {
+    let save = ServerAction::<SetMyContact>::new();
+    let email = RwSignal::new(contact.email);
+    let phone = RwSignal::new(contact.phone);
+    let choice = RwSignal::new(contact.message_by);
+    view! {
+        <section class="card narrow my-contact">
+            <h2>"How the centre reaches you"</h2>
+            <p class="hint">"For messages such as a safeguarding concern, tomorrow's sessions or a record ready to read. They never carry a child's name or any details: they tell you to look here."</p>
+            <label class="field"><span>"Email address"</span>
+                <input type="email" autocomplete="email" prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+            </label>
+            <label class="field"><span>"Mobile number"</span>
+                <input type="tel" autocomplete="tel" prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev)) />
+            </label>
+            <label class="field"><span>"Send me messages by"</span>
+                <select prop:value=move || choice.get() on:change=move |ev| choice.set(event_target_value(&ev))>
+                    {MessageBy::ALL.into_iter().map(|by| view! { <option value=by.as_str() selected=move || choice.get() == by.as_str()>{by.label()}</option> }).collect_view()}
+                </select>
+            </label>
+            {action_error(save.value())}
+            {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <p class="ok-note" role="status">"Saved."</p> })}
+            <button type="button" class="button secondary" on:click=move |_| {
+                save.dispatch(SetMyContact { email: email.get_untracked(), phone: phone.get_untracked(), choice: choice.get_untracked() });
+            }>"Save how I hear"</button>
         </section>
     }
     .into_any()

@@ -582,10 +582,63 @@ pub async fn list(db: &Db) -> Result<Vec<AccountSummary>, AppError> {
                 must_change_password: user.must_change_password,
                 disabled_ms: row.try_get("disabled_ms")?,
                 senior: user.senior,
+                delivery: None,
             }),
         }
     }
+    let mut deliveries: std::collections::HashMap<i64, crate::model::Delivery> =
+        super::outbox::user_deliveries(db)
+            .await?
+            .into_iter()
+            .collect();
+    for account in &mut accounts {
+        if account.role != Role::Parent {
+            account.delivery = deliveries.remove(&account.id);
+        }
+    }
     Ok(accounts)
+}
+
+/// A member of staff's or a referrer's own contact details and choice.
+pub async fn contact(db: &Db, user_id: i64) -> Result<crate::model::MyContact, AppError> {
+    let row = sqlx::query("SELECT email, phone, message_by FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(crate::model::MyContact {
+        email: row.try_get("email")?,
+        phone: row.try_get("phone")?,
+        message_by: row.try_get("message_by")?,
+    })
+}
+
+/// Sets an account's contact details (already checked) and choice, audited
+/// without the details themselves.
+pub async fn set_contact(
+    db: &Db,
+    user_id: i64,
+    by: i64,
+    email: &str,
+    phone: &str,
+    message_by: crate::domain::message::MessageBy,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE users SET email = $1, phone = $2, message_by = $3 WHERE id = $4")
+        .bind(email)
+        .bind(phone)
+        .bind(message_by.as_str())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    Step::on_account(db, by, user_id, now_ms)
+        .audit(
+            &mut tx,
+            "contact details",
+            &format!("messages by {}", message_by.as_str()),
+        )
+        .await?;
+    super::audit::commit(db, tx).await
 }
 
 #[cfg(test)]

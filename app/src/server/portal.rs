@@ -93,11 +93,17 @@ pub async fn set_message_choice(
     user_id: i64,
     by: crate::domain::message::MessageBy,
 ) -> Result<(), AppError> {
-    sqlx::query("UPDATE case_parents SET message_by = $1 WHERE user_id = $2")
-        .bind(by.as_str())
-        .bind(user_id)
-        .execute(&db.pool)
-        .await?;
+    for (case_id, _, relation) in cases::memberships(db, user_id).await? {
+        let Some(side) = side_of(relation) else {
+            continue;
+        };
+        sqlx::query("UPDATE case_parents SET message_by = $1 WHERE case_id = $2 AND side = $3")
+            .bind(by.as_str())
+            .bind(case_id)
+            .bind(side.as_str())
+            .execute(&db.pool)
+            .await?;
+    }
     Ok(())
 }
 
