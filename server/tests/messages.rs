@@ -17,8 +17,19 @@ use sqlx::Row;
 
 const MINUTE: i64 = 60_000;
 
+/// The demo centre's seeding queues messages of its own (its family's paid
+/// session is confirmed): each test starts from an empty outbox, so that
+/// what it finds there is what its own steps queued.
+async fn empty_outbox(app: &TestApp) {
+    sqlx::query("DELETE FROM outbox")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+}
+
 /// A case of the test's own whose parents gave their email addresses.
 async fn case_with_emails(app: &TestApp, reference: &str) -> i64 {
+    empty_outbox(app).await;
     let case = signed_case(app, reference, Funding::Private).await;
     for (side, email) in [
         ("resident", "res@family.example"),
@@ -207,6 +218,7 @@ both_databases! {
     }
 
     async fn a_text_message_goes_exactly_once_even_when_its_server_died_after_sending(app: TestApp) {
+        empty_outbox(&app).await;
         let case = signed_case(&app, "FAM-0604", Funding::Private).await;
         sqlx::query("UPDATE case_parents SET message_by = 'sms', phone = '07700 900123' WHERE case_id = $1 AND side = 'resident'")
             .bind(case).execute(&app.db.pool).await.unwrap();
@@ -324,6 +336,28 @@ both_databases! {
         let family = app.call("my_family_accounts", &[], Some(&parent)).await.json();
         assert_eq!(family[0]["message_by"], "none");
         assert_eq!(family[0]["has_email"], true);
+    }
+
+    async fn a_payment_that_confirms_a_session_tells_both_parents_once(app: TestApp) {
+        use app::domain::money::Pence;
+        use app::server::ledger;
+        let case = case_with_emails(&app, "FAM-0607").await;
+        let (ids, first) = book(&app, case, 3, 0).await;
+        // Registration, deposit and the first session: £110 + £110 + £99.
+        ledger::record_payment(&app.db, case, Parent::Visiting, false, Pence(31_900), "card", "2026-11-26", BY, now_ms())
+            .await
+            .unwrap();
+        let confirmed: Vec<_> = rows(&app.db).await.into_iter().filter(|r| r.2.contains("is confirmed")).collect();
+        assert_eq!(confirmed.len(), 2, "{confirmed:?}");
+        let time = app::domain::london_time::format_london_time;
+        assert!(confirmed.iter().any(|r| r.0 == "vis@family.example" && r.2.contains(&time(first - 15 * MINUTE))));
+        assert!(confirmed.iter().any(|r| r.0 == "res@family.example" && r.2.contains(&time(first))));
+        // A payment that confirms nothing more tells nobody again.
+        ledger::record_payment(&app.db, case, Parent::Visiting, false, Pence(1_000), "card", "2026-11-26", BY, now_ms())
+            .await
+            .unwrap();
+        assert_eq!(rows(&app.db).await.iter().filter(|r| r.2.contains("is confirmed")).count(), 2);
+        assert_eq!(ids.len(), 3);
     }
 
     async fn two_servers_on_one_database_send_each_message_once(app: TestApp) {

@@ -111,6 +111,7 @@ pub enum MessageKind {
     NewReferral,
     WorkerTomorrow,
     RecordReturned,
+    BookingConfirmed,
 }
 
 impl MessageKind {
@@ -128,6 +129,7 @@ impl MessageKind {
             MessageKind::NewReferral => "new referral",
             MessageKind::WorkerTomorrow => "tomorrow's sessions",
             MessageKind::RecordReturned => "record returned",
+            MessageKind::BookingConfirmed => "booking confirmed",
         }
     }
 
@@ -250,6 +252,19 @@ pub fn resumed() -> Outgoing {
         MessageKind::ContactResumed,
         "Contact can start again",
         "Contact can start again. Your bookings are in your portal.".to_owned(),
+        "/parent",
+    )
+}
+
+/// A booking of the parent's is paid for in full, so it goes ahead.
+pub fn confirmed(kind: BookingKind, own_time_ms: i64) -> Outgoing {
+    Outgoing::new(
+        MessageKind::BookingConfirmed,
+        "A session is confirmed",
+        format!(
+            "Your {} is confirmed: it is paid for.",
+            when(kind, own_time_ms)
+        ),
         "/parent",
     )
 }

@@ -69,6 +69,7 @@ pub async fn record_payment(
     let paid_on = parse_date("paid_on", paid_on)?
         .format("%Y-%m-%d")
         .to_string();
+    let paid_before = booking_payments(db, case_id).await?;
     if refund {
         let held = deposit_held(db, case_id, parent).await?;
         if amount > held {
@@ -111,7 +112,62 @@ pub async fn record_payment(
         )
         .await?;
     super::audit::commit(db, tx).await?;
+    tell_of_confirmed(db, case_id, &paid_before, now_ms).await?;
     Ok(id)
+}
+
+/// After a payment: the parents of each booking still ahead that it made
+/// fully paid are told it is confirmed, each with their own time. (Which
+/// bookings it confirmed is known only from the ledger once the payment is
+/// in, so these are queued just after its transaction; each under its own
+/// key, once.)
+async fn tell_of_confirmed(
+    db: &Db,
+    case_id: i64,
+    before: &BookingPayments,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let after = booking_payments(db, case_id).await?;
+    let rows = sqlx::query(
+        "SELECT id, kind, parent_side, starts_at, visiting_arrives_at FROM bookings \
+         WHERE case_id = $1 AND cancelled_at IS NULL AND held_at IS NULL AND starts_at > $2",
+    )
+    .bind(case_id)
+    .bind(now_ms)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut tx = db.begin_write().await?;
+    for row in rows {
+        let id: i64 = row.try_get("id")?;
+        if after.of(id) != Payment::Paid || before.of(id) == Payment::Paid {
+            continue;
+        }
+        let kind: String = row.try_get("kind")?;
+        let Some(kind) = BookingKind::parse(&kind) else {
+            continue;
+        };
+        let only: Option<String> = row.try_get("parent_side")?;
+        for side in [Parent::Resident, Parent::Visiting] {
+            if only.as_deref().is_some_and(|only| only != side.as_str()) {
+                continue;
+            }
+            let own: i64 = match (side, kind.is_contact()) {
+                (Parent::Visiting, true) => row.try_get("visiting_arrives_at")?,
+                _ => row.try_get("starts_at")?,
+            };
+            super::outbox::queue(
+                &mut tx,
+                super::outbox::To::Parent { case_id, side },
+                &crate::domain::message::confirmed(kind, own),
+                &format!("confirmed {id} {}", side.as_str()),
+                now_ms,
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    super::outbox::wake();
+    Ok(())
 }
 
 struct ChargeRow {
