@@ -393,3 +393,85 @@ both_databases! {
         other_db.pool.close().await;
     }
 }
+
+/// Two real server processes (this crate's binary) on one PostgreSQL
+/// database, each with its delivery task: every message goes once.
+#[test]
+fn two_server_processes_on_one_postgresql_send_each_message_once() {
+    common::RUNTIME.block_on(async {
+        let Some(app) = TestApp::start(Backend::Postgres).await else {
+            return;
+        };
+        let case = case_with_emails(&app, "FAM-0608").await;
+        let (ids, _) = book(&app, case, 6, 0).await;
+        for id in &ids {
+            bookings::cancel(
+                &app.db,
+                *id,
+                Canceller::Centre,
+                "Staff unwell",
+                BY,
+                now_ms(),
+            )
+            .await
+            .unwrap();
+        }
+        let sink = SmtpSink::start().await;
+        let servers: Vec<_> = (0..2)
+            .map(|_| {
+                let data = std::env::temp_dir()
+                    .join(format!("ccc-proc-{}", uuid::Uuid::new_v4().simple()));
+                std::process::Command::new(env!("CARGO_BIN_EXE_contact-centre"))
+                    .env("DATABASE_URL", &app.url)
+                    .env("CCC_DATA_DIR", &data)
+                    .env(
+                        "CCC_ADDR",
+                        format!("127.0.0.1:{}", common::mail::free_port()),
+                    )
+                    .env("CCC_SMTP_URL", sink.url())
+                    .env("CCC_DELIVERY_POLL_SECONDS", "1")
+                    .env("CCC_LOG", "error")
+                    .stdout(std::process::Stdio::null())
+                    .spawn()
+                    .expect("start the server binary")
+            })
+            .collect();
+        // (Other mail may go too, such as the demo family's reminders on a
+        // Friday evening: only this case's cancellations are counted.)
+        let ours = || -> Vec<String> {
+            sink.messages()
+                .into_iter()
+                .filter(|m| header(m, "Subject").as_deref() == Some("A session is cancelled"))
+                .collect()
+        };
+        for _ in 0..200 {
+            if ours().len() >= 12 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        // Time for a second copy, were either process to send one.
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        for mut server in servers {
+            let _ = server.kill();
+            let _ = server.wait();
+        }
+        let mail = ours();
+        assert_eq!(mail.len(), 12, "each of the 12 messages once");
+        let mut message_ids: Vec<String> = mail
+            .iter()
+            .map(|m| header(m, "Message-ID").unwrap())
+            .collect();
+        message_ids.sort();
+        message_ids.dedup();
+        assert_eq!(message_ids.len(), 12);
+        assert!(
+            rows(&app.db)
+                .await
+                .iter()
+                .filter(|r| r.2.contains("Staff unwell") || r.2.contains("staff unwell"))
+                .all(|r| r.1 == "sent")
+        );
+        app.finish().await;
+    });
+}
