@@ -112,6 +112,7 @@ pub enum MessageKind {
     WorkerTomorrow,
     RecordReturned,
     BookingConfirmed,
+    PaymentDue,
 }
 
 impl MessageKind {
@@ -130,6 +131,7 @@ impl MessageKind {
             MessageKind::WorkerTomorrow => "tomorrow's sessions",
             MessageKind::RecordReturned => "record returned",
             MessageKind::BookingConfirmed => "booking confirmed",
+            MessageKind::PaymentDue => "payment due",
         }
     }
 
@@ -267,6 +269,28 @@ pub fn confirmed(kind: BookingKind, own_time_ms: i64) -> Outgoing {
         ),
         "/parent",
     )
+}
+
+/// A payment comes due within two days (or is due already).
+pub fn payment_due(amount: super::money::Pence, what: &str, due_ms: i64) -> Outgoing {
+    Outgoing::new(
+        MessageKind::PaymentDue,
+        "A payment is due",
+        format!(
+            "{amount} for {} is due by {}. How to pay, and the reference to give, are in your portal.",
+            lowercase_first(what),
+            format_london_day(due_ms)
+        ),
+        "/parent",
+    )
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// The day-before reminder, with the parent's own arrival time.

@@ -5,6 +5,7 @@
 //! server processes at once, queues each message once.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use sqlx::Row;
 
@@ -23,7 +24,60 @@ const HOUR: i64 = 3_600_000;
 pub async fn queue_due(db: &Db, reminder_minutes: u32, now_ms: i64) -> Result<(), AppError> {
     parents_reminders(db, reminder_minutes, now_ms).await?;
     workers_tomorrow(db, reminder_minutes, now_ms).await?;
-    records_nearly_due(db, now_ms).await
+    records_nearly_due(db, now_ms).await?;
+    // Payments are read case by case, so they are looked at once a day, at
+    // the reminder time (and on the first pass after it).
+    let local = london_from_ms(now_ms);
+    let today = i64::from(chrono::Datelike::num_days_from_ce(&local.date()));
+    let past_time =
+        chrono::Timelike::hour(&local) * 60 + chrono::Timelike::minute(&local) >= reminder_minutes;
+    if past_time && PAYMENTS_LOOKED_AT.swap(today, Ordering::Relaxed) != today {
+        payments_due(db, now_ms).await?;
+    }
+    Ok(())
+}
+
+/// The London day (days from the common era) payments were last looked at.
+static PAYMENTS_LOOKED_AT: AtomicI64 = AtomicI64::new(0);
+
+/// Each parent's payments due within two days (or already due), each told
+/// once.
+pub async fn payments_due(db: &Db, now_ms: i64) -> Result<(), AppError> {
+    let owing: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT case_id FROM charges WHERE waived_at IS NULL ORDER BY case_id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    for case_id in owing {
+        for side in [Parent::Resident, Parent::Visiting] {
+            let due: Vec<_> = super::ledger::to_pay(db, case_id, side, now_ms)
+                .await?
+                .into_iter()
+                .filter(|due| due.due_ms <= now_ms + 48 * HOUR)
+                .collect();
+            if due.is_empty() {
+                continue;
+            }
+            let mut tx = db.begin_write().await?;
+            for item in due {
+                outbox::queue(
+                    &mut tx,
+                    To::Parent { case_id, side },
+                    &message::payment_due(item.amount, &item.description, item.due_ms),
+                    &format!(
+                        "payment due {case_id} {} {} {}",
+                        side.as_str(),
+                        item.description,
+                        item.due_ms
+                    ),
+                    now_ms,
+                )
+                .await?;
+            }
+            tx.commit().await?;
+        }
+    }
+    Ok(())
 }
 
 /// Bookings in the next two days that are going ahead.
