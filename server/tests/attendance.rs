@@ -146,5 +146,15 @@ both_databases! {
         let rows = app::server::casebook::list(&app.db, now_ms()).await.unwrap();
         let row = rows.iter().find(|row| row.id == case).unwrap();
         assert!(row.needs.contains(&app::domain::casework::Need::Suspended), "{:?}", row.needs);
+        // And every coordinator is sent a message at once, naming the case
+        // and nothing of the family.
+        let reference: String = sqlx::query_scalar("SELECT reference FROM cases WHERE id = $1").bind(case).fetch_one(&app.db.pool).await.unwrap();
+        let sent: Vec<(String, String)> = sqlx::query_as("SELECT recipient, body FROM outbox WHERE kind = 'contact suspended' AND user_id IS NOT NULL")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        assert_eq!(sent[0].0, "coordinator@centre.example");
+        assert!(sent[0].1.contains(&reference) && sent[0].1.contains("suspended"), "{}", sent[0].1);
     }
 }

@@ -336,6 +336,19 @@ pub fn concern_raised(case_reference: &str) -> Outgoing {
     )
 }
 
+/// To every coordinator, at once: a case's contact is suspended after
+/// three unexplained misses (recorded from a phone, say).
+pub fn suspended_for_staff(case_reference: &str) -> Outgoing {
+    Outgoing::new(
+        MessageKind::ContactSuspended,
+        "Contact suspended on a case",
+        format!(
+            "Contact on case {case_reference} is suspended after three missed sessions in a row, and its booked sessions are on hold."
+        ),
+        "/coordinator/cases",
+    )
+}
+
 /// To a coordinator: a record with under 12 hours of its 48 left.
 pub fn record_due(case_reference: &str, hours_left: i64) -> Outgoing {
     Outgoing::new(

@@ -200,6 +200,17 @@ async fn record(
                 now_ms,
             )
             .await?;
+            let reference: String = sqlx::query_scalar("SELECT reference FROM cases WHERE id = $1")
+                .bind(case_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            super::outbox::queue_to_coordinators(
+                &mut tx,
+                &crate::domain::message::suspended_for_staff(&reference),
+                &format!("suspended {case_id} {booking_id} {now_ms}"),
+                now_ms,
+            )
+            .await?;
             step.audit(
                 &mut tx,
                 "suspend",
