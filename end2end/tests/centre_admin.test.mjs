@@ -25,6 +25,24 @@ test("settings, a centre cancellation both parents hear of, indirect contact, an
     // Settings: a wrong price is refused with the field named; a closed day is added.
     await signIn(page, "coordinator");
     await page.waitForURL("**/coordinator");
+    // How the centre reaches her: a wrong address is refused in words, a
+    // good one kept.
+    await page.goto("/password");
+    await hydrated(page);
+    const contact = page.locator("section.my-contact");
+    assert.equal(await contact.getByLabel("Email address").inputValue(), "coordinator@centre.example");
+    await contact.getByLabel("Email address").fill("morgan@");
+    await contact.getByRole("button", { name: "Save how I hear" }).click();
+    await contact.getByRole("alert").filter({ hasText: "does not look like an email address" }).waitFor();
+    await contact.getByLabel("Email address").fill("morgan.ellis@riverside.example");
+    await contact.getByLabel("Mobile number").fill("07700 900777");
+    await contact.getByLabel("Send me messages by").selectOption("sms");
+    await contact.getByRole("button", { name: "Save how I hear" }).click();
+    await contact.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    await assertPhoneFriendly(page);
+    await page.screenshot({ path: `${SCREENSHOTS}my-contact.png`, fullPage: true });
+    await page.goto("/coordinator");
+    await hydrated(page);
     await page.getByRole("link", { name: "Prices, hours and rooms" }).click();
     await page.waitForURL("**/coordinator/settings");
     await hydrated(page);
