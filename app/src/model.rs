@@ -254,6 +254,17 @@ pub struct Delivery {
     pub last_message: Option<String>,
 }
 
+impl Delivery {
+    /// The email address and number held, as one line.
+    pub fn details(&self) -> String {
+        [self.email.as_str(), self.phone.as_str()]
+            .into_iter()
+            .filter(|x| !x.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+}
+
 /// What cancelling a booking would cost, told before the parent confirms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CancellationPreview {

@@ -35,6 +35,14 @@ impl MessageBy {
         MessageBy::ALL.into_iter().find(|by| by.as_str() == text)
     }
 
+    /// (value, words) for a drop-down.
+    pub fn options() -> Vec<(String, String)> {
+        MessageBy::ALL
+            .into_iter()
+            .map(|by| (by.as_str().to_owned(), by.label().to_owned()))
+            .collect()
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             MessageBy::Email => "Email",

@@ -341,11 +341,7 @@ fn AccountRow(
             })}
             {is_senior.then(|| view! { <span class="badge">"Senior: co-signs"</span> })}
             {account.delivery.map(|d| {
-                let details = [d.email.as_str(), d.phone.as_str()]
-                    .into_iter()
-                    .filter(|x| !x.trim().is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" · ");
+                let details = d.details();
                 let line = if d.reached {
                     format!("Messages: {} · {}", d.choice.to_lowercase(), details)
                 } else {

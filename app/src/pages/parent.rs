@@ -5,6 +5,7 @@ use crate::api::portal::{
 };
 use crate::components::booking_badge::booking_badge;
 use crate::components::error_note::{ErrorNote, action_error};
+use crate::components::fields::SelectField;
 use crate::components::role_gate::RoleGate;
 use crate::domain::london_time::{
     format_london, format_london_day, format_london_time, format_stored_day,
@@ -145,11 +146,7 @@ fn MessageChoice(by: String, has_email: bool, has_phone: bool) -> AnyView {
         <section class="card message-choice">
             <h2>"How the centre tells you"</h2>
             <p class="hint">{held}" Messages never name your children or give details: they tell you to look here. A cancellation or a change of time is always sent."</p>
-            <label class="field"><span>"Send me messages by"</span>
-                <select prop:value=move || chosen.get() on:change=move |ev| chosen.set(event_target_value(&ev))>
-                    {MessageBy::ALL.into_iter().map(|by| view! { <option value=by.as_str() selected=move || chosen.get() == by.as_str()>{by.label()}</option> }).collect_view()}
-                </select>
-            </label>
+            <SelectField id="message-by" label="Send me messages by" value=chosen options=MessageBy::options() />
             {action_error(choose.value())}
             {move || matches!(choose.value().get(), Some(Ok(()))).then(|| view! { <p class="ok-note" role="status">"Saved."</p> })}
             <button type="button" class="button secondary" on:click=move |_| {

@@ -9,6 +9,7 @@ use crate::api::{ChangeMyPassword, SetMyContact, my_contact, my_password_history
 use crate::app::use_session;
 use crate::components::error_note::ErrorNote;
 use crate::components::error_note::action_error;
+use crate::components::fields::SelectField;
 use crate::domain::london_time::format_london;
 use crate::domain::message::MessageBy;
 use crate::domain::validate::MIN_PASSWORD_CHARS;
@@ -138,11 +139,7 @@ fn ContactFields(contact: MyContact) -> AnyView {
             <label class="field"><span>"Mobile number"</span>
                 <input type="tel" autocomplete="tel" prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev)) />
             </label>
-            <label class="field"><span>"Send me messages by"</span>
-                <select prop:value=move || choice.get() on:change=move |ev| choice.set(event_target_value(&ev))>
-                    {MessageBy::ALL.into_iter().map(|by| view! { <option value=by.as_str() selected=move || choice.get() == by.as_str()>{by.label()}</option> }).collect_view()}
-                </select>
-            </label>
+            <SelectField id="my-message-by" label="Send me messages by" value=choice options=MessageBy::options() />
             {action_error(save.value())}
             {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <p class="ok-note" role="status">"Saved."</p> })}
             <button type="button" class="button secondary" on:click=move |_| {

@@ -262,11 +262,7 @@ fn Deliveries(deliveries: Vec<crate::model::Delivery>) -> AnyView {
             <h2>"Messages by email and text"</h2>
             <ul class="list">
                 {deliveries.into_iter().map(|d| {
-                    let details = [d.email.as_str(), d.phone.as_str()]
-                        .into_iter()
-                        .filter(|x| !x.trim().is_empty())
-                        .collect::<Vec<_>>()
-                        .join(" · ");
+                    let details = d.details();
                     let reach = if d.reached {
                         format!("Prefers: {}", d.choice.to_lowercase())
                     } else {
