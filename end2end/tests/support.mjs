@@ -251,6 +251,8 @@ export async function ownServer({ clock, mail = false } = {}) {
     const sink = spawn("python3", ["-m", "aiosmtpd", "-n", "-l", `127.0.0.1:${smtpPort}`, "-c", "aiosmtpd.handlers.Mailbox", join(data, "Maildir")], {
       stdio: ["ignore", "ignore", "inherit"],
     });
+    // Not a reason for the test process to stay: stopped when it ends.
+    sink.unref();
     process.on("exit", () => sink.kill());
     for (let i = 0; i < 100; i++) {
       const open = await new Promise((resolve) => {

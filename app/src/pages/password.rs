@@ -19,12 +19,17 @@ use crate::model::MyContact;
 #[component]
 pub fn PasswordPage() -> AnyView {
     let session = use_session();
+    // Made before anything on the page awaits (see `PageData`): made
+    // below the gate, its id changed from one server walk to the next.
+    let contact = Resource::new(|| (), |_| my_contact());
+    let change = session.change_password;
+    let history = Resource::new(move || change.version().get(), |_| my_password_history());
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match session.user.await {
                     Ok(Some(user)) => view! {
-                        <PasswordForm must_change=user.must_change_password home=user.role.home_path() />
+                        <PasswordForm must_change=user.must_change_password home=user.role.home_path() contact history />
                     }
                     .into_any(),
                     Ok(None) => view! { <Redirect path="/sign-in" /> }.into_any(),
@@ -37,7 +42,12 @@ pub fn PasswordPage() -> AnyView {
 }
 
 #[component]
-fn PasswordForm(must_change: bool, home: &'static str) -> AnyView {
+fn PasswordForm(
+    must_change: bool,
+    home: &'static str,
+    contact: Resource<Result<Option<MyContact>, AppError>>,
+    history: Resource<Result<crate::model::PasswordHistory, AppError>>,
+) -> AnyView {
     let session = use_session();
     let change = session.change_password;
     let current = RwSignal::new(String::new());
@@ -68,7 +78,7 @@ fn PasswordForm(must_change: bool, home: &'static str) -> AnyView {
     view! {
         <section class="card narrow">
             <h1>"Your password"</h1>
-            <PasswordHistoryNote version=change.version() />
+            <PasswordHistoryNote history />
             {if must_change {
                 view! {
                     <p class="warning-note" role="status">
@@ -99,7 +109,7 @@ fn PasswordForm(must_change: bool, home: &'static str) -> AnyView {
                 <a class="button primary" href=home>"Go on"</a>
             </Show>
         </section>
-        {(!must_change).then(|| view! { <ContactForm /> })}
+        {(!must_change).then(|| view! { <ContactForm contact /> })}
     }
     .into_any()
 }
@@ -107,8 +117,7 @@ fn PasswordForm(must_change: bool, home: &'static str) -> AnyView {
 /// Staff and referrers: how the centre reaches them by email or text (a
 /// parent's details are held on their case, and chosen on their page).
 #[component]
-fn ContactForm() -> AnyView {
-    let contact = Resource::new(|| (), |_| my_contact());
+fn ContactForm(contact: Resource<Result<Option<MyContact>, AppError>>) -> AnyView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -153,8 +162,9 @@ fn ContactFields(contact: MyContact) -> AnyView {
 /// Who set this person's password, and when, from the audit trail: a
 /// coordinator's reset is always shown to the person it was done to.
 #[component]
-fn PasswordHistoryNote(version: RwSignal<usize>) -> AnyView {
-    let history = Resource::new(move || version.get(), |_| my_password_history());
+fn PasswordHistoryNote(
+    history: Resource<Result<crate::model::PasswordHistory, AppError>>,
+) -> AnyView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
