@@ -8,12 +8,14 @@ install_mail_tools
 build_release
 # The demo's mail goes to a real SMTP server on loopback and never leaves
 # this machine: each message is a file in data/mail/Maildir/new.
-MAIL_DIR="$ROOT/${CCC_DATA_DIR:-data}/mail"
+DATA_DIR="${CCC_DATA_DIR:-data}"
+case "$DATA_DIR" in /*) ;; *) DATA_DIR="$ROOT/$DATA_DIR" ;; esac
+MAIL_DIR="$DATA_DIR/mail"
 MAIL_PORT="${CCC_DEMO_SMTP_PORT:-2525}"
 MAIL_PID="$(start_mail_sink "$MAIL_DIR" "$MAIL_PORT")"
 # Text messages go to a stand-in of GOV.UK Notify's API on loopback, which
 # keeps each as a file in data/sms.
-SMS_DIR="$ROOT/${CCC_DATA_DIR:-data}/sms"
+SMS_DIR="$DATA_DIR/sms"
 SMS_PORT="${CCC_DEMO_SMS_PORT:-2526}"
 DEMO_NOTIFY_KEY="demo-11111111-2222-4333-8444-555555555555-66666666-7777-4888-9999-000000000000"
 python3 "$ROOT/scripts/notify_standin.py" "$SMS_PORT" "$SMS_DIR" "$DEMO_NOTIFY_KEY" &
