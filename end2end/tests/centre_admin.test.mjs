@@ -109,8 +109,9 @@ test("settings, a centre cancellation both parents hear of, indirect contact, an
     await hydrated(page);
     const deliveries = page.locator("section.deliveries");
     await deliveries.getByText("Jade Collins (resident parent)").waitFor();
-    assert.equal(await deliveries.getByText("Last email (booking cancelled) reached their provider.").count(), 2);
+    assert.equal(await deliveries.getByText("Last email (booking cancelled) was sent: the mail server took it.").count(), 2);
     await assertPhoneFriendly(page);
+    await deliveries.screenshot({ path: `${SCREENSHOTS}case-deliveries.png` });
 
     // A birthday card arrives for Lily; it is checked and passed on.
     const indirect = page.locator("section.indirect");

@@ -92,7 +92,6 @@ pub async fn create_account(
     case_reference: Option<String>,
     relation: Option<String>,
     #[server(default)] email: String,
-    #[server(default)] phone: String,
 ) -> Result<(), AppError> {
     use crate::domain::message::MessageBy;
     use crate::domain::role::{CaseRelation, Role};
@@ -102,7 +101,6 @@ pub async fn create_account(
     let db = state()?.db;
 
     let email = validate::email(&email)?;
-    let phone = validate::phone(&phone)?;
     let username = validate::username(&username)?;
     let display_name = validate::display_name(&display_name)?;
     let role = Role::parse(role.trim())
@@ -146,19 +144,14 @@ pub async fn create_account(
     let hash = accounts::hash_password(password).await?;
     let by = accounts::PasswordBy::Coordinator(coordinator.id);
     let user_id = accounts::create(&db, &username, &display_name, role, hash, by, now_ms()).await?;
-    if !email.is_empty() || !phone.is_empty() {
-        let choice = if email.is_empty() {
-            MessageBy::Sms
-        } else {
-            MessageBy::Email
-        };
+    if !email.is_empty() {
         accounts::set_contact(
             &db,
             user_id,
             coordinator.id,
             &email,
-            &phone,
-            choice,
+            "",
+            MessageBy::Email,
             now_ms(),
         )
         .await?;

@@ -566,15 +566,15 @@ mod tests {
         let winter = 1_796_464_800_000;
         assert_eq!(
             format_london(reminder_due_ms(winter, 17 * 60)),
-            "Fri 4 Dec 2026 17:00"
+            "Fri 4 Dec 2026, 17:00"
         );
         // Sunday 29 March 2026, 10:00 BST, the day the clocks went forward:
         // the reminder is at 17:00 on the Saturday, GMT.
         let summer = 1_774_774_800_000;
-        assert_eq!(format_london(summer), "Sun 29 Mar 2026 10:00");
+        assert_eq!(format_london(summer), "Sun 29 Mar 2026, 10:00");
         assert_eq!(
             format_london(reminder_due_ms(summer, 17 * 60 + 30)),
-            "Sat 28 Mar 2026 17:30"
+            "Sat 28 Mar 2026, 17:30"
         );
         assert_eq!(parse_time_of_day("17:00"), Some(1020));
         assert_eq!(parse_time_of_day("7:00"), None);

@@ -244,9 +244,7 @@ fn Accounts() -> impl IntoView {
                 </p>
                 <label for="new-email">"Email address (optional; for messages)"</label>
                 <input id="new-email" name="email" type="email" autocomplete="off" />
-                <label for="new-phone">"Mobile number (optional; for text messages)"</label>
-                <input id="new-phone" name="phone" type="tel" autocomplete="off" />
-                <p class="hint">"Staff and referrers can change these themselves, on their password page. A parent's are kept on their case."</p>
+                <p class="hint">"Staff and referrers add a mobile number and choose how they hear on their password page. A parent's details are kept on their case."</p>
                 <fieldset class="stack">
                     <legend>"Parents and referrers: link to a case"</legend>
                     <label for="new-case">"Case reference (optional)"</label>

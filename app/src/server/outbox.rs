@@ -349,9 +349,13 @@ fn delivery_of(
             let answer: String = row.try_get("last_answer")?;
             let attempts: i64 = row.try_get("attempts")?;
             let kind: String = row.try_get("kind")?;
-            let by = if channel == "sms" { "text" } else { "email" };
+            let (by, carrier) = if channel == "sms" {
+                ("text", "the text message provider")
+            } else {
+                ("email", "the mail server")
+            };
             Some(match status.as_str() {
-                "sent" => format!("Last {by} ({kind}) reached their provider."),
+                "sent" => format!("Last {by} ({kind}) was sent: {carrier} took it."),
                 "given_up" => format!("Last {by} ({kind}) did not reach them: {answer}"),
                 "retrying" => {
                     format!("Last {by} ({kind}) failed {attempts} time(s), trying again: {answer}")

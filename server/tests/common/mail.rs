@@ -66,6 +66,9 @@ impl SmtpSink {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
+        let mut child = child;
+        let _ = child.kill();
+        let _ = child.wait();
         panic!(
             "aiosmtpd did not start on port {port} (is it installed? pip install --user aiosmtpd)"
         );
