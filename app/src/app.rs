@@ -109,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in") view=pages::sign_in::SignInPage />
                     <Route path=path!("/password") view={Lazy::<routes::Password>::new()} />
                     <Route path=path!("/verify") view={Lazy::<routes::Verify>::new()} />
+                    <Route path=path!("/privacy") view={Lazy::<routes::Privacy>::new()} />
                     <Route
                         path=path!("/coordinator")
                         view={Lazy::<routes::CoordinatorHome>::new()}

@@ -95,6 +95,9 @@ pub struct CaseSummary {
     pub reference: String,
     pub relation: CaseRelation,
     pub children: Vec<ChildSummary>,
+    /// When the case was closed, if it was.
+    #[serde(default)]
+    pub closed_ms: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -287,6 +290,9 @@ pub struct CaseRow {
     /// What waits for the coordinator on this case.
     #[serde(default)]
     pub needs: Vec<crate::domain::casework::Need>,
+    /// When the case was closed, if it was.
+    #[serde(default)]
+    pub closed_ms: Option<i64>,
 }
 
 /// A contact plan as recorded.
@@ -391,6 +397,55 @@ pub struct CaseDetail {
     pub visiting_statement: Statement,
     /// How email and text messages reach each parent.
     pub deliveries: Vec<Delivery>,
+    /// Closure, legal hold and when each kind of data is due for erasure.
+    #[serde(default)]
+    pub retention: CaseRetention,
+}
+
+/// A case's closure, its legal hold, and its retention clock.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseRetention {
+    pub closed: Option<CaseClosed>,
+    pub hold: Option<LegalHold>,
+    /// When each kind of the case's data is due for erasure (`None` while
+    /// a hold is in force or before closure).
+    pub due: Vec<(crate::domain::retention::DataKind, Option<i64>)>,
+    /// Until when the referrer still reads what was released before closure.
+    pub referrer_access_until: Option<i64>,
+    /// The people a subject access export can be made for.
+    pub subjects: Vec<ExportSubject>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseClosed {
+    pub at_ms: i64,
+    pub reason: crate::domain::retention::ClosureReason,
+    pub note: String,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegalHold {
+    pub since_ms: i64,
+    pub reason: String,
+    pub by: String,
+}
+
+/// What the privacy notice and the records of processing print: the centre's
+/// name and its retention schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivacyFacts {
+    pub centre: String,
+    pub retention: crate::domain::retention::Retention,
+    pub processing: Vec<crate::domain::retention::ProcessingRecord>,
+}
+
+/// A person a subject access export can be made for, on a case page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportSubject {
+    /// The path segment of `/documents/subject-access/{who}`.
+    pub who: String,
+    pub label: String,
 }
 
 /// Something to choose from a list: a room, a worker.
@@ -794,6 +849,8 @@ pub struct CentreSettings {
     pub closures: crate::domain::closures::Closures,
     pub payment_terms: crate::domain::money::PaymentTerms,
     pub rooms: Vec<String>,
+    #[serde(default)]
+    pub retention: crate::domain::retention::Retention,
 }
 
 /// An item of indirect contact as staff see it.

@@ -56,6 +56,7 @@ pub enum Online {
     SeniorCosign,
     SeniorRecord,
     Verify,
+    Privacy,
 }
 
 #[leptos::lazy]
@@ -66,6 +67,7 @@ fn online(page: Online) -> AnyView {
         Online::SeniorCosign => view! { <pages::records::SeniorCosignPage /> }.into_any(),
         Online::SeniorRecord => view! { <pages::records::SeniorRecordPage /> }.into_any(),
         Online::Verify => view! { <pages::records::VerifyPage /> }.into_any(),
+        Online::Privacy => view! { <pages::privacy::PrivacyPage /> }.into_any(),
     }
 }
 
@@ -134,6 +136,7 @@ lazy_pages! {
     SeniorCosign => online(Online::SeniorCosign), __preload_online;
     SeniorRecord => online(Online::SeniorRecord), __preload_online;
     Verify => online(Online::Verify), __preload_online;
+    Privacy => online(Online::Privacy), __preload_online;
     CoordinatorHome => back_office(BackOffice::Home), __preload_back_office;
     Cases => back_office(BackOffice::Cases), __preload_back_office;
     Case => back_office(BackOffice::Case), __preload_back_office;

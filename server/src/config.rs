@@ -153,6 +153,15 @@ pub enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Erase what the retention schedule says is due now (closed cases not
+    /// on legal hold whose time is up, parents' and referrers' accounts with
+    /// no open case), then check the audit trail. The server also does this
+    /// once an hour.
+    Erase {
+        /// List what would be removed, and remove nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Check the audit trail's hash chain. Names the first broken entry, if
     /// any, and exits with a failure then.
     VerifyAudit,

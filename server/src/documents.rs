@@ -3,9 +3,12 @@
 //! it (the rules and the audit are in `app::server::documents`).
 
 use app::domain::document::DocumentKind;
+use app::domain::role::Role;
+use app::domain::subject_access::ExportFor;
 use app::error::AppError;
-use app::server::{AppState, auth, documents, now_ms};
-use axum::extract::{Path, State};
+use app::model::CurrentUser;
+use app::server::{AppState, auth, documents, now_ms, subject_access};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
@@ -59,13 +62,7 @@ async fn make(
     let id: i64 = id
         .parse()
         .map_err(|_| AppError::not_found("That released document"))?;
-    let token = auth::token_from_headers(headers).ok_or(AppError::NotSignedIn)?;
-    let reader = auth::user_for_token(&state.db, &token, now_ms(), state.idle_ms)
-        .await?
-        .ok_or(AppError::NotSignedIn)?;
-    if reader.must_change_password {
-        return Err(AppError::PasswordChangeNeeded);
-    }
+    let reader = signed_in(state, headers).await?;
     documents::pdf(
         &state.db,
         kind,
@@ -75,6 +72,73 @@ async fn make(
         now_ms(),
     )
     .await
+}
+
+/// Who is signed in on the request, with a password of their own.
+async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<CurrentUser, AppError> {
+    let token = auth::token_from_headers(headers).ok_or(AppError::NotSignedIn)?;
+    let reader = auth::user_for_token(&state.db, &token, now_ms(), state.idle_ms)
+        .await?
+        .ok_or(AppError::NotSignedIn)?;
+    if reader.must_change_password {
+        return Err(AppError::PasswordChangeNeeded);
+    }
+    Ok(reader)
+}
+
+/// `GET /documents/subject-access/{who}[?format=json]`: what the centre
+/// holds about one person, as a readable page or as JSON, for a
+/// coordinator only; each export is in the audit trail.
+pub async fn subject_access(
+    State(state): State<AppState>,
+    Path(who): Path<String>,
+    Query(query): Query<std::collections::HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let json = query.get("format").map(String::as_str) == Some("json");
+    let made = async {
+        let reader = signed_in(&state, &headers).await?;
+        if reader.role != Role::Coordinator {
+            return Err(AppError::Forbidden);
+        }
+        let who = ExportFor::parse(&who)?;
+        subject_access::export(
+            &state.db,
+            &state.centre,
+            who,
+            &reader,
+            if json { "json" } else { "html" },
+            now_ms(),
+        )
+        .await
+        .map(|export| (who, export))
+    };
+    match made.await {
+        Ok((who, export)) => {
+            let (kind, body, extension) = if json {
+                ("application/json", export.to_json(), "json")
+            } else {
+                ("text/html; charset=utf-8", export.to_html(), "html")
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static(kind)),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        HeaderValue::from_str(&format!(
+                            "attachment; filename=\"subject-access-{}.{extension}\"",
+                            who.path()
+                        ))
+                        .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+                    ),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Err(error) => error_response(&error),
+    }
 }
 
 /// The public checking page's address on the host the reader used.

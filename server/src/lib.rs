@@ -61,6 +61,7 @@ pub fn app_state(
         db,
         secure_cookies,
         idle_ms: idle_minutes * 60_000,
+        centre: "The contact centre".to_owned(),
     }
 }
 
@@ -95,6 +96,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/documents/reports/{id}",
             axum::routing::get(documents::report_pdf),
+        )
+        .route(
+            "/documents/subject-access/{who}",
+            axum::routing::get(documents::subject_access),
         )
         .leptos_routes_with_context(&state, routes, headers::provide_request_nonce, move || {
             shell(options.clone())

@@ -25,6 +25,22 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         Command::CreateCoordinator { username, name } => {
             create_coordinator(&db, &username, &name).await
         }
+        Command::Erase { dry_run } => {
+            let now = app::server::now_ms();
+            let plan = app::server::retention::plan(&db, now).await?;
+            for line in plan.lines() {
+                println!("{line}");
+            }
+            if dry_run || plan.is_empty() {
+                if dry_run {
+                    println!("(a dry run: nothing was removed)");
+                }
+                return Ok(());
+            }
+            app::server::retention::erase(&db, &plan, now).await?;
+            println!("Erased. {}", verify_audit(&db).await?);
+            Ok(())
+        }
         Command::VerifyAudit => {
             let verdict = verify_audit(&db).await?;
             println!("{verdict}");
@@ -43,6 +59,27 @@ pub async fn verify_audit(db: &Db) -> Result<String, StartError> {
         Ok(finding.sentence())
     } else {
         Err(finding.sentence().into())
+    }
+}
+
+/// The scheduled erasure: once an hour, whatever the retention schedule
+/// says is due (closed cases not on hold whose time is up, and accounts
+/// with no open case), each case in one transaction.
+async fn erasure_task(db: Db) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        match app::server::retention::erase_due(&db, app::server::now_ms()).await {
+            Ok(plan) if !plan.is_empty() => {
+                for line in plan.lines() {
+                    tracing::info!("erased: {line}");
+                }
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(
+                "the scheduled erasure failed, to be tried again in an hour: {error}"
+            ),
+        }
     }
 }
 
@@ -99,12 +136,14 @@ async fn serve(config: Config, db: Db) -> Result<(), StartError> {
         std::sync::Arc::new(messaging),
         config.delivery_poll_seconds * 1000,
     ));
-    let state = crate::app_state(
+    tokio::spawn(erasure_task(db.clone()));
+    let mut state = crate::app_state(
         db,
         leptos_options,
         config.secure_cookies.into(),
         config.idle_minutes,
     );
+    state.centre = config.centre_name.clone();
     let app = crate::router(state);
 
     // TCP_NODELAY: a reply goes out at once, rather than waiting (up to

@@ -298,3 +298,19 @@ pub async fn my_cases() -> Result<Vec<CaseSummary>, AppError> {
     let user = require("my_cases").await?;
     cases::for_member(&state()?.db, user.id, now_ms()).await
 }
+
+/// What the privacy notice prints: the centre's name, its retention
+/// schedule and the records of processing made from it. Public: the notice
+/// is linked from the sign-in page.
+#[server(endpoint = "privacy_facts")]
+pub async fn privacy_facts() -> Result<crate::model::PrivacyFacts, AppError> {
+    use crate::domain::retention::processing_records;
+    use crate::server::{settings, state};
+    let state = state()?;
+    let retention = settings::retention(&state.db).await?;
+    Ok(crate::model::PrivacyFacts {
+        centre: state.centre.clone(),
+        processing: processing_records(&retention),
+        retention,
+    })
+}

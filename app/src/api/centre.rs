@@ -530,3 +530,73 @@ pub async fn record_authority_payment(
     )
     .await
 }
+
+/// Closes a case with a reason: bookings still ahead are cancelled (the
+/// parents told), referrers and parents get nothing new, and the retention
+/// clock starts. Answers with what happened.
+#[server(endpoint = "close_case")]
+pub async fn close_case(case_id: i64, reason: String, note: String) -> Result<String, AppError> {
+    use crate::domain::retention::ClosureReason;
+    use crate::server::{now_ms, require, retention, state};
+    let user = require("close_case").await?;
+    let reason = ClosureReason::parse(&reason).ok_or_else(|| {
+        AppError::invalid(
+            "reason",
+            "Choose why the case is closing: contact ended, moved elsewhere, a court decision, or the family withdrew.",
+        )
+    })?;
+    let cancelled =
+        retention::close(&state()?.db, case_id, reason, &note, user.id, now_ms()).await?;
+    Ok(match cancelled {
+        0 => "The case is closed.".to_owned(),
+        n => format!(
+            "The case is closed. {n} booking(s) still ahead are cancelled and both parents told."
+        ),
+    })
+}
+
+/// Puts a legal hold on a case: nothing of it is erased until it is lifted.
+#[server(endpoint = "set_legal_hold")]
+pub async fn set_legal_hold(case_id: i64, reason: String) -> Result<(), AppError> {
+    use crate::server::{now_ms, require, retention, state};
+    let user = require("set_legal_hold").await?;
+    retention::set_hold(&state()?.db, case_id, &reason, user.id, now_ms()).await
+}
+
+/// Lifts a case's legal hold: its retention clock runs again.
+#[server(endpoint = "lift_legal_hold")]
+pub async fn lift_legal_hold(case_id: i64) -> Result<(), AppError> {
+    use crate::server::{now_ms, require, retention, state};
+    let user = require("lift_legal_hold").await?;
+    retention::lift_hold(&state()?.db, case_id, user.id, now_ms()).await
+}
+
+/// Sets the retention schedule: years after closure per kind of data, and
+/// the days a referrer keeps access after closure.
+#[server(endpoint = "save_retention")]
+pub async fn save_retention(
+    records_years: String,
+    referral_years: String,
+    payments_years: String,
+    accounts_years: String,
+    referrer_access_days: String,
+) -> Result<(), AppError> {
+    use crate::domain::retention::Retention;
+    use crate::server::{now_ms, require, settings, state};
+    let user = require("save_retention").await?;
+    let schedule = Retention::from_form(
+        &records_years,
+        &referral_years,
+        &payments_years,
+        &accounts_years,
+        &referrer_access_days,
+    )?;
+    settings::change(
+        &state()?.db,
+        settings::RETENTION,
+        &schedule,
+        user.id,
+        now_ms(),
+    )
+    .await
+}

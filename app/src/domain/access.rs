@@ -73,6 +73,27 @@ const fn rule(endpoint: &'static str, who: Who, scope: Scope) -> Rule {
 pub const RULES: &[Rule] = &[
     rule("current_user", Who::Anyone, Scope::Own),
     rule("sign_in", Who::Anyone, Scope::Nothing),
+    rule("privacy_facts", Who::Anyone, Scope::Nothing),
+    rule(
+        "close_case",
+        Who::Roles(&[Role::Coordinator]),
+        Scope::Centre,
+    ),
+    rule(
+        "set_legal_hold",
+        Who::Roles(&[Role::Coordinator]),
+        Scope::Centre,
+    ),
+    rule(
+        "lift_legal_hold",
+        Who::Roles(&[Role::Coordinator]),
+        Scope::Centre,
+    ),
+    rule(
+        "save_retention",
+        Who::Roles(&[Role::Coordinator]),
+        Scope::Centre,
+    ),
     rule("sign_out", Who::Anyone, Scope::Own),
     rule(
         "list_accounts",

@@ -46,6 +46,10 @@ pub struct AuditEntry {
     pub hash: String,
     /// Whether `hash` is keyed (every entry since the chain was keyed).
     pub keyed: bool,
+    /// Its detail was erased with its case (data protection): its content
+    /// can no longer be hashed, but its link still binds its content hash.
+    #[serde(default)]
+    pub erased: bool,
 }
 
 /// The newest entry, as written outside the database.
@@ -129,7 +133,7 @@ pub fn legacy_hash(previous: &str, entry: &AuditEntry) -> String {
 pub enum Finding {
     /// Every entry follows from the one before, and the last is the head
     /// written outside the database.
-    Holds { entries: usize },
+    Holds { entries: usize, erased: usize },
     /// This entry's content is not what was hashed when it was written.
     ContentChanged { seq: i64 },
     /// This entry does not follow from the one before it: entries were
@@ -148,8 +152,11 @@ impl Finding {
     /// The sentence `verify-audit` prints.
     pub fn sentence(&self) -> String {
         match self {
-            Finding::Holds { entries } => format!(
+            Finding::Holds { entries, erased: 0 } => format!(
                 "The audit trail holds: {entries} entries, each following from the one before, the newest matching the head kept outside the database."
+            ),
+            Finding::Holds { entries, erased } => format!(
+                "The audit trail holds: {entries} entries, each following from the one before, the newest matching the head kept outside the database; {erased} of them erased under the retention schedule, kept as the fact and its hashes."
             ),
             Finding::ContentChanged { seq } => {
                 format!("The audit trail was edited: entry {seq} is not what was written.")
@@ -181,13 +188,16 @@ pub fn verify(entries: &[AuditEntry], key: &[u8], head: Option<&Head>) -> Findin
             return Finding::Unlinked { seq: entry.seq };
         }
         if entry.keyed {
-            if content_hash(
-                entry.at_ms,
-                entry.actor,
-                &entry.action,
-                &entry.subject,
-                &entry.detail,
-            ) != entry.content_hash
+            // An erased entry's content is gone; its link still binds the
+            // content hash it had, so the chain is checked all the same.
+            if !entry.erased
+                && content_hash(
+                    entry.at_ms,
+                    entry.actor,
+                    &entry.action,
+                    &entry.subject,
+                    &entry.detail,
+                ) != entry.content_hash
             {
                 return Finding::ContentChanged { seq: entry.seq };
             }
@@ -210,6 +220,7 @@ pub fn verify(entries: &[AuditEntry], key: &[u8], head: Option<&Head>) -> Findin
         }
         _ => Finding::Holds {
             entries: entries.len(),
+            erased: entries.iter().filter(|entry| entry.erased).count(),
         },
     }
 }
@@ -242,6 +253,7 @@ mod tests {
                     content_hash: content,
                     hash: hash.clone(),
                     keyed: true,
+                    erased: false,
                 };
                 previous = hash;
                 entry
@@ -262,7 +274,10 @@ mod tests {
         let entries = chain(KEY, 5);
         assert_eq!(
             verify(&entries, KEY, Some(&head_of(&entries))),
-            Finding::Holds { entries: 5 }
+            Finding::Holds {
+                entries: 5,
+                erased: 0
+            }
         );
     }
 
@@ -304,6 +319,30 @@ mod tests {
     }
 
     #[test]
+    fn an_erased_entry_keeps_the_chain_but_an_erased_link_cannot_be_forged() {
+        let mut entries = chain(KEY, 4);
+        entries[1].detail = String::new();
+        entries[1].erased = true;
+        assert_eq!(
+            verify(&entries, KEY, Some(&head_of(&entries))),
+            Finding::Holds {
+                entries: 4,
+                erased: 1
+            }
+        );
+        // Erasing does not let anyone swap the content hash the link binds.
+        entries[1].content_hash = content_hash(1, 1, "sign", "record:1", "");
+        assert_eq!(verify(&entries, KEY, None), Finding::Unlinked { seq: 2 });
+        // Nor does an entry not marked erased escape the content check.
+        let mut edited = chain(KEY, 3);
+        edited[0].detail = String::new();
+        assert_eq!(
+            verify(&edited, KEY, None),
+            Finding::ContentChanged { seq: 1 }
+        );
+    }
+
+    #[test]
     fn a_removed_middle_entry_is_found() {
         let mut entries = chain(KEY, 5);
         entries.remove(2);
@@ -333,6 +372,7 @@ mod tests {
             content_hash: String::new(),
             hash: String::new(),
             keyed: false,
+            erased: false,
         };
         legacy.hash = legacy_hash(GENESIS, &legacy);
         let content = content_hash(6, 1, "cosign", "record:1", "");
@@ -347,10 +387,14 @@ mod tests {
             hash: link(KEY, &legacy.hash, 2, &content),
             content_hash: content,
             keyed: true,
+            erased: false,
         };
         assert_eq!(
             verify(&[legacy.clone(), keyed], KEY, None),
-            Finding::Holds { entries: 2 }
+            Finding::Holds {
+                entries: 2,
+                erased: 0
+            }
         );
         let mut changed = legacy;
         changed.detail = "x".into();

@@ -33,6 +33,8 @@ pub mod pin;
 pub mod record;
 /// Referral sources, the law a case falls under, the self-referral rule.
 pub mod referral;
+/// Closing a case, the retention schedule, legal holds, records of processing.
+pub mod retention;
 /// Review meetings: what one decides, and when to book one.
 pub mod review;
 /// The NACCC risk guide as data, and the service it suggests.
@@ -43,6 +45,8 @@ pub mod role;
 pub mod schedule;
 /// What a worker records in a session; one merged record; sight-and-sound coverage.
 pub mod session_log;
+/// A subject access export: sections of lines, JSON and readable HTML.
+pub mod subject_access;
 /// The phone's queue of entries waiting to reach the server (session mode).
 pub mod sync_queue;
 /// Throttles on guessing passwords and PINs: counters per account, address and person.

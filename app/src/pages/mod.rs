@@ -18,6 +18,8 @@ pub mod not_found;
 pub mod parent;
 /// `/password`: choosing one's own password (first, after a reset).
 pub mod password;
+/// `/privacy`: the privacy notice for each kind of person, and what is kept how long.
+pub mod privacy;
 /// Session records after the session: signing, co-signing, reading.
 pub mod records;
 /// `/referrer`: the referrer's cases.

@@ -7,14 +7,15 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use crate::api::centre::{
-    AddClosedDay, AddRoom, RemoveClosedDay, SaveHours, SavePaymentTerms, SavePrices, SaveStagger,
-    centre_settings,
+    AddClosedDay, AddRoom, RemoveClosedDay, SaveHours, SavePaymentTerms, SavePrices, SaveRetention,
+    SaveStagger, centre_settings,
 };
 use crate::components::error_note::{ErrorNote, action_error};
 use crate::components::role_gate::RoleGate;
 use crate::domain::closures::bank_holidays;
 use crate::domain::london_time::{format_day, format_iso_date, format_time, london_date};
 use crate::domain::money::Pence;
+use crate::domain::retention::{DataKind, MAX_REFERRER_DAYS, MAX_YEARS, processing_records};
 use crate::domain::role::Role;
 use crate::model::CentreSettings;
 
@@ -33,6 +34,7 @@ struct Forms {
     add_day: ServerAction<AddClosedDay>,
     remove_day: ServerAction<RemoveClosedDay>,
     room: ServerAction<AddRoom>,
+    retention: ServerAction<SaveRetention>,
 }
 
 impl Forms {
@@ -44,6 +46,7 @@ impl Forms {
             + self.add_day.version().get()
             + self.remove_day.version().get()
             + self.room.version().get()
+            + self.retention.version().get()
     }
 }
 
@@ -57,6 +60,7 @@ fn SettingsView() -> impl IntoView {
         add_day: ServerAction::new(),
         remove_day: ServerAction::new(),
         room: ServerAction::new(),
+        retention: ServerAction::new(),
     };
     let settings = Resource::new(move || forms.version(), |_| centre_settings());
     view! {
@@ -96,7 +100,18 @@ fn SettingsCards(settings: CentreSettings, forms: Forms) -> AnyView {
         closures,
         payment_terms,
         rooms,
+        retention,
     } = settings;
+    let retention_fields = DataKind::ALL.map(|kind| {
+        let name = match kind {
+            DataKind::Records => "records_years",
+            DataKind::Referral => "referral_years",
+            DataKind::Payments => "payments_years",
+            DataKind::Accounts => "accounts_years",
+        };
+        (name, kind, retention.years(kind))
+    });
+    let processing = processing_records(&retention);
     let price_fields = [
         (
             "registration_per_parent",
@@ -234,6 +249,40 @@ fn SettingsCards(settings: CentreSettings, forms: Forms) -> AnyView {
             </ActionForm>
             {action_error(forms.add_day.value())}
             {action_error(forms.remove_day.value())}
+        </section>
+        <section class="card" id="retention">
+            <h2>"Keeping records"</h2>
+            <p class="hint">"How long each kind of data is kept after a case closes. A legal hold on a case stops its clock. When the time is up, the server erases it: signed records go whole, and the audit trail keeps only the fact and its hashes. Staff accounts are never erased."</p>
+            <ActionForm action=forms.retention>
+                {retention_fields.into_iter().map(|(name, kind, years)| view! {
+                    <label class="field"><span>{format!("{}, years", kind.title())}</span>
+                        <input name=name type="number" inputmode="numeric" min="1" max=MAX_YEARS.to_string() value=years.to_string() required />
+                        <small class="hint">{kind.reason()}</small>
+                    </label>
+                }).collect_view()}
+                <label class="field"><span>"A referrer keeps what was released to them, days after closure"</span>
+                    <input name="referrer_access_days" type="number" inputmode="numeric" min="0" max=MAX_REFERRER_DAYS.to_string() value=retention.referrer_access_days.to_string() required />
+                    <small class="hint">"Nothing released after closure reaches them."</small>
+                </label>
+                <button type="submit" class="button">"Save the schedule"</button>
+            </ActionForm>
+            {action_error(forms.retention.value())}
+            {saved_note(forms.retention)}
+            <details>
+                <summary>"Records of processing"</summary>
+                <ul class="list">
+                    {processing.into_iter().map(|line| view! {
+                        <li class="list-item processing">
+                            <strong>{line.title}</strong>
+                            <span>{format!("Holds: {}", line.holds)}</span>
+                            <span>{format!("Why: {}", line.purpose)}</span>
+                            <span>{format!("Seen by: {}", line.seen_by)}</span>
+                            <span>{format!("Kept: {}", line.kept_for)}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </details>
+            <p><a href="/privacy">"The privacy notice people see"</a></p>
         </section>
         <section class="card">
             <h2>"Rooms"</h2>

@@ -40,5 +40,8 @@ pub fn SignInPage() -> impl IntoView {
         <p class="narrow centred">
             <a class="case-link" href="/verify">"Check a document's verification code"</a>
         </p>
+        <p class="narrow centred">
+            <a class="case-link" href="/privacy">"How we use your information (privacy notice)"</a>
+        </p>
     }
 }

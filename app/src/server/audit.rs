@@ -265,7 +265,7 @@ async fn append(
 /// The whole trail, oldest first.
 pub async fn audit_trail(db: &Db) -> Result<Vec<AuditEntry>, AppError> {
     let rows = sqlx::query(
-        "SELECT seq, at_ms, actor, action, subject, detail, previous, content_hash, hash, keyed \
+        "SELECT seq, at_ms, actor, action, subject, detail, previous, content_hash, hash, keyed, erased_ms \
          FROM audit_log ORDER BY seq",
     )
     .fetch_all(&db.pool)
@@ -283,6 +283,7 @@ pub async fn audit_trail(db: &Db) -> Result<Vec<AuditEntry>, AppError> {
                 content_hash: row.try_get("content_hash")?,
                 hash: row.try_get("hash")?,
                 keyed: row.try_get::<i32, _>("keyed")? != 0,
+                erased: row.try_get::<Option<i64>, _>("erased_ms")?.is_some(),
             })
         })
         .collect()

@@ -55,6 +55,7 @@ pub async fn book_series(
             "A booking must start in the future.",
         ));
     }
+    super::retention::refuse_if_closed(db, request.case_id).await?;
     let room = sqlx::query("SELECT name FROM rooms WHERE id = $1")
         .bind(request.room_id)
         .fetch_optional(&db.pool)
@@ -618,6 +619,32 @@ pub async fn cancel(
 }
 
 /// The case a booking belongs to and when it starts.
+/// Cancels, as the centre, every booking of the case still ahead, each its
+/// own step with the parents told (after a review ends contact, or when the
+/// case closes); returns how many were cancelled.
+pub async fn cancel_ahead(
+    db: &Db,
+    case_id: i64,
+    reason: &str,
+    by: i64,
+    now_ms: i64,
+) -> Result<usize, AppError> {
+    let ahead: Vec<i64> = sqlx::query(
+        "SELECT id FROM bookings WHERE case_id = $1 AND starts_at > $2 AND cancelled_at IS NULL ORDER BY starts_at",
+    )
+    .bind(case_id)
+    .bind(now_ms)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|row| row.try_get("id"))
+    .collect::<Result<_, _>>()?;
+    for id in &ahead {
+        cancel(db, *id, Canceller::Centre, reason, by, now_ms).await?;
+    }
+    Ok(ahead.len())
+}
+
 pub async fn case_and_start(db: &Db, booking_id: i64) -> Result<Option<(i64, i64)>, AppError> {
     let row = sqlx::query("SELECT case_id, starts_at FROM bookings WHERE id = $1")
         .bind(booking_id)

@@ -24,7 +24,7 @@ use crate::model::{
 /// number of cases.
 pub async fn list(db: &Db, now_ms: i64) -> Result<Vec<CaseRow>, AppError> {
     let rows = sqlx::query(
-        "SELECT c.id, c.reference, r.status FROM cases c JOIN referrals r ON r.case_id = c.id \
+        "SELECT c.id, c.reference, c.closed_ms, r.status FROM cases c JOIN referrals r ON r.case_id = c.id \
          ORDER BY r.received_at DESC, c.id DESC",
     )
     .fetch_all(&db.pool)
@@ -75,6 +75,7 @@ pub async fn list(db: &Db, now_ms: i64) -> Result<Vec<CaseRow>, AppError> {
     for row in rows {
         let id: i64 = row.try_get("id")?;
         let status: String = row.try_get("status")?;
+        let closed_ms: Option<i64> = row.try_get("closed_ms")?;
         let mut names = Vec::new();
         for child in &children {
             if child.try_get::<i64, _>("case_id")? == id {
@@ -85,7 +86,8 @@ pub async fn list(db: &Db, now_ms: i64) -> Result<Vec<CaseRow>, AppError> {
         if status == "received" {
             needs.push(Need::Decide);
         }
-        if status == "accepted" {
+        // A closed case asks for nothing more but its money and records.
+        if status == "accepted" && closed_ms.is_none() {
             if let Some(at) = first_of(&plans, id)? {
                 let plan = &plans[at];
                 let signed = plan
@@ -145,6 +147,7 @@ pub async fn list(db: &Db, now_ms: i64) -> Result<Vec<CaseRow>, AppError> {
             children: names.join(", "),
             child_names: names,
             needs,
+            closed_ms,
         });
     }
     Ok(cases)
@@ -511,5 +514,6 @@ pub async fn detail(db: &Db, case_id: i64, now_ms: i64) -> Result<CaseDetail, Ap
         resident_statement: ledger::statement(db, case_id, Parent::Resident).await?,
         visiting_statement: ledger::statement(db, case_id, Parent::Visiting).await?,
         deliveries: super::outbox::parent_deliveries(db, case_id).await?,
+        retention: super::retention::of_case(db, case_id).await?,
     })
 }

@@ -108,7 +108,7 @@ pub(super) async fn link_in(
 /// and age: nothing about any other person.
 pub async fn for_member(db: &Db, user_id: i64, now_ms: i64) -> Result<Vec<CaseSummary>, AppError> {
     let rows = sqlx::query(
-        "SELECT c.id, c.reference, m.relation, ch.first_name, ch.date_of_birth \
+        "SELECT c.id, c.reference, c.closed_ms, m.relation, ch.first_name, ch.date_of_birth \
          FROM case_members m \
          JOIN cases c ON c.id = m.case_id \
          LEFT JOIN children ch ON ch.case_id = c.id \
@@ -133,6 +133,7 @@ pub async fn for_member(db: &Db, user_id: i64, now_ms: i64) -> Result<Vec<CaseSu
                     reference: row.try_get("reference")?,
                     relation,
                     children: Vec::new(),
+                    closed_ms: row.try_get("closed_ms")?,
                 },
             ));
         }

@@ -19,6 +19,7 @@ pub async fn log_item(
     staff: &CurrentUser,
     now_ms: i64,
 ) -> Result<i64, AppError> {
+    super::retention::refuse_if_closed(db, item.case_id).await?;
     let from_side = Parent::parse(&item.from_side).ok_or_else(|| {
         AppError::invalid(
             "from_side",

@@ -53,6 +53,8 @@ pub mod records;
 pub mod referrals;
 /// Final reports on a series: written, co-signed, released.
 pub mod reports;
+/// Closing a case, legal holds, a referrer's access after closure, erasure.
+pub mod retention;
 /// Review meetings' outcomes; ending contact after one.
 pub mod reviews;
 /// Messages due with time: reminders the day before, tomorrow's sessions, records nearly due.
@@ -65,6 +67,8 @@ pub mod settings;
 pub mod signatures;
 /// What stands for a signature: password or signing PIN, online or proved offline.
 pub mod signing;
+/// Subject access: what the centre holds about one person, for export.
+pub mod subject_access;
 /// Counting password and PIN attempts, atomically, in the database.
 pub mod throttle;
 
@@ -96,6 +100,9 @@ pub struct AppState {
     /// How long a sign-in that ends when idle (`Role::ends_when_idle`) may
     /// go unused.
     pub idle_ms: i64,
+    /// The centre's name (`CCC_CENTRE_NAME`), as its privacy notice and
+    /// exports print it.
+    pub centre: String,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -31,6 +31,7 @@ pub async fn create(
     created_by: i64,
     now_ms: i64,
 ) -> Result<i64, AppError> {
+    super::retention::refuse_if_closed(db, case_id).await?;
     if !(1..=365).contains(&plan.every_days) {
         return Err(AppError::invalid(
             "every_days",

@@ -11,7 +11,7 @@ use sqlx::Row;
 
 use super::audit::Step;
 use super::signing;
-use super::{Db, failure, outbox, sessions, signatures};
+use super::{Db, failure, outbox, retention, sessions, signatures};
 use crate::domain::document::DocumentKind;
 use crate::domain::message;
 use crate::domain::record::{Deadlines, SignedContent};
@@ -113,13 +113,18 @@ pub async fn may_read(db: &Db, booking_id: i64, user: &CurrentUser) -> Result<bo
                     .await?
                     .is_some())
         }
-        Role::Referrer => sqlx::query(
+        // Once the case closes, only what was released before, and only for
+        // the referrer's access period.
+        Role::Referrer => sqlx::query(&format!(
             "SELECT 1 AS one FROM session_records r JOIN bookings b ON b.id = r.booking_id \
-             JOIN case_members m ON m.case_id = b.case_id \
-             WHERE r.booking_id = $1 AND r.status = 'released' AND m.user_id = $2 AND m.relation = 'referrer'",
-        )
+             JOIN case_members m ON m.case_id = b.case_id JOIN cases cx ON cx.id = b.case_id \
+             WHERE r.booking_id = $1 AND r.status = 'released' AND m.user_id = $2 AND m.relation = 'referrer' \
+             AND {}",
+            retention::referrer_still_reads("cx", "r.released_ms", 3)
+        ))
         .bind(booking_id)
         .bind(user.id)
+        .bind(retention::referrer_cutoff(db, super::now_ms()).await?)
         .fetch_optional(&db.pool)
         .await?
         .is_some(),
@@ -625,10 +630,12 @@ pub async fn released_for(
 ) -> Result<Vec<RecordDue>, AppError> {
     let rows = sqlx::query(&format!(
         "{DUE_SELECT} JOIN case_members m ON m.case_id = b.case_id \
-         WHERE r.status = 'released' AND m.user_id = $1 AND m.relation = 'referrer' \
-         ORDER BY b.starts_at DESC"
+         WHERE r.status = 'released' AND m.user_id = $1 AND m.relation = 'referrer' AND {} \
+         ORDER BY b.starts_at DESC",
+        retention::referrer_still_reads("c", "r.released_ms", 2)
     ))
     .bind(referrer.id)
+    .bind(retention::referrer_cutoff(db, now_ms).await?)
     .fetch_all(&db.pool)
     .await?;
     due_list(db, &rows, now_ms).await

@@ -228,9 +228,11 @@ pub async fn released_reports_for(
 ) -> Result<Vec<FinalReport>, AppError> {
     let rows = sqlx::query(&format!(
         "{REPORT_SELECT} JOIN case_members m ON m.case_id = f.case_id \
-         WHERE f.status = 'released' AND m.user_id = $1 AND m.relation = 'referrer' ORDER BY f.id DESC"
+         WHERE f.status = 'released' AND m.user_id = $1 AND m.relation = 'referrer' AND {} ORDER BY f.id DESC",
+        super::retention::referrer_still_reads("c", "f.released_ms", 2)
     ))
     .bind(referrer.id)
+    .bind(super::retention::referrer_cutoff(db, super::now_ms()).await?)
     .fetch_all(&db.pool)
     .await?;
     rows.iter().map(report_from).collect()

@@ -4,8 +4,6 @@ use sqlx::Row;
 
 use super::Db;
 use super::audit::Step;
-use super::bookings::cancel;
-use crate::domain::money::Canceller;
 use crate::domain::review::ReviewOutcome;
 use crate::domain::schedule::BookingKind;
 use crate::error::AppError;
@@ -72,26 +70,5 @@ pub async fn record_review_outcome(
     if outcome != ReviewOutcome::EndContact {
         return Ok(0);
     }
-    let ahead: Vec<i64> = sqlx::query(
-        "SELECT id FROM bookings WHERE case_id = $1 AND starts_at > $2 AND cancelled_at IS NULL ORDER BY starts_at",
-    )
-    .bind(case_id)
-    .bind(now_ms)
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|row| row.try_get("id"))
-    .collect::<Result<_, _>>()?;
-    for id in &ahead {
-        cancel(
-            db,
-            *id,
-            Canceller::Centre,
-            "Contact has ended after a review",
-            by,
-            now_ms,
-        )
-        .await?;
-    }
-    Ok(ahead.len())
+    super::bookings::cancel_ahead(db, case_id, "Contact has ended after a review", by, now_ms).await
 }

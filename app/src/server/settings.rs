@@ -8,6 +8,7 @@ use sqlx::Row;
 use super::Db;
 use crate::domain::closures::Closures;
 use crate::domain::money::{PaymentTerms, Prices};
+use crate::domain::retention::Retention;
 use crate::domain::schedule::{CentreHours, StaggerSettings};
 use crate::error::AppError;
 use crate::model::CentreSettings;
@@ -17,6 +18,7 @@ pub const STAGGER: &str = "stagger";
 pub const HOURS: &str = "hours";
 pub const CLOSURES: &str = "closures";
 pub const PAYMENT_TERMS: &str = "payment_terms";
+pub const RETENTION: &str = "retention";
 
 async fn read<T: DeserializeOwned + Default>(db: &Db, key: &str) -> Result<T, AppError> {
     let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
@@ -141,6 +143,10 @@ pub async fn payment_terms(db: &Db) -> Result<PaymentTerms, AppError> {
     read(db, PAYMENT_TERMS).await
 }
 
+pub async fn retention(db: &Db) -> Result<Retention, AppError> {
+    read(db, RETENTION).await
+}
+
 /// Every setting and the rooms, for the settings page.
 pub async fn all(db: &Db) -> Result<CentreSettings, AppError> {
     Ok(CentreSettings {
@@ -150,6 +156,7 @@ pub async fn all(db: &Db) -> Result<CentreSettings, AppError> {
         closures: closures(db).await?,
         payment_terms: payment_terms(db).await?,
         rooms: rooms(db).await?,
+        retention: retention(db).await?,
     })
 }
 

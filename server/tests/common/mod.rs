@@ -48,6 +48,8 @@ pub struct TestApp {
     pub db: Db,
     /// The database's URL, for a second connection pool (a second server).
     pub url: String,
+    #[allow(dead_code)]
+    pub backend: Backend,
     cleanup: Cleanup,
 }
 
@@ -136,6 +138,7 @@ impl TestApp {
             router: server::router(state),
             db,
             url,
+            backend,
             cleanup,
         })
     }

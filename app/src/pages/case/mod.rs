@@ -4,10 +4,12 @@
 //! `money` payments and funders.
 
 mod booking;
+mod closure;
 mod money;
 mod plan;
 
 use booking::{BookingForm, StaffBookingRow};
+use closure::ClosureCard;
 use money::{AuthorityAccount, FundedSessions, PaymentForm};
 use plan::{PlanForm, PlanView, plan_line};
 
@@ -19,9 +21,9 @@ use crate::pages::risk_assessment::{RiskAssessments, assessments_of};
 use leptos_router::hooks::use_params_map;
 
 use crate::api::centre::{
-    BookSeries, CancelBooking, CreatePlan, DecideReferral, MoveBooking, RecordAgreement,
-    RecordAttendance, RecordAuthorityPayment, RecordPayment, RecordReviewOutcome,
-    SetFundedSessions, booking_choices, case_detail, case_reads,
+    BookSeries, CancelBooking, CloseCase, CreatePlan, DecideReferral, LiftLegalHold, MoveBooking,
+    RecordAgreement, RecordAttendance, RecordAuthorityPayment, RecordPayment, RecordReviewOutcome,
+    SetFundedSessions, SetLegalHold, booking_choices, case_detail, case_reads,
 };
 use crate::components::error_note::{ErrorNote, action_error};
 use crate::components::fields::TextField;
@@ -46,6 +48,9 @@ struct Actions {
     review: ServerAction<RecordReviewOutcome>,
     funding: ServerAction<SetFundedSessions>,
     authority: ServerAction<RecordAuthorityPayment>,
+    close: ServerAction<CloseCase>,
+    hold: ServerAction<SetLegalHold>,
+    lift: ServerAction<LiftLegalHold>,
     done: RwSignal<usize>,
 }
 
@@ -63,6 +68,9 @@ impl Actions {
             review: ServerAction::new(),
             funding: ServerAction::new(),
             authority: ServerAction::new(),
+            close: ServerAction::new(),
+            hold: ServerAction::new(),
+            lift: ServerAction::new(),
             done: RwSignal::new(0),
         };
         // Counts the actions that succeeded: the case is read again after
@@ -80,7 +88,8 @@ impl Actions {
             )*};
         }
         count_successes!(
-            decide, plan, agree, book, pay, cancel, attend, relocate, review, funding, authority
+            decide, plan, agree, book, pay, cancel, attend, relocate, review, funding, authority,
+            close, hold, lift
         );
         actions
     }
@@ -162,6 +171,8 @@ fn CaseSections(case: CaseDetail, actions: Actions, data: CaseData) -> AnyView {
         .map(|c| format!("{}, {}", c.first_name, c.age_years))
         .collect::<Vec<_>>()
         .join(" · ");
+    // A closed case takes nothing new: no plan, booking or indirect item.
+    let open = case.status == "accepted" && case.retention.closed.is_none();
     let plan_signed = case
         .plan
         .as_ref()
@@ -198,8 +209,8 @@ fn CaseSections(case: CaseDetail, actions: Actions, data: CaseData) -> AnyView {
                 <p>"Three sessions in a row were missed without explanation. Sessions already booked are on hold and no new ones can be booked. A new contact plan, with both parents' agreements recorded, lifts the suspension; the sessions on hold then go ahead, or cancel them below."</p>
             </section>
         })}
-        {(case.status == "accepted" && case.plan.is_none()).then(|| view! { <PlanForm case_id=case.id actions replaces=false /> })}
-        {case.plan.clone().map(|plan| view! { <PlanView plan actions case_id=case.id can_replace=case.status == "accepted" /> })}
+        {(open && case.plan.is_none()).then(|| view! { <PlanForm case_id=case.id actions replaces=false /> })}
+        {case.plan.clone().map(|plan| view! { <PlanView plan actions case_id=case.id can_replace=open /> })}
         {(!case.earlier_plans.is_empty()).then(|| view! {
             <section class="card">
                 <details>
@@ -218,7 +229,7 @@ fn CaseSections(case: CaseDetail, actions: Actions, data: CaseData) -> AnyView {
                 <p>"This series is running out and no review meeting is booked. Book one before the last session: it decides whether contact continues, changes service, ends, or goes back to the court."</p>
             </section>
         })}
-        {(case.status == "accepted").then(|| view! { <BookingForm case_id=case.id actions plan_signed choices=data.choices /> })}
+        {open.then(|| view! { <BookingForm case_id=case.id actions plan_signed choices=data.choices /> })}
         <section class="card">
             <h2>"Bookings"</h2>
             {action_error(actions.cancel.value())}
@@ -248,6 +259,7 @@ fn CaseSections(case: CaseDetail, actions: Actions, data: CaseData) -> AnyView {
             <FinalReports case_id=case.id reports=data.reports />
         })}
         <Deliveries deliveries=case.deliveries.clone() />
+        <ClosureCard case_id=case.id retention=case.retention.clone() actions />
         <WhoRead reads=data.reads />
     }
     .into_any()
