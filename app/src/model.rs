@@ -966,6 +966,10 @@ pub struct VerifiedDocument {
     /// The first 64 bits of the fingerprint, grouped: "1A2B 3C4D 5E6F 7A8B".
     pub fingerprint: String,
     pub intact: bool,
+    /// The centre no longer holds the document: it was erased when its
+    /// retention period ended (its code and fingerprint are kept).
+    #[serde(default)]
+    pub erased: bool,
 }
 
 /// A local authority's account on a case it funds: what the centre has

@@ -376,7 +376,12 @@ both_databases! {
         assert!(ours.whole_case);
         assert!(plan.lines().iter().any(|line| line.starts_with("case RET-0002")));
         assert!(!found_names(&app.db, app.backend).await.is_empty(), "a plan removes nothing");
+        let code: String = sqlx::query_scalar("SELECT code FROM released_documents WHERE kind = 'record' AND object_id = $1")
+            .bind(first).fetch_one(&app.db.pool).await.unwrap();
         retention::erase(&app.db, &plan, later).await.unwrap();
+        // The released record's code still answers: erased, not altered.
+        let checked = app::server::documents::verify(&app.db, &code, later).await.unwrap().unwrap();
+        assert!(checked.erased && !checked.intact, "{checked:?}");
 
         let left = found_names(&app.db, app.backend).await;
         assert!(left.is_empty(), "personal data left after erasure: {left:?}");

@@ -35,6 +35,12 @@ pub fn CaseList() -> impl IntoView {
                                                 <span class="case-ref">{case.reference}</span>
                                                 <span class="case-relation">{case.relation.label()}</span>
                                                 <span class="case-children">{children}</span>
+                                                {case.closed_ms.map(|at| view! {
+                                                    <span class="badge" data-testid="case-closed">{format!(
+                                                        "Closed on {}",
+                                                        crate::domain::london_time::format_london_day(at)
+                                                    )}</span>
+                                                })}
                                             </li>
                                         }
                                     })

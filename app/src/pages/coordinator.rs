@@ -388,6 +388,14 @@ fn AccountRow(
                     {if is_senior { "No longer senior" } else { "Mark as senior (may co-sign)" }}
                 </button>
             })}
+            <details>
+                <summary>"Subject access export"</summary>
+                <p class="hint">"What the centre holds about this person. Lines about other people are marked for review before release; the export is in the audit trail."</p>
+                <span class="row-actions">
+                    <a class="button secondary" rel="external" download href=format!("/documents/subject-access/account-{user_id}")>"Readable (HTML)"</a>
+                    <a class="button secondary" rel="external" download href=format!("/documents/subject-access/account-{user_id}?format=json")>"Data (JSON)"</a>
+                </span>
+            </details>
         </li>
     }
 }

@@ -864,6 +864,12 @@ pub fn VerifyPage() -> impl IntoView {
                         <p>{format!("Its fingerprint is {}. It must match the fingerprint printed beside the code on your copy; if it does not, your copy was changed.", found.fingerprint)}</p>
                     </div>
                 }.into_any(),
+                Ok(Some(found)) if found.erased => view! {
+                    <div class="ok-note" role="status" data-testid="verified">
+                        <p><strong>{format!("This code belongs to a {} released on {}. The centre no longer holds it: it was erased when its retention period ended.", found.kind, format_london(found.released_ms))}</strong></p>
+                        <p>{format!("Its fingerprint was {}. A copy printing the same fingerprint beside this code is as it was released.", found.fingerprint)}</p>
+                    </div>
+                }.into_any(),
                 Ok(Some(found)) => view! {
                     <div class="error-note" role="alert" data-testid="verified">
                         <p><strong>{format!("This code belongs to a {} released on {}, but what the centre holds no longer reads as it did then.", found.kind, format_london(found.released_ms))}</strong></p>

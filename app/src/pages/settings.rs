@@ -282,7 +282,7 @@ fn SettingsCards(settings: CentreSettings, forms: Forms) -> AnyView {
                     }).collect_view()}
                 </ul>
             </details>
-            <p><a href="/privacy">"The privacy notice people see"</a></p>
+            <p><a class="case-link" href="/privacy">"The privacy notice people see"</a></p>
         </section>
         <section class="card">
             <h2>"Rooms"</h2>

@@ -354,11 +354,17 @@ pub async fn deliver_due(db: &Db, messaging: &Messaging, now_ms: i64) -> Result<
 /// and every `poll_ms` in any case (for retries coming due, and messages
 /// another process queued).
 pub async fn run(db: Db, messaging: Arc<Messaging>, poll_ms: u64) {
+    // The scheduled messages are looked for at most once a poll interval,
+    // not on every wake after a commit.
+    let mut scanned: Option<std::time::Instant> = None;
     loop {
-        if let Err(e) =
-            super::scheduled::queue_due(&db, messaging.reminder_minutes, super::now_ms()).await
-        {
-            tracing::warn!("reminders: {e}");
+        if scanned.is_none_or(|at| at.elapsed().as_millis() >= u128::from(poll_ms)) {
+            scanned = Some(std::time::Instant::now());
+            if let Err(e) =
+                super::scheduled::queue_due(&db, messaging.reminder_minutes, super::now_ms()).await
+            {
+                tracing::warn!("reminders: {e}");
+            }
         }
         match deliver_due(&db, &messaging, super::now_ms()).await {
             Ok(n) if n > 0 => continue,

@@ -211,6 +211,9 @@ pub async fn verify(
         kind: kind.label().to_owned(),
         released_ms: row.try_get("released_ms")?,
         fingerprint: short_fingerprint(&fingerprint),
+        // Nothing but an erasure removes a released document (the guards
+        // of migration 0022).
+        erased: now.is_none(),
         intact: now.is_some_and(|(document, _)| document.fingerprint() == fingerprint),
     }))
 }

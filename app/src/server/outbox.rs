@@ -316,22 +316,24 @@ pub async fn parent_deliveries(db: &Db, case_id: i64) -> Result<Vec<Delivery>, A
 
 /// The same for staff and referrers' accounts.
 pub async fn user_deliveries(db: &Db) -> Result<Vec<(i64, Delivery)>, AppError> {
-    let users =
-        sqlx::query("SELECT id, display_name, email, phone, message_by FROM users ORDER BY id")
-            .fetch_all(&db.pool)
-            .await?;
+    // One query: each account with its newest message, if any.
+    let rows = sqlx::query(
+        "SELECT u.id, u.display_name, u.email, u.phone, u.message_by, o.id AS outbox_id, o.kind, \
+         o.channel, o.status, o.attempts, o.last_answer, o.created_ms, o.sent_ms \
+         FROM users u LEFT JOIN outbox o ON o.id = (SELECT MAX(x.id) FROM outbox x WHERE x.user_id = u.id) \
+         ORDER BY u.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
     let mut out = Vec::new();
-    for user in &users {
-        let id: i64 = user.try_get("id")?;
-        let last = sqlx::query(
-            "SELECT kind, channel, status, attempts, last_answer, created_ms, sent_ms FROM outbox \
-             WHERE user_id = $1 ORDER BY id DESC LIMIT 1",
-        )
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
-        let name: String = user.try_get("display_name")?;
-        out.push((id, delivery_of(&name, &contact_from(user)?, last.as_ref())?));
+    for row in &rows {
+        let id: i64 = row.try_get("id")?;
+        let name: String = row.try_get("display_name")?;
+        let last = row
+            .try_get::<Option<i64>, _>("outbox_id")?
+            .is_some()
+            .then_some(row);
+        out.push((id, delivery_of(&name, &contact_from(row)?, last)?));
     }
     Ok(out)
 }
