@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, ownServer, endSessionAndOpenRecord, SCREENSHOTS, DEMO_PASSWORD } from "./support.mjs";
+import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, ownServer, runTodaysSessionToItsRecord, SCREENSHOTS, DEMO_PASSWORD } from "./support.mjs";
 
 let browser;
 before(async () => {
@@ -25,15 +25,7 @@ test("a closed case's referrer never receives a record released after closure", 
   try {
     // The worker runs today's session of FAM-0002 and signs its record.
     const page = worker.page;
-    await signIn(page, "worker1");
-    await page.waitForURL("**/worker");
-    await page.locator("a.session-link", { hasText: "FAM-0002" }).click();
-    await page.getByRole("button", { name: "Start session" }).click();
-    await page.getByRole("group", { name: "Category" }).getByRole("button", { name: "Play", exact: true }).click();
-    await page.getByLabel("What happened").fill("Ava and her dad read a story");
-    await page.getByRole("button", { name: "Save", exact: true }).click();
-    await page.getByRole("status").filter({ hasText: "Saved on this phone" }).waitFor();
-    await endSessionAndOpenRecord(page);
+    await runTodaysSessionToItsRecord(page, "Ava and her dad read a story");
     await page.getByLabel("How the session went").fill("A quiet, happy session.");
     await page.getByLabel("If your co-worker will not sign, say why").fill("Tom was called to another session.");
     await page.getByLabel("Your password").fill(DEMO_PASSWORD);

@@ -3,7 +3,7 @@
 // referrer reads the released record and its printable view.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, ownServer, waitForUnsynced, endSessionAndOpenRecord, downloadPdfText, SCREENSHOTS, DEMO_PASSWORD } from "./support.mjs";
+import { launch, phonePage, signIn, hydrated, assertPhoneFriendly, ownServer, waitForUnsynced, runTodaysSessionToItsRecord, downloadPdfText, SCREENSHOTS, DEMO_PASSWORD } from "./support.mjs";
 
 let browser;
 before(async () => {
@@ -31,15 +31,7 @@ test("a worker signs on a phone, the coordinator returns it once and co-signs, t
   try {
     // The worker runs the session and ends it.
     const page = worker.page;
-    await signIn(page, "worker1");
-    await page.waitForURL("**/worker");
-    await page.locator("a.session-link", { hasText: "FAM-0002" }).click();
-    await page.getByRole("button", { name: "Start session" }).click();
-    await page.getByRole("group", { name: "Category" }).getByRole("button", { name: "Play", exact: true }).click();
-    await page.getByLabel("What happened").fill("Ava and her dad built a marble run");
-    await page.getByRole("button", { name: "Save", exact: true }).click();
-    await page.getByRole("status").filter({ hasText: "Saved on this phone" }).waitFor();
-    await endSessionAndOpenRecord(page);
+    await runTodaysSessionToItsRecord(page, "Ava and her dad built a marble run");
     await page.getByRole("heading", { name: "Record · FAM-0002", exact: true }).waitFor();
     await page.getByText(/Sign by .* \(the 2-hour target\)/).waitFor();
     await signRecord(page, "A warm, calm session.");

@@ -359,6 +359,22 @@ export async function endSessionAndOpenRecord(page) {
 }
 
 /**
+ * As worker1: runs the demo's session of today (FAM-0002) on the phone,
+ * logs one "Play" observation with `text`, ends it and opens its record.
+ */
+export async function runTodaysSessionToItsRecord(page, text) {
+  await signIn(page, "worker1");
+  await page.waitForURL("**/worker");
+  await page.locator("a.session-link", { hasText: "FAM-0002" }).click();
+  await page.getByRole("button", { name: "Start session" }).click();
+  await page.getByRole("group", { name: "Category" }).getByRole("button", { name: "Play", exact: true }).click();
+  await page.getByLabel("What happened").fill(text);
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByRole("status").filter({ hasText: "Saved on this phone" }).waitFor();
+  await endSessionAndOpenRecord(page);
+}
+
+/**
  * The coordinator's "new account" form on their home page; a parent's
  * account is linked to `caseReference` as the `side` parent. Waits until
  * the account is listed.

@@ -53,7 +53,10 @@ async fn remove_guards(db: &Db) {
             "DROP TRIGGER audit_log_never_changes",
             "DROP TRIGGER audit_log_never_shrinks",
         ],
-        Dialect::Postgres => &["ALTER TABLE audit_log DISABLE TRIGGER audit_log_never_changes"],
+        Dialect::Postgres => &[
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_never_changes",
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_never_shrinks",
+        ],
     };
     for statement in statements {
         sqlx::query(statement).execute(&db.pool).await.unwrap();

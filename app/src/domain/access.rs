@@ -542,9 +542,17 @@ mod tests {
             .collect();
         // Checking a document's verification code is public by design: it
         // answers with the kind, the release date and the fingerprint only.
+        // The privacy notice's facts are the centre's name and its
+        // retention schedule: nothing about anyone.
         assert_eq!(
             open,
-            ["current_user", "sign_in", "sign_out", "verify_document"]
+            [
+                "current_user",
+                "sign_in",
+                "privacy_facts",
+                "sign_out",
+                "verify_document"
+            ]
         );
     }
 }

@@ -388,7 +388,7 @@ mod tests {
     fn data_is_due_the_set_number_of_calendar_years_after_closure() {
         let due = clock().due_ms(6).unwrap();
         // 1 March 2032: six calendar years, leap days included.
-        assert_eq!(due, 1_961_625_600_000);
+        assert_eq!(due, 1_961_712_000_000);
         let schedule = Retention {
             records_years: 6,
             referral_years: 3,

@@ -679,26 +679,18 @@ async fn remove_account(
     let Some(username) = username else {
         return Ok(());
     };
-    sqlx::query("DELETE FROM outbox WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?;
     sqlx::query("DELETE FROM throttle_attempts WHERE key = $1")
         .bind(format!("account:{username}"))
         .execute(&mut **tx)
         .await?;
-    sqlx::query("UPDATE case_parents SET user_id = NULL WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM case_members WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?;
+    for sql in [
+        "DELETE FROM outbox WHERE user_id = $1",
+        "UPDATE case_parents SET user_id = NULL WHERE user_id = $1",
+        "DELETE FROM case_members WHERE user_id = $1",
+        "DELETE FROM auth_sessions WHERE user_id = $1",
+    ] {
+        sqlx::query(sql).bind(user_id).execute(&mut **tx).await?;
+    }
     sqlx::query("DELETE FROM users WHERE id = $1 AND role IN ('parent', 'referrer')")
         .bind(user_id)
         .execute(&mut **tx)

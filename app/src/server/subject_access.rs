@@ -264,32 +264,8 @@ async fn parent(db: &Db, case_id: i64, side: &str) -> Result<Vec<Section>, AppEr
     }
     sections.push(told);
 
-    let mut items = Section::new("Letters, cards and gifts you sent");
-    for row in sqlx::query(
-        "SELECT kind, for_child, description, received_on, stage, withheld_reason FROM indirect_items \
-         WHERE case_id = $1 AND from_side = $2 ORDER BY id",
-    )
-    .bind(case_id)
-    .bind(side)
-    .fetch_all(&db.pool)
-    .await?
-    {
-        items.third_party(
-            format!(
-                "{} for {}, received {}",
-                row.try_get::<String, _>("kind")?,
-                row.try_get::<String, _>("for_child")?,
-                row.try_get::<String, _>("received_on")?
-            ),
-            format!(
-                "{}; {} {}",
-                row.try_get::<String, _>("description")?,
-                row.try_get::<String, _>("stage")?,
-                row.try_get::<String, _>("withheld_reason")?
-            ),
-        );
-    }
-    sections.push(items);
+    sections
+        .push(items_section(db, case_id, Some(side), "Letters, cards and gifts you sent").await?);
     sections.push(records_section(db, case_id).await?);
     Ok(sections)
 }
@@ -467,11 +443,34 @@ async fn children(db: &Db, case_id: i64) -> Result<Vec<Section>, AppError> {
         );
     }
     sections.push(sessions);
-    let mut items = Section::new("Letters, cards and gifts for the children");
+    sections.push(
+        items_section(
+            db,
+            case_id,
+            None,
+            "Letters, cards and gifts for the children",
+        )
+        .await?,
+    );
+    sections.push(records_section(db, case_id).await?);
+    Ok(sections)
+}
+
+/// Items of indirect contact on the case, those one parent sent or all of
+/// them: they name a child and may describe the sender, so for review.
+async fn items_section(
+    db: &Db,
+    case_id: i64,
+    from_side: Option<&str>,
+    title: &str,
+) -> Result<Section, AppError> {
+    let mut items = Section::new(title);
     for row in sqlx::query(
-        "SELECT kind, for_child, description, received_on, stage FROM indirect_items WHERE case_id = $1 ORDER BY id",
+        "SELECT kind, for_child, description, received_on, stage, withheld_reason FROM indirect_items \
+         WHERE case_id = $1 AND ($2 = '' OR from_side = $2) ORDER BY id",
     )
     .bind(case_id)
+    .bind(from_side.unwrap_or_default().to_owned())
     .fetch_all(&db.pool)
     .await?
     {
@@ -483,15 +482,16 @@ async fn children(db: &Db, case_id: i64) -> Result<Vec<Section>, AppError> {
                 row.try_get::<String, _>("received_on")?
             ),
             format!(
-                "{} ({})",
+                "{}; {} {}",
                 row.try_get::<String, _>("description")?,
-                row.try_get::<String, _>("stage")?
-            ),
+                row.try_get::<String, _>("stage")?,
+                row.try_get::<String, _>("withheld_reason")?
+            )
+            .trim_end()
+            .to_owned(),
         );
     }
-    sections.push(items);
-    sections.push(records_section(db, case_id).await?);
-    Ok(sections)
+    Ok(items)
 }
 
 /// An account's own details: (who it is, in words; the section).
