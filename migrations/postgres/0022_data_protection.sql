@@ -6,12 +6,15 @@
 -- allow exactly one way out: the erasure transaction, which first writes
 -- the case's row to `erasing` and removes it again before it commits. No
 -- other step writes that table, so outside an erasure the guards refuse as
--- before.
+-- before; and even with a row there, only a closed case not on legal hold
+-- may lose its records (0 stands for an erasure of accounts, which touches
+-- audit details only). The audit check (`verify-audit`) then also requires
+-- every emptied entry to be named by a later "erase" entry of its time.
 
 ALTER TABLE cases ADD COLUMN closed_ms BIGINT;
 ALTER TABLE cases ADD COLUMN closed_by BIGINT REFERENCES users (id);
 ALTER TABLE cases ADD COLUMN closed_reason TEXT
-    CHECK (closed_reason IN ('contact_ended', 'moved_elsewhere', 'court_decision', 'family_withdrew'));
+    CHECK (closed_reason IN ('contact_ended', 'moved_elsewhere', 'court_decision', 'family_withdrew', 'referral_declined'));
 ALTER TABLE cases ADD COLUMN closed_note TEXT NOT NULL DEFAULT '';
 ALTER TABLE cases ADD COLUMN hold_since_ms BIGINT;
 ALTER TABLE cases ADD COLUMN hold_by BIGINT REFERENCES users (id);
@@ -29,7 +32,7 @@ ALTER TABLE audit_log ADD COLUMN erased_ms BIGINT;
 -- A row of a session's record goes only while its case is being erased.
 CREATE FUNCTION refuse_unless_erasing_booking() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM erasing e JOIN bookings b ON b.case_id = e.case_id WHERE b.id = OLD.booking_id) THEN
+    IF NOT EXISTS (SELECT 1 FROM erasing e JOIN bookings b ON b.case_id = e.case_id JOIN cases c ON c.id = e.case_id WHERE b.id = OLD.booking_id AND c.closed_ms IS NOT NULL AND c.hold_since_ms IS NULL) THEN
         RAISE EXCEPTION '%', TG_ARGV[0];
     END IF;
     RETURN OLD;
@@ -38,7 +41,7 @@ $$;
 
 CREATE FUNCTION refuse_unless_erasing_case() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM erasing e WHERE e.case_id = OLD.case_id) THEN
+    IF NOT EXISTS (SELECT 1 FROM erasing e JOIN cases c ON c.id = e.case_id WHERE e.case_id = OLD.case_id AND c.closed_ms IS NOT NULL AND c.hold_since_ms IS NULL) THEN
         RAISE EXCEPTION '%', TG_ARGV[0];
     END IF;
     RETURN OLD;
@@ -49,7 +52,7 @@ $$;
 -- its detail: its place, time, actor, action, subject and hashes stay.
 CREATE FUNCTION audit_erasure_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM erasing)
+    IF NOT EXISTS (SELECT 1 FROM erasing e WHERE e.case_id = 0 OR EXISTS (SELECT 1 FROM cases c WHERE c.id = e.case_id AND c.closed_ms IS NOT NULL AND c.hold_since_ms IS NULL))
         OR OLD.keyed = 0 OR OLD.erased_ms IS NOT NULL
         OR NEW.erased_ms IS NULL OR NEW.detail <> ''
         OR NEW.id IS DISTINCT FROM OLD.id OR NEW.seq IS DISTINCT FROM OLD.seq

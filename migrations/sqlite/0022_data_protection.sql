@@ -6,12 +6,15 @@
 -- allow exactly one way out: the erasure transaction, which first writes
 -- the case's row to `erasing` and removes it again before it commits. No
 -- other step writes that table, so outside an erasure the guards refuse as
--- before.
+-- before; and even with a row there, only a closed case not on legal hold
+-- may lose its records (0 stands for an erasure of accounts, which touches
+-- audit details only). The audit check (`verify-audit`) then also requires
+-- every emptied entry to be named by a later "erase" entry of its time.
 
 ALTER TABLE cases ADD COLUMN closed_ms INTEGER;
 ALTER TABLE cases ADD COLUMN closed_by INTEGER REFERENCES users (id);
 ALTER TABLE cases ADD COLUMN closed_reason TEXT
-    CHECK (closed_reason IN ('contact_ended', 'moved_elsewhere', 'court_decision', 'family_withdrew'));
+    CHECK (closed_reason IN ('contact_ended', 'moved_elsewhere', 'court_decision', 'family_withdrew', 'referral_declined'));
 ALTER TABLE cases ADD COLUMN closed_note TEXT NOT NULL DEFAULT '';
 -- A legal hold now: since when, set by whom, why.
 ALTER TABLE cases ADD COLUMN hold_since_ms INTEGER;
@@ -35,7 +38,7 @@ ALTER TABLE audit_log ADD COLUMN erased_ms INTEGER;
 
 DROP TRIGGER audit_log_never_changes;
 CREATE TRIGGER audit_log_never_changes BEFORE UPDATE ON audit_log
-WHEN NOT EXISTS (SELECT 1 FROM erasing)
+WHEN NOT EXISTS (SELECT 1 FROM erasing e WHERE e.case_id = 0 OR EXISTS (SELECT 1 FROM cases c WHERE c.id = e.case_id AND c.closed_ms IS NOT NULL AND c.hold_since_ms IS NULL))
     OR OLD.keyed = 0 OR OLD.erased_ms IS NOT NULL
     OR NEW.erased_ms IS NULL OR NEW.detail <> ''
     OR NEW.id IS NOT OLD.id OR NEW.seq IS NOT OLD.seq OR NEW.at_ms IS NOT OLD.at_ms
@@ -48,34 +51,34 @@ END;
 
 DROP TRIGGER session_entries_never_go;
 CREATE TRIGGER session_entries_never_go BEFORE DELETE ON session_entries
-WHEN NOT EXISTS (SELECT 1 FROM erasing e JOIN bookings b ON b.case_id = e.case_id WHERE b.id = OLD.booking_id)
+WHEN NOT EXISTS (SELECT 1 FROM erasing e JOIN bookings b ON b.case_id = e.case_id JOIN cases c ON c.id = e.case_id WHERE b.id = OLD.booking_id AND c.closed_ms IS NOT NULL AND c.hold_since_ms IS NULL)
 BEGIN
     SELECT RAISE(ABORT, 'session entries are never removed');
 END;
 
 CREATE TRIGGER session_records_go_whole_by_erasure BEFORE DELETE ON session_records
-WHEN NOT EXISTS (SELECT 1 FROM erasing e JOIN bookings b ON b.case_id = e.case_id WHERE b.id = OLD.booking_id)
+WHEN NOT EXISTS (SELECT 1 FROM erasing e JOIN bookings b ON b.case_id = e.case_id JOIN cases c ON c.id = e.case_id WHERE b.id = OLD.booking_id AND c.closed_ms IS NOT NULL AND c.hold_since_ms IS NULL)
 BEGIN
     SELECT RAISE(ABORT, 'a session record is removed only by erasure');
 END;
 
 DROP TRIGGER record_signatures_never_go;
 CREATE TRIGGER record_signatures_never_go BEFORE DELETE ON record_signatures
-WHEN NOT EXISTS (SELECT 1 FROM erasing e JOIN bookings b ON b.case_id = e.case_id WHERE b.id = OLD.booking_id)
+WHEN NOT EXISTS (SELECT 1 FROM erasing e JOIN bookings b ON b.case_id = e.case_id JOIN cases c ON c.id = e.case_id WHERE b.id = OLD.booking_id AND c.closed_ms IS NOT NULL AND c.hold_since_ms IS NULL)
 BEGIN
     SELECT RAISE(ABORT, 'signatures are never removed');
 END;
 
 DROP TRIGGER record_addenda_never_go;
 CREATE TRIGGER record_addenda_never_go BEFORE DELETE ON record_addenda
-WHEN NOT EXISTS (SELECT 1 FROM erasing e JOIN bookings b ON b.case_id = e.case_id WHERE b.id = OLD.booking_id)
+WHEN NOT EXISTS (SELECT 1 FROM erasing e JOIN bookings b ON b.case_id = e.case_id JOIN cases c ON c.id = e.case_id WHERE b.id = OLD.booking_id AND c.closed_ms IS NOT NULL AND c.hold_since_ms IS NULL)
 BEGIN
     SELECT RAISE(ABORT, 'addenda are never removed');
 END;
 
 DROP TRIGGER final_reports_never_go;
 CREATE TRIGGER final_reports_never_go BEFORE DELETE ON final_reports
-WHEN NOT EXISTS (SELECT 1 FROM erasing e WHERE e.case_id = OLD.case_id)
+WHEN NOT EXISTS (SELECT 1 FROM erasing e JOIN cases c ON c.id = e.case_id WHERE e.case_id = OLD.case_id AND c.closed_ms IS NOT NULL AND c.hold_since_ms IS NULL)
 BEGIN
     SELECT RAISE(ABORT, 'a signed report is never removed');
 END;

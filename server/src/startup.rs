@@ -27,7 +27,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         }
         Command::Erase { dry_run } => {
             let now = app::server::now_ms();
-            let plan = app::server::retention::plan(&db, now).await?;
+            let plan = app::server::erasure::plan(&db, now).await?;
             for line in plan.lines() {
                 println!("{line}");
             }
@@ -37,7 +37,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
                 }
                 return Ok(());
             }
-            app::server::retention::erase(&db, &plan, now).await?;
+            app::server::erasure::erase(&db, &plan, now).await?;
             println!("Erased. {}", verify_audit(&db).await?);
             Ok(())
         }
@@ -69,7 +69,7 @@ async fn erasure_task(db: Db) {
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every_hour.tick().await;
-        match app::server::retention::erase_due(&db, app::server::now_ms()).await {
+        match app::server::erasure::erase_due(&db, app::server::now_ms()).await {
             Ok(plan) if !plan.is_empty() => {
                 for line in plan.lines() {
                     tracing::info!("erased: {line}");

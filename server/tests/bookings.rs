@@ -398,6 +398,9 @@ both_databases! {
         assert_eq!(field_of(duplicate), "reference");
         assert_eq!(field_of(referrals::decide(&app.db, case, false, "  ", 1, now_ms()).await.unwrap_err()), "decision_note");
         referrals::decide(&app.db, case, false, "Outside our area", 1, now_ms()).await.unwrap();
+        // A declined referral is closed by the decision: its clock starts.
+        let closed = app::server::retention::of_case(&app.db, case).await.unwrap().closed.expect("closed");
+        assert_eq!(closed.reason, app::domain::retention::ClosureReason::ReferralDeclined);
         assert_eq!(referrals::decide(&app.db, case, true, "", 1, now_ms()).await.unwrap_err().status(), 409);
     }
 

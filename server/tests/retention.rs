@@ -8,7 +8,7 @@ mod common;
 
 use app::domain::money::Funding;
 use app::model::ParentDetails;
-use app::server::{Db, bookings, now_ms, referrals, retention};
+use app::server::{Db, bookings, erasure, now_ms, referrals};
 use common::cases::{BY, HOUR, assess, saturday_ten_next_week, series, worker_ids};
 use common::{Backend, TestApp, json_request};
 use http::StatusCode;
@@ -352,6 +352,11 @@ both_databases! {
         assert!(sqlx::query("DELETE FROM session_entries WHERE booking_id = $1").bind(first).execute(&app.db.pool).await.is_err());
         assert!(sqlx::query("UPDATE audit_log SET detail = '', erased_ms = 1 WHERE subject = $1").bind(format!("case:{case}")).execute(&app.db.pool).await.is_err());
 
+        // Even with an erasure's marker, an open case's records do not go.
+        sqlx::query("INSERT INTO erasing (case_id, started_ms) VALUES ($1, 0)").bind(case).execute(&app.db.pool).await.unwrap();
+        assert!(sqlx::query("DELETE FROM session_entries WHERE booking_id = $1").bind(first).execute(&app.db.pool).await.is_err(), "open case");
+        assert!(sqlx::query("UPDATE audit_log SET detail = '', erased_ms = 1 WHERE subject = $1").bind(format!("case:{case}")).execute(&app.db.pool).await.is_err(), "open case");
+        sqlx::query("DELETE FROM erasing").execute(&app.db.pool).await.unwrap();
         let held = app.call("set_legal_hold", &[("case_id", &case.to_string()), ("reason", " ")], Some(&coordinator)).await;
         assert_eq!(held.status, StatusCode::UNPROCESSABLE_ENTITY, "a hold says why");
         let held = app.call("set_legal_hold", &[("case_id", &case.to_string()), ("reason", "Court proceedings: appeal listed")], Some(&coordinator)).await;
@@ -361,7 +366,7 @@ both_databases! {
 
         // Thirty years on, held: nothing of it is erased.
         let later = now_ms() + 30 * YEAR;
-        let plan = retention::erase_due(&app.db, later).await.unwrap();
+        let plan = erasure::erase_due(&app.db, later).await.unwrap();
         assert!(plan.cases.iter().all(|c| c.case_id != case), "{:?}", plan.cases);
         assert!(!found_names(&app.db, app.backend).await.is_empty());
         let detail = app.call("case_detail", &[("case_id", &case.to_string())], Some(&coordinator)).await.json();
@@ -371,14 +376,14 @@ both_databases! {
         // The hold lifted, the dry run lists the case; the erasure removes it.
         let lifted = app.call("lift_legal_hold", &[("case_id", &case.to_string())], Some(&coordinator)).await;
         assert_eq!(lifted.status, StatusCode::OK, "{}", lifted.body);
-        let plan = retention::plan(&app.db, later).await.unwrap();
+        let plan = erasure::plan(&app.db, later).await.unwrap();
         let ours = plan.cases.iter().find(|c| c.case_id == case).expect("the case is due");
         assert!(ours.whole_case);
         assert!(plan.lines().iter().any(|line| line.starts_with("case RET-0002")));
         assert!(!found_names(&app.db, app.backend).await.is_empty(), "a plan removes nothing");
         let code: String = sqlx::query_scalar("SELECT code FROM released_documents WHERE kind = 'record' AND object_id = $1")
             .bind(first).fetch_one(&app.db.pool).await.unwrap();
-        retention::erase(&app.db, &plan, later).await.unwrap();
+        erasure::erase(&app.db, &plan, later).await.unwrap();
         // The released record's code still answers: erased, not altered.
         let checked = app::server::documents::verify(&app.db, &code, later).await.unwrap().unwrap();
         assert!(checked.erased && !checked.intact, "{checked:?}");
@@ -396,7 +401,7 @@ both_databases! {
         let marker: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM erasing").fetch_one(&app.db.pool).await.unwrap();
         assert_eq!(marker, 0, "the erasure's marker never outlives it");
         assert_eq!(app.call("case_detail", &[("case_id", &case.to_string())], Some(&coordinator)).await.status, StatusCode::NOT_FOUND);
-        let again = retention::plan(&app.db, later).await.unwrap();
+        let again = erasure::plan(&app.db, later).await.unwrap();
         assert!(again.cases.iter().all(|c| c.case_id != case), "an erased case is not erased twice");
     }
 
@@ -460,5 +465,43 @@ both_databases! {
         assert!(printed.contains(&format!("case RET-0004 ({case}): Session records and reports, Referral and risk papers, Payments; the whole case")), "{printed}");
         assert!(printed.contains("children: 1") && printed.contains("(a dry run: nothing was removed)"), "{printed}");
         assert!(!found_names(&app.db, app.backend).await.is_empty(), "nothing was removed");
+    }
+
+    async fn when_only_the_referral_papers_are_due_they_go_and_the_records_stay(app: TestApp) {
+        let case = family(&app, "RET-0005").await;
+        let coordinator = app.sign_in_demo("coordinator").await;
+        let ([first, _], _, _) = sessions_signed(&app, case).await;
+        let saved = app.call("save_retention", &[("records_years", "6"), ("referral_years", "1"), ("payments_years", "6"), ("accounts_years", "1"), ("referrer_access_days", "30")], Some(&coordinator)).await;
+        assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+        let closed = app.call("close_case", &[("case_id", &case.to_string()), ("reason", "contact_ended"), ("note", "")], Some(&coordinator)).await;
+        assert_eq!(closed.status, StatusCode::OK, "{}", closed.body);
+        let later = now_ms() + 2 * YEAR;
+        let plan = erasure::plan(&app.db, later).await.unwrap();
+        let ours = plan.cases.iter().find(|c| c.case_id == case).expect("the referral papers are due");
+        assert_eq!(ours.kinds, vec![app::domain::retention::DataKind::Referral]);
+        assert!(!ours.whole_case);
+        erasure::erase(&app.db, &plan, later).await.unwrap();
+
+        let words: String = sqlx::query_scalar("SELECT court_orders FROM referrals WHERE case_id = $1").bind(case).fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(words, "", "the court orders' words are gone");
+        let assessments: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM risk_assessments WHERE case_id = $1").bind(case).fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(assessments, 0);
+        let why: Vec<String> = sqlx::query_scalar("SELECT detail FROM audit_log WHERE subject = $1 AND action IN ('risk decision', 'referral recorded')")
+            .bind(format!("case:{case}")).fetch_all(&app.db.pool).await.unwrap();
+        assert!(!why.is_empty() && why.iter().all(String::is_empty), "the referral's audit entries lose their words: {why:?}");
+        let plan_entry: String = sqlx::query_scalar("SELECT detail FROM audit_log WHERE subject = $1 AND action = 'plan'")
+            .bind(format!("case:{case}")).fetch_one(&app.db.pool).await.unwrap();
+        assert!(!plan_entry.is_empty(), "other entries of the case keep theirs");
+        assert_eq!(app.call("read_record", &[("booking_id", &first.to_string())], Some(&coordinator)).await.status, StatusCode::OK, "the records stay");
+        let verdict = server::startup::verify_audit(&app.db).await.expect("verify-audit still holds");
+        assert!(verdict.contains("erased under the retention schedule"), "{verdict}");
+
+        // An entry emptied outside any erasure is caught by the check.
+        sqlx::query("INSERT INTO erasing (case_id, started_ms) VALUES (0, 0)").execute(&app.db.pool).await.unwrap();
+        sqlx::query("UPDATE audit_log SET detail = '', erased_ms = $1 WHERE subject = $2 AND action = 'plan'")
+            .bind(later + 1).bind(format!("case:{case}")).execute(&app.db.pool).await.unwrap();
+        sqlx::query("DELETE FROM erasing").execute(&app.db.pool).await.unwrap();
+        let found = server::startup::verify_audit(&app.db).await.expect_err("an unrecorded emptying is found");
+        assert!(found.to_string().contains("no erasure under the retention schedule names it"), "{found}");
     }
 }

@@ -539,7 +539,9 @@ pub async fn close_case(case_id: i64, reason: String, note: String) -> Result<St
     use crate::domain::retention::ClosureReason;
     use crate::server::{now_ms, require, retention, state};
     let user = require("close_case").await?;
-    let reason = ClosureReason::parse(&reason).ok_or_else(|| {
+    let reason = ClosureReason::parse(&reason)
+        .filter(|reason| ClosureReason::CHOSEN.contains(reason))
+        .ok_or_else(|| {
         AppError::invalid(
             "reason",
             "Choose why the case is closing: contact ended, moved elsewhere, a court decision, or the family withdrew.",

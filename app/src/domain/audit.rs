@@ -46,10 +46,29 @@ pub struct AuditEntry {
     pub hash: String,
     /// Whether `hash` is keyed (every entry since the chain was keyed).
     pub keyed: bool,
-    /// Its detail was erased with its case (data protection): its content
-    /// can no longer be hashed, but its link still binds its content hash.
+    /// When its detail was erased with its case (data protection): its
+    /// content can no longer be hashed, but its link still binds its content
+    /// hash, and a later "erase" entry of that time names its subject.
     #[serde(default)]
-    pub erased: bool,
+    pub erased_ms: Option<i64>,
+}
+
+/// The action of the entry an erasure appends.
+pub const ERASE: &str = "erase";
+const BLANKED: &str = " | emptied: ";
+
+/// The detail of an erasure's own entry: what was erased, and the subjects
+/// whose entries it emptied (ids only: no personal data).
+pub fn erase_detail(summary: &str, subjects: &[String]) -> String {
+    format!("{summary}{BLANKED}{}", subjects.join(" "))
+}
+
+/// The subjects an erasure's entry says it emptied.
+fn emptied_by(detail: &str) -> Vec<&str> {
+    detail
+        .split_once(BLANKED)
+        .map(|(_, list)| list.split_whitespace().collect())
+        .unwrap_or_default()
 }
 
 /// The newest entry, as written outside the database.
@@ -136,6 +155,9 @@ pub enum Finding {
     Holds { entries: usize, erased: usize },
     /// This entry's content is not what was hashed when it was written.
     ContentChanged { seq: i64 },
+    /// This entry was emptied, but no later erasure of that time names it:
+    /// its content was removed outside the retention schedule.
+    ErasedUnaccounted { seq: i64 },
     /// This entry does not follow from the one before it: entries were
     /// reordered, removed or inserted here, or the chain was recomputed
     /// without the key.
@@ -161,6 +183,9 @@ impl Finding {
             Finding::ContentChanged { seq } => {
                 format!("The audit trail was edited: entry {seq} is not what was written.")
             }
+            Finding::ErasedUnaccounted { seq } => format!(
+                "The audit trail was edited: entry {seq} was emptied, but no erasure under the retention schedule names it."
+            ),
             Finding::Unlinked { seq } => format!(
                 "The audit trail is broken at entry {seq}: entries were reordered, removed or inserted there, or the chain was recomputed without the key."
             ),
@@ -181,6 +206,19 @@ impl Finding {
 /// Checks a trail, oldest first, with the key and (when there is one) the
 /// head kept outside the database. Names the first problem found.
 pub fn verify(entries: &[AuditEntry], key: &[u8], head: Option<&Head>) -> Finding {
+    // The erasures the trail records: (their seq, time, subjects emptied).
+    // Each is itself a keyed entry, so one cannot be made up without the key.
+    let erasures: Vec<(i64, i64, Vec<&str>)> = entries
+        .iter()
+        .filter(|entry| entry.keyed && entry.action == ERASE && entry.erased_ms.is_none())
+        .map(|entry| (entry.seq, entry.at_ms, emptied_by(&entry.detail)))
+        .collect();
+    let accounted = |entry: &AuditEntry, at_ms: i64| {
+        entry.detail.is_empty()
+            && erasures.iter().any(|(seq, at, subjects)| {
+                *seq > entry.seq && *at == at_ms && subjects.contains(&entry.subject.as_str())
+            })
+    };
     let mut previous = GENESIS.to_owned();
     for (at, entry) in entries.iter().enumerate() {
         let expected_seq = at as i64 + 1;
@@ -189,8 +227,14 @@ pub fn verify(entries: &[AuditEntry], key: &[u8], head: Option<&Head>) -> Findin
         }
         if entry.keyed {
             // An erased entry's content is gone; its link still binds the
-            // content hash it had, so the chain is checked all the same.
-            if !entry.erased
+            // content hash it had, so the chain is checked all the same, and
+            // a later erasure of the same time must name it.
+            if let Some(at_ms) = entry.erased_ms
+                && !accounted(entry, at_ms)
+            {
+                return Finding::ErasedUnaccounted { seq: entry.seq };
+            }
+            if entry.erased_ms.is_none()
                 && content_hash(
                     entry.at_ms,
                     entry.actor,
@@ -220,7 +264,10 @@ pub fn verify(entries: &[AuditEntry], key: &[u8], head: Option<&Head>) -> Findin
         }
         _ => Finding::Holds {
             entries: entries.len(),
-            erased: entries.iter().filter(|entry| entry.erased).count(),
+            erased: entries
+                .iter()
+                .filter(|entry| entry.erased_ms.is_some())
+                .count(),
         },
     }
 }
@@ -253,7 +300,7 @@ mod tests {
                     content_hash: content,
                     hash: hash.clone(),
                     keyed: true,
-                    erased: false,
+                    erased_ms: None,
                 };
                 previous = hash;
                 entry
@@ -318,21 +365,80 @@ mod tests {
         );
     }
 
+    /// Appends a keyed entry to `entries`.
+    fn append(
+        entries: &mut Vec<AuditEntry>,
+        at_ms: i64,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) {
+        let previous = entries
+            .last()
+            .map_or(GENESIS.to_owned(), |e| e.hash.clone());
+        let seq = entries.len() as i64 + 1;
+        let content = content_hash(at_ms, 7, action, subject, detail);
+        entries.push(AuditEntry {
+            seq,
+            at_ms,
+            actor: 7,
+            action: action.into(),
+            subject: subject.into(),
+            detail: detail.into(),
+            hash: link(KEY, &previous, seq, &content),
+            previous,
+            content_hash: content,
+            keyed: true,
+            erased_ms: None,
+        });
+    }
+
     #[test]
-    fn an_erased_entry_keeps_the_chain_but_an_erased_link_cannot_be_forged() {
+    fn an_erased_entry_keeps_the_chain_only_when_a_later_erasure_names_it() {
         let mut entries = chain(KEY, 4);
+        // The erasure empties entry 2 (record:1) at time 9000 and says so.
         entries[1].detail = String::new();
-        entries[1].erased = true;
+        entries[1].erased_ms = Some(9_000);
+        append(
+            &mut entries,
+            9_000,
+            ERASE,
+            "case:1",
+            &erase_detail("whole case", &["record:1".into()]),
+        );
         assert_eq!(
             verify(&entries, KEY, Some(&head_of(&entries))),
             Finding::Holds {
-                entries: 4,
+                entries: 5,
                 erased: 1
             }
         );
+        // Emptied at another time, or with words left in: not that erasure.
+        let mut other_time = entries.clone();
+        other_time[1].erased_ms = Some(9_001);
+        assert_eq!(
+            verify(&other_time, KEY, None),
+            Finding::ErasedUnaccounted { seq: 2 }
+        );
+        let mut words_left = entries.clone();
+        words_left[1].detail = "rewritten".into();
+        assert_eq!(
+            verify(&words_left, KEY, None),
+            Finding::ErasedUnaccounted { seq: 2 }
+        );
+        // An entry the erasure does not name, marked erased: caught.
+        let mut unnamed = entries.clone();
+        unnamed[0].subject = "record:2".into();
+        unnamed[0].detail = String::new();
+        unnamed[0].erased_ms = Some(9_000);
+        assert_eq!(
+            verify(&unnamed, KEY, None),
+            Finding::ErasedUnaccounted { seq: 1 }
+        );
         // Erasing does not let anyone swap the content hash the link binds.
-        entries[1].content_hash = content_hash(1, 1, "sign", "record:1", "");
-        assert_eq!(verify(&entries, KEY, None), Finding::Unlinked { seq: 2 });
+        let mut swapped = entries.clone();
+        swapped[1].content_hash = content_hash(1, 1, "sign", "record:1", "");
+        assert_eq!(verify(&swapped, KEY, None), Finding::Unlinked { seq: 2 });
         // Nor does an entry not marked erased escape the content check.
         let mut edited = chain(KEY, 3);
         edited[0].detail = String::new();
@@ -372,7 +478,7 @@ mod tests {
             content_hash: String::new(),
             hash: String::new(),
             keyed: false,
-            erased: false,
+            erased_ms: None,
         };
         legacy.hash = legacy_hash(GENESIS, &legacy);
         let content = content_hash(6, 1, "cosign", "record:1", "");
@@ -387,7 +493,7 @@ mod tests {
             hash: link(KEY, &legacy.hash, 2, &content),
             content_hash: content,
             keyed: true,
-            erased: false,
+            erased_ms: None,
         };
         assert_eq!(
             verify(&[legacy.clone(), keyed], KEY, None),

@@ -16,10 +16,23 @@ pub enum ClosureReason {
     MovedElsewhere,
     CourtDecision,
     FamilyWithdrew,
+    /// Closed by the decision itself: a declined referral's papers are
+    /// kept, and erased, on the same schedule.
+    ReferralDeclined,
 }
 
 impl ClosureReason {
-    pub const ALL: [ClosureReason; 4] = [
+    pub const ALL: [ClosureReason; 5] = [
+        ClosureReason::ContactEnded,
+        ClosureReason::MovedElsewhere,
+        ClosureReason::CourtDecision,
+        ClosureReason::FamilyWithdrew,
+        ClosureReason::ReferralDeclined,
+    ];
+
+    /// The reasons a coordinator chooses from when closing a case (a
+    /// declined referral closes by itself).
+    pub const CHOSEN: [ClosureReason; 4] = [
         ClosureReason::ContactEnded,
         ClosureReason::MovedElsewhere,
         ClosureReason::CourtDecision,
@@ -32,6 +45,7 @@ impl ClosureReason {
             ClosureReason::MovedElsewhere => "moved_elsewhere",
             ClosureReason::CourtDecision => "court_decision",
             ClosureReason::FamilyWithdrew => "family_withdrew",
+            ClosureReason::ReferralDeclined => "referral_declined",
         }
     }
 
@@ -47,6 +61,7 @@ impl ClosureReason {
             ClosureReason::MovedElsewhere => "Moved to handovers elsewhere",
             ClosureReason::CourtDecision => "Court decision",
             ClosureReason::FamilyWithdrew => "Family withdrew",
+            ClosureReason::ReferralDeclined => "Referral declined",
         }
     }
 }
@@ -204,6 +219,31 @@ impl Retention {
                     ),
                 ));
             }
+        }
+        let shortest_case_years = DataKind::OF_A_CASE
+            .into_iter()
+            .map(|kind| self.years(kind))
+            .min()
+            .unwrap_or(1);
+        if self.accounts_years > shortest_case_years {
+            return Err(AppError::invalid(
+                "accounts_years",
+                format!(
+                    "An account is there to read its case: keep accounts for at most {shortest_case_years} year(s), as long as the shortest kind of case data, not {}.",
+                    self.accounts_years
+                ),
+            ));
+        }
+        if i64::from(self.referrer_access_days) > i64::from(self.accounts_years) * 365 {
+            return Err(AppError::invalid(
+                "referrer_access_days",
+                format!(
+                    "A referrer's account is kept {} year(s) after closure: their access cannot last longer ({} days at most), not {} days.",
+                    self.accounts_years,
+                    i64::from(self.accounts_years) * 365,
+                    self.referrer_access_days
+                ),
+            ));
         }
         if self.referrer_access_days > MAX_REFERRER_DAYS {
             return Err(AppError::invalid(
@@ -444,9 +484,28 @@ mod tests {
         assert!(sixty.validate().is_err());
         let long_access = Retention {
             referrer_access_days: 1000,
+            accounts_years: 3,
             ..Retention::default()
         };
         assert!(long_access.validate().is_err());
+        // Accounts outliving the case they read, or a referrer's access
+        // outliving their account: refused.
+        let accounts_longer = Retention {
+            accounts_years: 7,
+            ..Retention::default()
+        };
+        assert_eq!(
+            accounts_longer.validate().unwrap_err().field(),
+            Some("accounts_years")
+        );
+        let access_longer = Retention {
+            referrer_access_days: 400,
+            ..Retention::default()
+        };
+        assert_eq!(
+            access_longer.validate().unwrap_err().field(),
+            Some("referrer_access_days")
+        );
     }
 
     #[test]

@@ -283,7 +283,7 @@ pub async fn audit_trail(db: &Db) -> Result<Vec<AuditEntry>, AppError> {
                 content_hash: row.try_get("content_hash")?,
                 hash: row.try_get("hash")?,
                 keyed: row.try_get::<i32, _>("keyed")? != 0,
-                erased: row.try_get::<Option<i64>, _>("erased_ms")?.is_some(),
+                erased_ms: row.try_get("erased_ms")?,
             })
         })
         .collect()

@@ -184,6 +184,22 @@ pub async fn pdf(
 /// What a verification code belongs to, for anyone: the kind, the release
 /// date, the fingerprint, and whether the stored document still matches
 /// it. `None` for a code that belongs to nothing.
+/// Whether the audit trail shows the document's entries emptied by an
+/// erasure (`verify-audit` checks that each was named by one).
+async fn erased_in_trail(db: &Db, kind: DocumentKind, id: i64) -> Result<bool, AppError> {
+    let subject = match kind {
+        DocumentKind::Record => format!("record:{id}"),
+        DocumentKind::Report => format!("report:{id}"),
+    };
+    Ok(sqlx::query(
+        "SELECT 1 AS one FROM audit_log WHERE subject = $1 AND erased_ms IS NOT NULL LIMIT 1",
+    )
+    .bind(subject)
+    .fetch_optional(&db.pool)
+    .await?
+    .is_some())
+}
+
 pub async fn verify(
     db: &Db,
     typed: &str,
@@ -212,8 +228,9 @@ pub async fn verify(
         released_ms: row.try_get("released_ms")?,
         fingerprint: short_fingerprint(&fingerprint),
         // Nothing but an erasure removes a released document (the guards
-        // of migration 0022).
-        erased: now.is_none(),
+        // of migration 0022), and an erasure empties its audit entries:
+        // a document gone without that is not called erased.
+        erased: now.is_none() && erased_in_trail(db, kind, row.try_get("object_id")?).await?,
         intact: now.is_some_and(|(document, _)| document.fingerprint() == fingerprint),
     }))
 }

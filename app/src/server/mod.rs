@@ -28,6 +28,8 @@ pub mod delivery;
 pub mod demo;
 /// Released records and reports as PDFs with a verification code; checking a code.
 pub mod documents;
+/// Erasure under the retention schedule: what is due, the dry run, carrying it out.
+pub mod erasure;
 /// Turning database and other failures into `AppError`s, logged once.
 pub mod failure;
 /// Crash points the fault-injection harness arms (`CCC_FAULTS`); off otherwise.
@@ -53,7 +55,7 @@ pub mod records;
 pub mod referrals;
 /// Final reports on a series: written, co-signed, released.
 pub mod reports;
-/// Closing a case, legal holds, a referrer's access after closure, erasure.
+/// Closing a case, legal holds, a referrer's access after closure.
 pub mod retention;
 /// Review meetings' outcomes; ending contact after one.
 pub mod reviews;

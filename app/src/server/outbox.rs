@@ -147,10 +147,13 @@ pub(super) async fn queue_to_users(
     Ok(())
 }
 
-/// The referrers linked to a case.
+/// The referrers linked to a case, to be told of something released to
+/// them: none once the case is closed (nothing released after closure
+/// reaches them).
 pub(super) async fn referrers_of(tx: &mut Tx<'_>, case_id: i64) -> Result<Vec<i64>, AppError> {
     Ok(sqlx::query_scalar(
-        "SELECT user_id FROM case_members WHERE case_id = $1 AND relation = 'referrer' ORDER BY user_id",
+        "SELECT m.user_id FROM case_members m JOIN cases c ON c.id = m.case_id \
+         WHERE m.case_id = $1 AND m.relation = 'referrer' AND c.closed_ms IS NULL ORDER BY m.user_id",
     )
     .bind(case_id)
     .fetch_all(&mut **tx)

@@ -264,6 +264,19 @@ pub async fn decide(
             "That referral was not found or has already been decided.",
         ));
     }
+    if !accept {
+        // A declined referral is closed by the decision: its retention
+        // clock starts now.
+        sqlx::query(
+            "UPDATE cases SET closed_ms = $1, closed_by = $2, closed_reason = 'referral_declined' \
+             WHERE id = $3 AND closed_ms IS NULL",
+        )
+        .bind(now_ms)
+        .bind(decided_by)
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?;
+    }
     Step::on_case(db, decided_by, case_id, now_ms)
         .audit(&mut tx, &format!("referral {decision}"), note.trim())
         .await?;

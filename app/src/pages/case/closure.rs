@@ -58,7 +58,7 @@ pub fn ClosureCard(case_id: i64, retention: CaseRetention, actions: Actions) -> 
                         <label class="field"><span>"Why the case is closing"</span>
                             <select prop:value=move || reason.get() on:change=move |ev| reason.set(event_target_value(&ev))>
                                 <option value="">"Choose…"</option>
-                                {ClosureReason::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{r.words()}</option> }).collect_view()}
+                                {ClosureReason::CHOSEN.into_iter().map(|r| view! { <option value=r.as_str()>{r.words()}</option> }).collect_view()}
                             </select>
                         </label>
                         <label class="field"><span>"Note (kept on the case, for staff)"</span>
