@@ -296,7 +296,17 @@ impl Retention {
     /// The last moment a referrer still reads what was released to them
     /// before a case closed at `closed_ms`.
     pub fn referrer_access_until(&self, closed_ms: i64) -> i64 {
-        closed_ms.saturating_add(i64::from(self.referrer_access_days) * 86_400_000)
+        closed_ms.saturating_add(self.referrer_access_ms())
+    }
+
+    /// The earliest closure whose referrer still reads, at `now_ms`, what
+    /// was released before it.
+    pub fn referrer_cutoff(&self, now_ms: i64) -> i64 {
+        now_ms.saturating_sub(self.referrer_access_ms())
+    }
+
+    fn referrer_access_ms(&self) -> i64 {
+        i64::from(self.referrer_access_days) * 86_400_000
     }
 }
 

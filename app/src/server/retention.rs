@@ -32,8 +32,9 @@ pub async fn refuse_if_closed(db: &Db, case_id: i64) -> Result<(), AppError> {
 /// The earliest closure time whose referrer still reads what was released
 /// before it, at `now_ms`.
 pub async fn referrer_cutoff(db: &Db, now_ms: i64) -> Result<i64, AppError> {
-    let schedule = super::settings::retention(db).await?;
-    Ok(now_ms.saturating_sub(i64::from(schedule.referrer_access_days) * DAY_MS))
+    Ok(super::settings::retention(db)
+        .await?
+        .referrer_cutoff(now_ms))
 }
 
 /// The SQL condition (on a case aliased `case_alias` and a document's
