@@ -603,10 +603,10 @@ impl LoggedSession {
         >,
         now_ms: i64,
     ) {
+        let mut held: std::collections::HashSet<String> =
+            self.entries.iter().map(|kept| kept.id.clone()).collect();
         for item in synced {
-            if item.payload.booking_id != self.booking_id
-                || self.entries.iter().any(|kept| kept.id == item.id)
-            {
+            if item.payload.booking_id != self.booking_id || !held.insert(item.id.clone()) {
                 continue;
             }
             self.entries.push(crate::domain::session_log::LoggedEntry {
@@ -618,6 +618,26 @@ impl LoggedSession {
             });
             self.received_ms.push(now_ms);
         }
+    }
+}
+
+impl LoggedSession {
+    /// Whether this log already holds every one of `items` of its session:
+    /// then the phone need not keep them beside it any more.
+    pub fn holds_all<'a>(
+        &self,
+        items: impl IntoIterator<
+            Item = &'a crate::domain::sync_queue::QueuedItem<
+                crate::domain::session_log::SessionEntry,
+            >,
+        >,
+    ) -> bool {
+        let held: std::collections::HashSet<&str> =
+            self.entries.iter().map(|kept| kept.id.as_str()).collect();
+        items
+            .into_iter()
+            .filter(|item| item.payload.booking_id == self.booking_id)
+            .all(|item| held.contains(item.id.as_str()))
     }
 }
 
@@ -951,6 +971,15 @@ mod tests {
         assert_eq!(log.entries[0].kind, EntryKind::Ended);
         assert_eq!(log.entries[0].author, 7);
         assert_eq!(log.received_ms, vec![99]);
+        assert!(log.holds_all(&items));
+        assert!(
+            !log.holds_all(&[queued("c", 1)]),
+            "an entry of this session it lacks"
+        );
+        assert!(
+            log.holds_all(&[queued("c", 2)]),
+            "another session's entries are not this log's to hold"
+        );
     }
 }
 

@@ -135,6 +135,68 @@ test("a worker records a session offline, across a reload and a closed page, and
   }
 });
 
+/** The keys of the phone's logs store that are not a session's own log: the batches of acknowledged entries kept beside a log. */
+async function entriesKeptBesideLogs(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const opening = indexedDB.open("contact-centre");
+        opening.onerror = () => reject(opening.error);
+        opening.onsuccess = () => {
+          const keys = opening.result.transaction("logs").objectStore("logs").getAllKeys();
+          keys.onsuccess = () => {
+            opening.result.close();
+            resolve(keys.result.filter((key) => typeof key === "string"));
+          };
+          keys.onerror = () => reject(keys.error);
+        };
+      }),
+  );
+}
+
+test("entries just synced still show on a phone that loses signal before it reads the session's log back, and are let go once it does", async () => {
+  const server = await ownServer();
+  const { context, page } = await phonePage(browser, server.url);
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  try {
+    await openTodaysSession(page);
+    // The server's log cannot be read back after this sync (the line drops
+    // just after the acknowledgements arrive).
+    await context.route("**/api/session_log", (route) => route.abort("connectionreset"));
+    await goOffline(context, server);
+    await page.getByRole("button", { name: "Start session" }).click();
+    await page.getByText(/^Session started \d\d:\d\d$/).waitFor();
+    for (let n = 1; n <= 3; n++) await logObservation(page, "Play", `Kept observation ${n}`);
+    await waitForUnsynced(page, 4);
+    await goOnline(context, server);
+    await waitForUnsynced(page, 0);
+    assert.ok((await entriesKeptBesideLogs(page)).length > 0, "the acknowledged entries are kept beside the session's log");
+
+    // No signal again; the page opened afresh from the phone alone.
+    await goOffline(context, server);
+    await page.reload();
+    await hydrated(page);
+    await page.locator(".dot.offline").waitFor();
+    await waitForUnsynced(page, 0);
+    const kept = (await timelineLines(page)).filter((l) => l.text.startsWith("Kept observation")).map((l) => l.text);
+    assert.deepEqual(kept, ["Kept observation 1", "Kept observation 2", "Kept observation 3"]);
+
+    // Signal back and the log read: it holds them, so nothing is kept beside it any more.
+    await context.unroute("**/api/session_log");
+    await goOnline(context, server);
+    await page.getByRole("button", { name: "Sync now" }).click();
+    for (let tries = 0; tries < 80 && (await entriesKeptBesideLogs(page)).length > 0; tries++) await page.waitForTimeout(250);
+    assert.deepEqual(await entriesKeptBesideLogs(page), [], "let go once the server's log holds them");
+    const after = (await timelineLines(page)).filter((l) => l.text.startsWith("Kept observation"));
+    assert.equal(after.length, 3, "each shown once, from the server's log");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
 test("the server stops while the phone is syncing: nothing is lost and nothing is stored twice", async () => {
   const server = await ownServer();
   const { context, page } = await phonePage(browser, server.url);

@@ -9,16 +9,16 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Reflect, Uint8Array};
-use rexie::{ObjectStore, Rexie, TransactionMode};
+use rexie::{KeyRange, ObjectStore, Rexie, TransactionMode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AesGcmParams, CryptoKey, SubtleCrypto};
 
-use super::{PhoneQueue, Queued, SyncMemo};
+use super::{PhoneQueue, Queued, SyncMemo, SyncedHere, synced_key, synced_range};
 use crate::domain::phone_seal::{self, Envelope, Stored};
-use crate::domain::sync_queue::ItemOutcome;
+use crate::domain::sync_queue::{ItemOutcome, deletion_runs};
 use crate::model::{LoggedSession, WorkerSessions};
 
 const DATABASE: &str = "contact-centre";
@@ -441,32 +441,33 @@ pub async fn load_queue(me: i64) -> Result<PhoneQueue, String> {
 }
 
 /// Applies the server's answer to the items `me` sent, in one transaction:
-/// acknowledged items leave the queue and join the phone's copy of their
-/// session's log (so the page never loses them before it next reads the
-/// server's log), refused ones stay with the reason, held ones as they were.
-/// The logs are opened and sealed again before the transaction starts.
+/// acknowledged items leave the queue and are kept beside their session's
+/// log (so the page never loses them before it next reads the server's
+/// log), refused ones stay with the reason, held ones as they were. What is
+/// kept beside a log is sealed before the transaction starts: the batch's
+/// entries of each session on their own, never the whole log again.
 pub async fn apply_outcomes(
     me: i64,
     outcomes: &[ItemOutcome],
     sent: &[Queued],
 ) -> Result<(), String> {
-    let synced: Vec<&Queued> = outcomes
+    let mut synced: Vec<Queued> = outcomes
         .iter()
         .filter(|outcome| outcome.is_kept_by_server())
         .flat_map(|outcome| sent.iter().filter(|item| item.id == outcome.id()))
+        .cloned()
         .collect();
-    let mut bookings: Vec<i64> = synced.iter().map(|item| item.payload.booking_id).collect();
-    bookings.sort_unstable();
-    bookings.dedup();
+    synced.sort_by_key(|item| item.payload.booking_id);
+    let received_ms = now_ms();
     let mut logs: Vec<(JsValue, JsValue)> = Vec::new();
-    for booking_id in bookings {
-        let place = booking_id.to_string();
-        let stored = get_raw(LOGS, JsValue::from_f64(booking_id as f64)).await?;
-        if let Some(mut log) = open::<LoggedSession>(me, LOGS, &place, stored).await? {
-            log.keep_synced(synced.iter().copied(), now_ms());
-            let envelope = seal(me, LOGS, &place, &log).await?;
-            logs.push((JsValue::from_f64(booking_id as f64), to_js(&envelope)?));
-        }
+    for session in synced.chunk_by(|a, b| a.payload.booking_id == b.payload.booking_id) {
+        let place = synced_key(session[0].payload.booking_id, &session[0].id);
+        let kept = SyncedHere {
+            received_ms,
+            items: session.to_vec(),
+        };
+        let envelope = seal(me, LOGS, &place, &kept).await?;
+        logs.push((JsValue::from_str(&place), to_js(&envelope)?));
     }
 
     let db = database().await?;
@@ -474,16 +475,14 @@ pub async fn apply_outcomes(
         .transaction(&[QUEUE, LOGS], TransactionMode::ReadWrite)
         .map_err(trouble)?;
     let store = tx.store(QUEUE).map_err(trouble)?;
-    // Every deletion asked for at once (IndexedDB runs them in order, in
-    // this one transaction), not one round trip to the database each.
-    futures::future::try_join_all(
-        outcomes
-            .iter()
-            .filter(|outcome| outcome.is_kept_by_server())
-            .map(|outcome| store.delete(JsValue::from_str(outcome.id()))),
-    )
-    .await
-    .map_err(trouble)?;
+    let mut acknowledged: Vec<&str> = outcomes
+        .iter()
+        .filter(|outcome| outcome.is_kept_by_server())
+        .map(ItemOutcome::id)
+        .collect();
+    acknowledged.sort_unstable();
+    acknowledged.dedup();
+    delete_acknowledged(&store, &acknowledged).await?;
     for outcome in outcomes {
         let key = JsValue::from_str(outcome.id());
         match outcome {
@@ -516,22 +515,128 @@ pub async fn apply_outcomes(
     committed(tx).await
 }
 
-/// Keeps the server's log of one session, sealed for `me`.
-pub async fn save_log(me: i64, log: &LoggedSession) -> Result<(), String> {
-    let envelope = seal(me, LOGS, &log.booking_id.to_string(), log).await?;
-    put_all(
-        LOGS,
-        vec![(JsValue::from_f64(log.booking_id as f64), to_js(&envelope)?)],
-    )
-    .await
+/// Removes the acknowledged entries `ids` (sorted) from the queue, inside
+/// the caller's write transaction: each run of them with no other key in
+/// between as one key range (`sync_queue::deletion_runs`), so a batch of 250
+/// is usually one request rather than 250. Ids are UUIDs; should one not be
+/// plain ASCII (where IndexedDB's order of text and Rust's could differ),
+/// each goes on its own.
+async fn delete_acknowledged(store: &rexie::Store, ids: &[&str]) -> Result<(), String> {
+    let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
+        return Ok(());
+    };
+    if !ids.iter().all(|id| id.is_ascii()) {
+        futures::future::try_join_all(ids.iter().map(|id| store.delete(JsValue::from_str(id))))
+            .await
+            .map_err(trouble)?;
+        return Ok(());
+    }
+    let span = key_range(first, last)?;
+    let present: Vec<String> = store
+        .get_all_keys(Some(span), None)
+        .await
+        .map_err(trouble)?
+        .into_iter()
+        .filter_map(|key| key.as_string())
+        .collect();
+    let runs = deletion_runs(ids, &present);
+    futures::future::try_join_all(runs.into_iter().map(|(from, to)| async move {
+        store
+            .delete(key_range(from, to)?.into())
+            .await
+            .map_err(trouble)
+    }))
+    .await?;
+    Ok(())
 }
 
+/// The keys from `from` to `to`, both included.
+fn key_range(from: &str, to: &str) -> Result<KeyRange, String> {
+    KeyRange::bound(
+        &JsValue::from_str(from),
+        &JsValue::from_str(to),
+        Some(false),
+        Some(false),
+    )
+    .map_err(trouble)
+}
+
+/// Keeps the server's log of one session, sealed for `me`, and lets go of
+/// the acknowledged entries kept beside it that it now holds (those kept
+/// after they were read stay).
+pub async fn save_log(me: i64, log: &LoggedSession) -> Result<(), String> {
+    let place = log.booking_id.to_string();
+    let envelope = seal(me, LOGS, &place, log).await?;
+    let held: Vec<JsValue> = synced_beside(me, log.booking_id)
+        .await?
+        .into_iter()
+        .filter(|(_, kept)| log.holds_all(&kept.items))
+        .map(|(key, _)| key)
+        .collect();
+    let db = database().await?;
+    let tx = db
+        .transaction(&[LOGS], TransactionMode::ReadWrite)
+        .map_err(trouble)?;
+    let store = tx.store(LOGS).map_err(trouble)?;
+    store
+        .put(
+            &to_js(&envelope)?,
+            Some(&JsValue::from_f64(log.booking_id as f64)),
+        )
+        .await
+        .map_err(trouble)?;
+    for key in held {
+        store.delete(key).await.map_err(trouble)?;
+    }
+    committed(tx).await
+}
+
+/// The phone's copy of one session's log: the server's log as last read,
+/// with the entries acknowledged since then added.
 pub async fn load_log(me: i64, booking_id: i64) -> Result<Option<LoggedSession>, String> {
     if expire_stale_copy().await? {
         return Ok(None);
     }
     let stored = get_raw(LOGS, JsValue::from_f64(booking_id as f64)).await?;
-    open(me, LOGS, &booking_id.to_string(), stored).await
+    let Some(mut log) = open::<LoggedSession>(me, LOGS, &booking_id.to_string(), stored).await?
+    else {
+        return Ok(None);
+    };
+    for (_, kept) in synced_beside(me, booking_id).await? {
+        log.keep_synced(&kept.items, kept.received_ms);
+    }
+    Ok(Some(log))
+}
+
+/// The acknowledged entries kept beside session `booking_id`'s log, by key,
+/// in the order they were kept; those sealed for someone else are skipped.
+async fn synced_beside(me: i64, booking_id: i64) -> Result<Vec<(JsValue, SyncedHere)>, String> {
+    let (from, to) = synced_range(booking_id);
+    let range = key_range(&from, &to)?;
+    let db = database().await?;
+    let tx = db
+        .transaction(&[LOGS], TransactionMode::ReadOnly)
+        .map_err(trouble)?;
+    let store = tx.store(LOGS).map_err(trouble)?;
+    let keys = store
+        .get_all_keys(Some(range.clone()), None)
+        .await
+        .map_err(trouble)?;
+    let values = store.get_all(Some(range), None).await.map_err(trouble)?;
+    drop(tx);
+    let opened = futures::future::try_join_all(keys.into_iter().zip(values).map(
+        |(key, value)| async move {
+            let place = key
+                .as_string()
+                .ok_or_else(|| trouble("a kept entry has no place"))?;
+            let kept: Option<SyncedHere> = open(me, LOGS, &place, Some(value)).await?;
+            Ok::<_, String>(kept.map(|kept| (key, kept)))
+        },
+    ))
+    .await?;
+    let mut kept: Vec<(JsValue, SyncedHere)> = opened.into_iter().flatten().collect();
+    kept.sort_by_key(|(_, kept)| kept.received_ms);
+    Ok(kept)
 }
 
 pub async fn save_memo(memo: &SyncMemo) -> Result<(), String> {

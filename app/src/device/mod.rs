@@ -28,6 +28,31 @@ pub struct PhoneQueue {
     pub others: Vec<(i64, usize)>,
 }
 
+/// Entries of one session that the server acknowledged in one sync batch,
+/// kept on the phone beside the session's log until a log read from the
+/// server holds them all. Sealed on their own, so keeping a batch's answer
+/// costs the batch, not the whole log sealed again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncedHere {
+    /// The phone's clock when the acknowledgement came.
+    pub received_ms: i64,
+    pub items: Vec<Queued>,
+}
+
+/// Where a batch's acknowledged entries of session `booking_id` are kept in
+/// the logs store: beside the log (whose key is the number), under a text
+/// key that starts with the session and names the batch's first entry.
+pub fn synced_key(booking_id: i64, first_id: &str) -> String {
+    format!("{booking_id}/{first_id}")
+}
+
+/// The first and last possible `synced_key` of session `booking_id`: every
+/// key between them is one of its own (the "/" ends the number, so session
+/// 1's range never reaches session 12's keys).
+pub fn synced_range(booking_id: i64) -> (String, String) {
+    (format!("{booking_id}/"), format!("{booking_id}/\u{ffff}"))
+}
+
 /// What the phone remembers of syncing between page loads.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncMemo {
@@ -57,6 +82,27 @@ impl SyncMemo {
             .find(|a| a.id == id)
             .map(|a| a.name.clone())
             .unwrap_or_else(|| "a worker this phone does not know".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sessions_synced_keys_stay_within_its_own_range() {
+        let (from, to) = synced_range(1);
+        let inside = |key: &str| from.as_str() <= key && key <= to.as_str();
+        assert!(inside(&synced_key(
+            1,
+            "0190f5a2-7b1c-7d3e-9f00-123456789abc"
+        )));
+        assert!(!inside(&synced_key(
+            12,
+            "0190f5a2-7b1c-7d3e-9f00-123456789abc"
+        )));
+        assert!(!inside(&synced_key(2, "a")));
+        assert!(!inside(&synced_key(0, "z")));
     }
 }
 

@@ -200,6 +200,34 @@ pub fn retry_delay_ms(failures: u32) -> u64 {
         .min(MOST_MS)
 }
 
+/// How the phone lets go of acknowledged entries in as few requests as it
+/// can: `acknowledged` (sorted, no repeats) cut into runs, each deletable as
+/// one key range because no other key of the queue lies inside it. `present`
+/// is every key the queue holds between the first and the last acknowledged
+/// id (sorted), read in the same transaction as the deletion, so nothing can
+/// appear in a range meanwhile. An acknowledged id the queue no longer holds
+/// joins the runs on either side of it. Each run is (first, last), both kept
+/// in the range.
+pub fn deletion_runs<'a>(acknowledged: &[&'a str], present: &[String]) -> Vec<(&'a str, &'a str)> {
+    let mut runs = Vec::new();
+    let Some((&first, rest)) = acknowledged.split_first() else {
+        return runs;
+    };
+    let (mut start, mut last) = (first, first);
+    let mut others = present.iter().map(String::as_str).peekable();
+    for &id in rest {
+        // Keys up to the previous id are that id or acknowledged ones.
+        while others.next_if(|key| *key <= last).is_some() {}
+        if others.peek().is_some_and(|key| *key < id) {
+            runs.push((start, last));
+            start = id;
+        }
+        last = id;
+    }
+    runs.push((start, last));
+    runs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,5 +365,32 @@ mod tests {
         assert_eq!(retry_delay_ms(3), 8_000);
         assert_eq!(retry_delay_ms(9), 300_000);
         assert_eq!(retry_delay_ms(u32::MAX), 300_000);
+    }
+
+    #[test]
+    fn acknowledged_entries_go_in_ranges_that_hold_nothing_else() {
+        let keys = |ids: &[&str]| ids.iter().map(|id| id.to_string()).collect::<Vec<_>>();
+        // Everything between the first and the last was acknowledged: one range.
+        assert_eq!(
+            deletion_runs(&["a", "b", "c"], &keys(&["a", "b", "c"])),
+            vec![("a", "c")]
+        );
+        // Another worker's entry, or a refused one, sits in between: it is
+        // never inside a range.
+        assert_eq!(
+            deletion_runs(&["a", "b", "d", "e"], &keys(&["a", "b", "bz", "d", "e"])),
+            vec![("a", "b"), ("d", "e")]
+        );
+        assert_eq!(
+            deletion_runs(&["a", "c"], &keys(&["a", "b", "c"])),
+            vec![("a", "a"), ("c", "c")]
+        );
+        // An acknowledged id already gone from the queue breaks nothing.
+        assert_eq!(
+            deletion_runs(&["a", "b", "c"], &keys(&["a", "c"])),
+            vec![("a", "c")]
+        );
+        assert_eq!(deletion_runs(&["a"], &keys(&["a"])), vec![("a", "a")]);
+        assert!(deletion_runs(&[], &keys(&["a"])).is_empty());
     }
 }
