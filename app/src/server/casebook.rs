@@ -23,45 +23,48 @@ use crate::model::{
 /// coordinator on it at `now_ms`. A fixed number of reads, whatever the
 /// number of cases.
 pub async fn list(db: &Db, now_ms: i64) -> Result<Vec<CaseRow>, AppError> {
+    // One connection for every read below: each query handed to a pooled
+    // connection of its own costs a checkout and a check on return.
+    let mut conn = db.pool.acquire().await?;
     let rows = sqlx::query(
         "SELECT c.id, c.reference, c.closed_ms, r.status FROM cases c JOIN referrals r ON r.case_id = c.id \
          ORDER BY r.received_at DESC, c.id DESC",
     )
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     let children =
         sqlx::query("SELECT case_id, first_name FROM children ORDER BY case_id, date_of_birth, id")
-            .fetch_all(&db.pool)
+            .fetch_all(&mut *conn)
             .await?;
     // Each case's latest plan and latest risk assessment come first.
     let plans = sqlx::query(
         "SELECT case_id, created_at, resident_agreed_on, visiting_agreed_on FROM contact_plans \
          ORDER BY case_id, created_at DESC, id DESC",
     )
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     let reviews = sqlx::query(
         "SELECT case_id, review_on FROM risk_assessments ORDER BY case_id, recorded_ms DESC, id DESC",
     )
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     let attendance = sqlx::query(
         "SELECT case_id, starts_at, attendance FROM bookings \
          WHERE kind IN ('session', 'handover') AND attendance IS NOT NULL ORDER BY case_id, starts_at",
     )
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     let live = sqlx::query(
         "SELECT case_id, kind, starts_at FROM bookings WHERE cancelled_at IS NULL ORDER BY case_id",
     )
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
-    let in_arrears: Vec<i64> = ledger::arrears(db)
+    let in_arrears: Vec<i64> = ledger::arrears_on(&mut conn)
         .await?
         .iter()
         .map(|a| a.case_id)
         .collect();
-    let records_due = cases_with_records_due(db, now_ms).await?;
+    let records_due = cases_with_records_due(&mut conn, now_ms).await?;
     let today = crate::domain::london_time::format_iso_date(london_date(now_ms));
     let first_of = |rows: &[sqlx::any::AnyRow], id: i64| -> Result<Option<usize>, AppError> {
         for (at, row) in rows.iter().enumerate() {
@@ -222,7 +225,10 @@ async fn review_outcomes(db: &Db, case_id: i64) -> Result<Vec<ReviewRecorded>, A
 
 /// The cases with a session record to chase (`record_needs_chasing`):
 /// sessions that ended and were not missed or cancelled.
-async fn cases_with_records_due(db: &Db, now_ms: i64) -> Result<Vec<i64>, AppError> {
+async fn cases_with_records_due(
+    conn: &mut sqlx::AnyConnection,
+    now_ms: i64,
+) -> Result<Vec<i64>, AppError> {
     let rows = sqlx::query(
         "SELECT b.case_id, b.ends_at, r.status FROM bookings b \
          LEFT JOIN session_records r ON r.booking_id = b.id \
@@ -231,7 +237,7 @@ async fn cases_with_records_due(db: &Db, now_ms: i64) -> Result<Vec<i64>, AppErr
          AND (r.status IS NULL OR r.status <> 'released')",
     )
     .bind(now_ms)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     let mut cases = Vec::new();
     for row in rows {

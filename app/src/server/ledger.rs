@@ -358,18 +358,24 @@ impl PaymentsByCase {
 /// Two reads of the whole ledger, settled here, whatever the number of
 /// cases.
 pub async fn arrears(db: &Db) -> Result<Vec<Arrear>, AppError> {
+    arrears_on(&mut *db.pool.acquire().await?).await
+}
+
+/// `arrears`, read on a connection the caller already holds (a page that
+/// reads several tables takes one connection for all of them).
+pub async fn arrears_on(conn: &mut sqlx::AnyConnection) -> Result<Vec<Arrear>, AppError> {
     let charges = sqlx::query(
         "SELECT ch.case_id, ch.parent_side, ch.id, ch.amount_pence, ch.raised_at, c.reference \
          FROM charges ch JOIN cases c ON c.id = ch.case_id \
          WHERE ch.waived_at IS NULL AND ch.funded_by IS NULL \
          ORDER BY ch.case_id, ch.parent_side, ch.raised_at, ch.id",
     )
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     let payments = sqlx::query(
         "SELECT case_id, parent_side, amount_pence FROM payments WHERE direction = 'payment'",
     )
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     let mut paid: Vec<((i64, String), i64)> = Vec::new();
     for row in &payments {
