@@ -135,8 +135,8 @@ test("a worker records a session offline, across a reload and a closed page, and
   }
 });
 
-/** The keys of the phone's logs store that are not a session's own log: the batches of acknowledged entries kept beside a log. */
-async function entriesKeptBesideLogs(page) {
+/** The keys of the phone's logs store: a session's own log under its number, the batches of acknowledged entries kept beside it under text. */
+async function logsKeys(page) {
   return page.evaluate(
     () =>
       new Promise((resolve, reject) => {
@@ -146,13 +146,14 @@ async function entriesKeptBesideLogs(page) {
           const keys = opening.result.transaction("logs").objectStore("logs").getAllKeys();
           keys.onsuccess = () => {
             opening.result.close();
-            resolve(keys.result.filter((key) => typeof key === "string"));
+            resolve(keys.result);
           };
           keys.onerror = () => reject(keys.error);
         };
       }),
   );
 }
+const entriesKeptBesideLogs = async (page) => (await logsKeys(page)).filter((key) => typeof key === "string");
 
 test("entries just synced still show on a phone that loses signal before it reads the session's log back, and are let go once it does", async () => {
   const server = await ownServer();
@@ -161,6 +162,9 @@ test("entries just synced still show on a phone that loses signal before it read
   page.on("pageerror", (error) => errors.push(error.message));
   try {
     await openTodaysSession(page);
+    // The phone keeps the session's log as read from the server.
+    for (let tries = 0; tries < 80 && !(await logsKeys(page)).some((key) => typeof key === "number"); tries++) await page.waitForTimeout(250);
+    assert.ok((await logsKeys(page)).some((key) => typeof key === "number"), "the session's log is kept on the phone");
     // The server's log cannot be read back after this sync (the line drops
     // just after the acknowledgements arrive).
     await context.route("**/api/session_log", (route) => route.abort("connectionreset"));

@@ -44,7 +44,7 @@ pub async fn apply_outcomes(_: i64, _: &[ItemOutcome], _: &[Queued]) -> Result<(
     Err(NO_PHONE.into())
 }
 
-pub async fn save_log(_: i64, _: &LoggedSession) -> Result<(), String> {
+pub async fn save_log(_: i64, _: &LoggedSession, _: i64) -> Result<(), String> {
     Err(NO_PHONE.into())
 }
 

@@ -461,7 +461,7 @@ pub async fn apply_outcomes(
     let received_ms = now_ms();
     let mut logs: Vec<(JsValue, JsValue)> = Vec::new();
     for session in synced.chunk_by(|a, b| a.payload.booking_id == b.payload.booking_id) {
-        let place = synced_key(session[0].payload.booking_id, &session[0].id);
+        let place = synced_key(session[0].payload.booking_id, &new_id());
         let kept = SyncedHere {
             received_ms,
             items: session.to_vec(),
@@ -475,11 +475,8 @@ pub async fn apply_outcomes(
         .transaction(&[QUEUE, LOGS], TransactionMode::ReadWrite)
         .map_err(trouble)?;
     let store = tx.store(QUEUE).map_err(trouble)?;
-    let mut acknowledged: Vec<&str> = outcomes
-        .iter()
-        .filter(|outcome| outcome.is_kept_by_server())
-        .map(ItemOutcome::id)
-        .collect();
+    // Only ids this batch sent: an answer can never remove anything else.
+    let mut acknowledged: Vec<&str> = synced.iter().map(|item| item.id.as_str()).collect();
     acknowledged.sort_unstable();
     acknowledged.dedup();
     delete_acknowledged(&store, &acknowledged).await?;
@@ -562,15 +559,21 @@ fn key_range(from: &str, to: &str) -> Result<KeyRange, String> {
 }
 
 /// Keeps the server's log of one session, sealed for `me`, and lets go of
-/// the acknowledged entries kept beside it that it now holds (those kept
-/// after they were read stay).
-pub async fn save_log(me: i64, log: &LoggedSession) -> Result<(), String> {
+/// the acknowledged entries kept beside it that the log covers (it was
+/// asked for at `asked_ms`, after they were acknowledged), and of any kept
+/// batch that does not open (a copy of what the server holds, so nothing is
+/// lost). Kept batches that cannot be read never stop the log being kept.
+pub async fn save_log(me: i64, log: &LoggedSession, asked_ms: i64) -> Result<(), String> {
     let place = log.booking_id.to_string();
     let envelope = seal(me, LOGS, &place, log).await?;
-    let held: Vec<JsValue> = synced_beside(me, log.booking_id)
-        .await?
+    let done: Vec<JsValue> = synced_beside(me, log.booking_id)
+        .await
+        .unwrap_or_default()
         .into_iter()
-        .filter(|(_, kept)| log.holds_all(&kept.items))
+        .filter(|(_, kept)| {
+            kept.as_ref()
+                .is_none_or(|kept| kept.covered_by(log, asked_ms))
+        })
         .map(|(key, _)| key)
         .collect();
     let db = database().await?;
@@ -585,7 +588,7 @@ pub async fn save_log(me: i64, log: &LoggedSession) -> Result<(), String> {
         )
         .await
         .map_err(trouble)?;
-    for key in held {
+    for key in done {
         store.delete(key).await.map_err(trouble)?;
     }
     committed(tx).await
@@ -603,14 +606,21 @@ pub async fn load_log(me: i64, booking_id: i64) -> Result<Option<LoggedSession>,
         return Ok(None);
     };
     for (_, kept) in synced_beside(me, booking_id).await? {
-        log.keep_synced(&kept.items, kept.received_ms);
+        if let Some(kept) = kept {
+            log.keep_synced(&kept.items, kept.received_ms);
+        }
     }
     Ok(Some(log))
 }
 
 /// The acknowledged entries kept beside session `booking_id`'s log, by key,
-/// in the order they were kept; those sealed for someone else are skipped.
-async fn synced_beside(me: i64, booking_id: i64) -> Result<Vec<(JsValue, SyncedHere)>, String> {
+/// in the order they were kept. Those sealed for someone else are left out;
+/// one of `me`'s that does not open, or one in the clear (never written so,
+/// so never trusted), comes as `None`.
+async fn synced_beside(
+    me: i64,
+    booking_id: i64,
+) -> Result<Vec<(JsValue, Option<SyncedHere>)>, String> {
     let (from, to) = synced_range(booking_id);
     let range = key_range(&from, &to)?;
     let db = database().await?;
@@ -624,18 +634,21 @@ async fn synced_beside(me: i64, booking_id: i64) -> Result<Vec<(JsValue, SyncedH
         .map_err(trouble)?;
     let values = store.get_all(Some(range), None).await.map_err(trouble)?;
     drop(tx);
-    let opened = futures::future::try_join_all(keys.into_iter().zip(values).map(
-        |(key, value)| async move {
-            let place = key
-                .as_string()
-                .ok_or_else(|| trouble("a kept entry has no place"))?;
-            let kept: Option<SyncedHere> = open(me, LOGS, &place, Some(value)).await?;
-            Ok::<_, String>(kept.map(|kept| (key, kept)))
-        },
-    ))
-    .await?;
-    let mut kept: Vec<(JsValue, SyncedHere)> = opened.into_iter().flatten().collect();
-    kept.sort_by_key(|(_, kept)| kept.received_ms);
+    let opened =
+        futures::future::join_all(keys.into_iter().zip(values).map(|(key, value)| async move {
+            let place = key.as_string().unwrap_or_default();
+            match read_stored::<SyncedHere>(&value) {
+                Ok(Stored::Sealed(envelope)) if envelope.sealed_for != me => None,
+                Ok(Stored::Sealed(envelope)) => {
+                    let kept = open_envelope(me, LOGS, &place, &envelope).await.ok();
+                    Some((key, kept))
+                }
+                _ => Some((key, None)),
+            }
+        }))
+        .await;
+    let mut kept: Vec<(JsValue, Option<SyncedHere>)> = opened.into_iter().flatten().collect();
+    kept.sort_by_key(|(_, kept)| kept.as_ref().map(|kept| kept.received_ms));
     Ok(kept)
 }
 

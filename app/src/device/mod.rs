@@ -39,11 +39,12 @@ pub struct SyncedHere {
     pub items: Vec<Queued>,
 }
 
-/// Where a batch's acknowledged entries of session `booking_id` are kept in
-/// the logs store: beside the log (whose key is the number), under a text
-/// key that starts with the session and names the batch's first entry.
-pub fn synced_key(booking_id: i64, first_id: &str) -> String {
-    format!("{booking_id}/{first_id}")
+/// Where one answer's acknowledged entries of session `booking_id` are kept
+/// in the logs store: beside the log (whose key is the number), under a
+/// text key that starts with the session and ends with an id of its own
+/// (`unique`), so two answers, from two tabs say, never share a key.
+pub fn synced_key(booking_id: i64, unique: &str) -> String {
+    format!("{booking_id}/{unique}")
 }
 
 /// The first and last possible `synced_key` of session `booking_id`: every
@@ -51,6 +52,17 @@ pub fn synced_key(booking_id: i64, first_id: &str) -> String {
 /// 1's range never reaches session 12's keys).
 pub fn synced_range(booking_id: i64) -> (String, String) {
     (format!("{booking_id}/"), format!("{booking_id}/\u{ffff}"))
+}
+
+impl SyncedHere {
+    /// Whether a log read from the server makes this batch redundant: the
+    /// server acknowledged it before the phone asked for that log (at
+    /// `asked_ms`, the phone's clock), so the log reflects every item,
+    /// signatures included; or the log holds every item as an entry (should
+    /// the phone's clock have gone back meanwhile).
+    pub fn covered_by(&self, log: &crate::model::LoggedSession, asked_ms: i64) -> bool {
+        self.received_ms <= asked_ms || log.holds_all(&self.items)
+    }
 }
 
 /// What the phone remembers of syncing between page loads.
@@ -103,6 +115,49 @@ mod tests {
         )));
         assert!(!inside(&synced_key(2, "a")));
         assert!(!inside(&synced_key(0, "z")));
+    }
+
+    #[test]
+    fn a_kept_batch_goes_once_a_log_asked_for_after_it_reflects_it() {
+        use crate::domain::session_log::{EntryKind, SessionEntry};
+        let item = |id: &str| Queued {
+            id: id.into(),
+            device_ms: 5,
+            rejected: None,
+            author: 7,
+            payload: SessionEntry {
+                booking_id: 1,
+                at_ms: 4,
+                kind: EntryKind::Ended,
+            },
+        };
+        let kept = SyncedHere {
+            received_ms: 100,
+            items: vec![item("a")],
+        };
+        let mut log = crate::model::LoggedSession {
+            booking_id: 1,
+            case_reference: "FAM-0002".into(),
+            service: crate::domain::schedule::Service::Supervised,
+            starts_ms: 0,
+            ends_ms: 10,
+            room: "Blue room".into(),
+            workers: Vec::new(),
+            entries: Vec::new(),
+            received_ms: Vec::new(),
+            late_ids: Vec::new(),
+            clock_offsets: Vec::new(),
+            record_status: None,
+            signed_by: Vec::new(),
+        };
+        // Asked for before the answer came: it may not hold the batch.
+        assert!(!kept.covered_by(&log, 99));
+        // Asked for after: it reflects everything acknowledged, whatever the
+        // kind (a signature is never among the log's entries).
+        assert!(kept.covered_by(&log, 100));
+        // Or the log holds every item, whatever the clocks say.
+        log.keep_synced(&kept.items, 100);
+        assert!(kept.covered_by(&log, 0));
     }
 }
 

@@ -102,8 +102,10 @@ fn SessionMode(me: i64) -> AnyView {
             return;
         }
         leptos::task::spawn_local(async move {
+            // Entries acknowledged before this moment are in the answer.
+            let asked_ms = device::now_ms();
             if let Ok(log) = session_log(id).await
-                && device::save_log(me, &log).await.is_ok()
+                && device::save_log(me, &log, asked_ms).await.is_ok()
             {
                 sync.changed.update(|n| *n += 1);
             }
