@@ -928,13 +928,15 @@ pub struct ReferralStatus {
     pub received_ms: i64,
 }
 
+/// Test helpers shared with the phone storage's tests.
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::session_log::{EntryKind, SessionEntry};
     use crate::domain::sync_queue::QueuedItem;
 
-    fn queued(id: &str, booking_id: i64) -> QueuedItem<SessionEntry> {
+    /// One queued entry of `booking_id`, by worker 7.
+    pub(crate) fn queued(id: &str, booking_id: i64) -> QueuedItem<SessionEntry> {
         QueuedItem {
             id: id.into(),
             device_ms: 5,
@@ -948,9 +950,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn entries_just_synced_stay_in_the_phones_copy_of_the_log() {
-        let mut log = LoggedSession {
+    /// The phone's copy of session 1's log, with no entries yet.
+    pub(crate) fn empty_log() -> LoggedSession {
+        LoggedSession {
             booking_id: 1,
             case_reference: "FAM-0002".into(),
             service: crate::domain::schedule::Service::Supervised,
@@ -964,7 +966,12 @@ mod tests {
             clock_offsets: Vec::new(),
             record_status: None,
             signed_by: Vec::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn entries_just_synced_stay_in_the_phones_copy_of_the_log() {
+        let mut log = empty_log();
         let items = [queued("a", 1), queued("b", 2), queued("a", 1)];
         log.keep_synced(&items, 99);
         assert_eq!(log.entries.len(), 1, "this session's, once");

@@ -119,37 +119,12 @@ mod tests {
 
     #[test]
     fn a_kept_batch_goes_once_a_log_asked_for_after_it_reflects_it() {
-        use crate::domain::session_log::{EntryKind, SessionEntry};
-        let item = |id: &str| Queued {
-            id: id.into(),
-            device_ms: 5,
-            rejected: None,
-            author: 7,
-            payload: SessionEntry {
-                booking_id: 1,
-                at_ms: 4,
-                kind: EntryKind::Ended,
-            },
-        };
+        use crate::model::tests::{empty_log, queued};
         let kept = SyncedHere {
             received_ms: 100,
-            items: vec![item("a")],
+            items: vec![queued("a", 1)],
         };
-        let mut log = crate::model::LoggedSession {
-            booking_id: 1,
-            case_reference: "FAM-0002".into(),
-            service: crate::domain::schedule::Service::Supervised,
-            starts_ms: 0,
-            ends_ms: 10,
-            room: "Blue room".into(),
-            workers: Vec::new(),
-            entries: Vec::new(),
-            received_ms: Vec::new(),
-            late_ids: Vec::new(),
-            clock_offsets: Vec::new(),
-            record_status: None,
-            signed_by: Vec::new(),
-        };
+        let mut log = empty_log();
         // Asked for before the answer came: it may not hold the batch.
         assert!(!kept.covered_by(&log, 99));
         // Asked for after: it reflects everything acknowledged, whatever the
